@@ -1,0 +1,105 @@
+"""The ``portal`` command. The only place where errors become messages and exit statuses."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from . import pipeline, publish
+from .errors import ContentError, PortalError, UsageError
+
+
+def _settings_file(value: str | None) -> Path | None:
+    if value:
+        path = Path(value)
+        if not path.is_file():
+            raise UsageError(f"--settings: {value} does not exist")
+        return path
+    default = Path("pelicanconf.py")
+    return default if default.is_file() else None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    as_of = pipeline.parse_as_of(args.as_of)
+    content = pipeline.load_and_check(Path(args.content), as_of)
+    n_complaints = sum(len(b.complaints) for b in content.batches)
+    print(f"ok: {len(content.tasks)} tasks, {n_complaints} complaints in {len(content.batches)} batches, "
+          f"{len(content.announcements)} notices, {len(content.documents)} documents; no problems as of {as_of}")
+    return 0
+
+
+def build(content: Path, output: Path, as_of_text: str | None, settings: str | None, verbose: bool = False) -> Path:
+    as_of = pipeline.parse_as_of(as_of_text)
+    settings_file = _settings_file(settings)
+    portal = pipeline.prepare(content, as_of)
+    publish.publish(output, lambda tmp: pipeline.render(portal, tmp, settings_file, verbose))
+    return output
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    output = build(Path(args.content), Path(args.output), args.as_of, args.settings, args.verbose)
+    files = sum(1 for p in output.rglob("*") if p.is_file())
+    print(f"built {files} files into {output}/ in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    output = build(Path(args.content), Path(args.output), args.as_of, args.settings, args.verbose)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
+    with http.server.ThreadingHTTPServer((args.bind, args.port), handler) as server:
+        print(f"serving {output}/ at http://{args.bind}:{args.port}/ (Ctrl-C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="portal", description="Rectification Portal (整改公开): build a static disclosure site.")
+    p.add_argument("-v", "--verbose", action="store_true", help="show Pelican's progress messages")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sp: argparse.ArgumentParser, output: bool = True) -> None:
+        sp.add_argument("--content", default="content", help="content folder (default: content)")
+        sp.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="the data date (default: today in Asia/Shanghai)")
+        if output:
+            sp.add_argument("--output", default="output", help="output folder (default: output)")
+            sp.add_argument("--settings", default=None, help="Pelican settings file (default: ./pelicanconf.py if present)")
+
+    sp = sub.add_parser("build", help="check the content and build the site into the output folder")
+    common(sp)
+    sp.set_defaults(func=cmd_build)
+    sp = sub.add_parser("check", help="load and check the content only; print every problem")
+    common(sp, output=False)
+    sp.set_defaults(func=cmd_check)
+    sp = sub.add_parser("serve", help="build, then preview the site on a local web server")
+    common(sp)
+    sp.add_argument("--port", type=int, default=8000)
+    sp.add_argument("--bind", default="127.0.0.1")
+    sp.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except ContentError as exc:
+        print(exc.format(), file=sys.stderr)
+        return exc.exit_code
+    except PortalError as exc:
+        print(f"portal: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

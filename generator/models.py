@@ -1,0 +1,269 @@
+"""Typed models of the content format (version 1).
+
+Every model is a dataclass whose fields are exactly the fields a publisher may write; the loader
+(:mod:`generator.schema`) builds them from YAML by reading these type hints, so this module *is*
+the schema. Field metadata: ``doc`` is a one-line description (docs/content-format.md has the full
+text), ``kind`` marks values validated beyond their type ("id", "region", "markdown").
+``loc`` and ``lines`` are filled by the loader and are not content fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Literal, Optional
+
+from .errors import Location
+
+TaskStatus = Literal["planned", "in_progress", "completed", "accepted", "closed", "reopened", "ongoing"]
+ComplaintStatus = Literal["done", "partly_done", "handling"]
+Channel = Literal["phone", "letter", "online"]
+Substantiated = Literal["属实", "基本属实", "部分属实", "不属实"]
+PollutionType = Literal["大气", "水", "噪声", "固废", "土壤", "生态破坏", "农业农村", "海洋", "核与辐射", "其他"]
+OutcomeResult = Literal["no_objection", "objections_rejected", "objection_upheld"]
+
+TASK_STATUS_LABELS: dict[str, str] = {
+    "planned": "未启动",
+    "in_progress": "整改中",
+    "completed": "已完成（待验收）",
+    "accepted": "已验收",
+    "closed": "已销号",
+    "reopened": "重新整改",
+    "ongoing": "长期坚持",
+}
+COMPLAINT_STATUS_LABELS: dict[str, str] = {"done": "已办结", "partly_done": "阶段性办结", "handling": "正在办理"}
+CHANNEL_LABELS: dict[str, str] = {"phone": "来电", "letter": "来信", "online": "网络"}
+OUTCOME_LABELS: dict[str, str] = {
+    "no_objection": "公示期内未收到异议",
+    "objections_rejected": "收到异议，经核查不成立",
+    "objection_upheld": "异议成立，重新整改",
+}
+
+
+def doc(text: str, kind: str = "", default=MISSING, factory=None):  # type: ignore[no-untyped-def]
+    """A dataclass field with a description (and optionally a validation kind)."""
+    meta = {"doc": text, "kind": kind}
+    if factory is not None:
+        return field(default_factory=factory, metadata=meta)
+    if default is not MISSING:
+        return field(default=default, metadata=meta)
+    return field(metadata=meta)
+
+
+@dataclass(kw_only=True)
+class Node:
+    """Base of every model: where it was read from."""
+
+    loc: Location = field(default=Location("?"), metadata={"internal": True}, compare=False, repr=False)
+    lines: dict[str, int] = field(default_factory=dict, metadata={"internal": True}, compare=False, repr=False)
+
+    def at(self, name: str) -> Location:
+        """The location of field ``name`` (or of this item when the field was not written)."""
+        return Location(self.loc.file, self.lines.get(name, self.loc.line))
+
+
+def content_fields(cls: type) -> list:  # type: ignore[type-arg]
+    """The fields a publisher writes (not the loader's bookkeeping)."""
+    return [f for f in fields(cls) if not f.metadata.get("internal")]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """整改时限: a date, a year (due at its end), 长期坚持 (standing) or 立行立改 (immediately)."""
+
+    kind: Literal["date", "standing", "immediate"]
+    date: Optional[dt.date] = None
+    text: str = ""
+
+
+# --- site.yaml -------------------------------------------------------------------------------
+
+@dataclass
+class Contact(Node):
+    phone: str = doc("telephone for objections and questions", default="")
+    email: str = doc("e-mail address", default="")
+    address: str = doc("postal address", default="")
+
+
+@dataclass
+class Plan(Node):
+    title: str = doc("title of the approved rectification plan")
+    approved_on: dt.date = doc("date the plan was approved")
+    document: str = doc("id of the plan in documents.yaml", default="")
+
+
+@dataclass
+class Site(Node):
+    title: str = doc("name of the portal")
+    publisher: str = doc("publishing authority (发布机关)")
+    inspection: str = doc("the inspection round, e.g. 第二轮中央生态环境保护督察", default="")
+    site_url: str = doc("absolute URL where the site is published (feeds and QR codes need it)", default="")
+    plan: Optional[Plan] = doc("the rectification plan", default=None)
+    contact: Contact = doc("default channels for objections", factory=Contact)
+    notice_min_days: int = doc("minimum length in days of a close-out notice period", default=5)
+    sample: bool = doc("true when the content is fictional sample data (every page says so)", default=False)
+    description: str = doc("one paragraph shown on the home page", default="")
+
+
+# --- regions.yaml, documents.yaml -------------------------------------------------------------
+
+@dataclass
+class Region(Node):
+    code: str = doc("6-digit GB/T 2260 code", kind="region")
+    name: str = doc("name of the region")
+    parent: str = doc("code of the enclosing region; absent for the province", kind="region", default="")
+
+
+@dataclass
+class Document(Node):
+    id: str = doc("identifier used in references", kind="id")
+    number: str = doc("文号, the official document number")
+    title: str = doc("title of the document")
+    issuer: str = doc("issuing authority", default="")
+    issued_on: Optional[dt.date] = doc("date of issue", default=None)
+    file: str = doc("file name under content/documents/", default="")
+    sha256: str = doc("SHA-256 of the file (required with file)", default="")
+
+
+# --- tasks/<id>.yaml --------------------------------------------------------------------------
+
+@dataclass
+class HistoryEntry(Node):
+    date: dt.date = doc("date of the status change or progress report")
+    status: TaskStatus = doc("status from this date on")
+    note: str = doc("what happened", default="")
+    on_schedule: Optional[bool] = doc("false: 未达到序时进度 (behind schedule)", default=None)
+    documents: list[str] = doc("ids of documents that support this entry", factory=list)
+    announcement: str = doc("id of the close-out notice (for status closed)", default="")
+    correction: str = doc("reason, when this entry corrects an earlier one", default="")
+    closeout_exception: str = doc("reason for closing without the notice rule (shown publicly)", default="")
+
+
+@dataclass
+class Task(Node):
+    id: str = doc("identifier, equals the file name", kind="id")
+    number: int = doc("序号 in the plan")
+    title: str = doc("short title")
+    problem: str = doc("督察反馈问题, Markdown", kind="markdown")
+    deadline: Deadline = doc("整改时限: YYYY-MM-DD, a year, 长期坚持 or 立行立改")
+    regions: list[str] = doc("codes of the regions concerned", kind="region")
+    responsible_units: list[str] = doc("责任单位")
+    target: str = doc("整改目标", default="")
+    measures: list[str] = doc("整改措施", factory=list)
+    supervising_units: list[str] = doc("督导单位", factory=list)
+    acceptance_unit: str = doc("验收销号单位", default="")
+    history: list[HistoryEntry] = doc("status history, oldest first, append-only", factory=list)
+
+
+# --- complaints/<batch>.yaml ------------------------------------------------------------------
+
+@dataclass
+class Penalties(Node):
+    orders: int = doc("责令整改 (number of enterprises ordered to rectify)", default=0)
+    fines_wan_yuan: float = doc("罚款金额 in 万元", default=0.0)
+    cases: int = doc("立案处罚 (cases filed for penalties)", default=0)
+    interviews: int = doc("约谈 (official interviews)", default=0)
+    accountable_persons: int = doc("问责 (persons held accountable)", default=0)
+
+
+@dataclass
+class ComplaintUpdate(Node):
+    date: dt.date = doc("date of the status change")
+    status: ComplaintStatus = doc("status from this date on")
+    note: str = doc("what happened", default="")
+
+
+@dataclass
+class Complaint(Node):
+    ref: str = doc("受理编号, unique across batches", kind="id")
+    channel: Channel = doc("phone 来电 | letter 来信 | online 网络")
+    region: list[str] = doc("code of the region, or a list for a joint case (合办件)", kind="region")
+    types: list[PollutionType] = doc("污染类型, one or more")
+    summary: str = doc("交办问题基本情况")
+    status: ComplaintStatus = doc("办结状态 when the batch was reported")
+    priority: bool = doc("重点关注", default=False)
+    findings: str = doc("调查核实情况", default="")
+    substantiated: Optional[Substantiated] = doc("是否属实", default=None)
+    handling: str = doc("处理和整改情况", default="")
+    accountability: str = doc("责任追究情况", default="")
+    penalties: Optional[Penalties] = doc("penalty counts", default=None)
+    tasks: list[str] = doc("ids of related rectification tasks", factory=list)
+    updates: list[ComplaintUpdate] = doc("later status changes, oldest first", factory=list)
+
+
+@dataclass
+class Batch(Node):
+    batch: int = doc("batch number (批次), equals the file name")
+    forwarded_on: dt.date = doc("date the batch was forwarded (交办)")
+    complaints: list[Complaint] = doc("the complaints of this batch", factory=list)
+
+
+# --- announcements/<id>.yaml ------------------------------------------------------------------
+
+@dataclass
+class Period(Node):
+    start: dt.date = doc("first day of the notice period")
+    end: dt.date = doc("last day of the notice period (inclusive)")
+
+
+@dataclass
+class Acceptance(Node):
+    unit: str = doc("unit that carried out the acceptance (验收)")
+    date: dt.date = doc("date of acceptance")
+    opinion: str = doc("acceptance opinion", default="")
+
+
+@dataclass
+class Outcome(Node):
+    decided_on: dt.date = doc("date the outcome was decided")
+    result: OutcomeResult = doc("no_objection | objections_rejected | objection_upheld")
+    note: str = doc("reasons and what follows", default="")
+
+
+@dataclass
+class Announcement(Node):
+    id: str = doc("identifier, equals the file name", kind="id")
+    title: str = doc("title of the notice")
+    tasks: list[str] = doc("ids of the tasks it covers")
+    period: Period = doc("the notice period")
+    summary: str = doc("整改完成情况, Markdown", kind="markdown", default="")
+    acceptance: Optional[Acceptance] = doc("the acceptance", default=None)
+    documents: list[str] = doc("ids of evidence documents", factory=list)
+    contact: Optional[Contact] = doc("overrides site.yaml contact", default=None)
+    outcome: Optional[Outcome] = doc("absent while undecided", default=None)
+
+
+# --- reports/*.md, pages/*.md -----------------------------------------------------------------
+
+@dataclass
+class Report(Node):
+    title: str = doc("title of the report")
+    date: dt.date = doc("date of the report")
+    summary: str = doc("one-line summary for listings", default="")
+    documents: list[str] = doc("ids of related documents", factory=list)
+    slug: str = field(default="", metadata={"internal": True})
+    body: str = field(default="", metadata={"internal": True})
+
+
+@dataclass
+class Page(Node):
+    title: str = doc("title of the page")
+    order: int = doc("position in the navigation (smaller first)", default=100)
+    summary: str = doc("one-line summary", default="")
+    slug: str = field(default="", metadata={"internal": True})
+    body: str = field(default="", metadata={"internal": True})
+
+
+@dataclass
+class Content:
+    """Everything loaded from one content/ folder."""
+
+    root: str
+    site: Site
+    regions: list[Region]
+    documents: list[Document]
+    tasks: list[Task]
+    batches: list[Batch]
+    announcements: list[Announcement]
+    reports: list[Report]
+    pages: list[Page]

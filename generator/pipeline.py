@@ -1,0 +1,108 @@
+"""The stages in order: load → check → derive (here), render (Pelican plugin), publish.
+
+This is the one place that runs the stages together; the CLI and the Pelican plugin both call it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .check import check
+from .derive import Portal, derive
+from .errors import PortalError, UsageError
+from .load import load
+from .models import Content
+
+TIMEZONE = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> dt.date:
+    return dt.datetime.now(TIMEZONE).date()
+
+
+def parse_as_of(value: Any) -> dt.date:
+    """--as-of YYYY-MM-DD (or a date, or None for today in Asia/Shanghai)."""
+    if value is None or value == "":
+        return today()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise UsageError(f"--as-of: '{value}' is not a date; write YYYY-MM-DD, e.g. 2026-11-01") from None
+
+
+def load_and_check(content_dir: Path, as_of: dt.date) -> Content:
+    content = load(content_dir)
+    check(content, as_of).raise_if_any()
+    return content
+
+
+def prepare(content_dir: Path, as_of: dt.date) -> Portal:
+    return derive(load_and_check(content_dir, as_of), as_of)
+
+
+def pelican_settings(content_dir: Path, output_dir: Path, portal: Portal | None, settings_file: Path | None) -> dict:
+    """Pelican settings for one build: the project's pelicanconf.py (if any) with our paths on top."""
+    from pelican.settings import read_settings
+
+    from .pelican_settings import PORTAL_SETTINGS
+
+    override: dict[str, Any] = dict(PORTAL_SETTINGS) if settings_file is None else {}
+    override.update(
+        PATH=str(content_dir.resolve()),
+        OUTPUT_PATH=str(output_dir.resolve()),
+        PORTAL_MODEL=portal,
+        PORTAL_AS_OF=portal.as_of.isoformat() if portal else None,
+    )
+    if portal is not None:
+        override["SITENAME"] = portal.content.site.title
+    path = str(settings_file) if settings_file else None
+    settings = read_settings(path, override=override)
+    if settings_file is not None:
+        # the project's file may set anything, but never our paths or the switched-off pipeline
+        for key in ("ARTICLE_PATHS", "PAGE_PATHS", "DIRECT_TEMPLATES"):
+            settings[key] = PORTAL_SETTINGS[key]
+    return settings
+
+
+class _PelicanErrors(logging.Handler):
+    """Collects what Pelican logs at ERROR or above, so that such a build fails instead of passing quietly."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render(portal: Portal, output_dir: Path, settings_file: Path | None = None, verbose: bool = False) -> None:
+    """Render the site into ``output_dir`` (which should be empty) with Pelican."""
+    from pelican import Pelican
+
+    try:
+        settings = pelican_settings(Path(portal.content.root), output_dir, portal, settings_file)
+    except (ValueError, OSError) as exc:
+        raise UsageError(f"Pelican settings: {exc}") from None
+    if "generator.plugin" not in settings.get("PLUGINS", []):
+        settings["PLUGINS"] = [*settings.get("PLUGINS", []), "generator.plugin"]
+    os.makedirs(output_dir, exist_ok=True)
+    errors = _PelicanErrors()
+    pelican_logger = logging.getLogger("pelican")
+    pelican_logger.addHandler(errors)
+    try:
+        with contextlib.redirect_stdout(sys.stdout if verbose else io.StringIO()):
+            Pelican(settings).run()
+    finally:
+        pelican_logger.removeHandler(errors)
+    if errors.messages:
+        raise PortalError("Pelican reported errors: " + "; ".join(errors.messages))

@@ -1,0 +1,58 @@
+"""Where each kind of page lives in the output, in one place.
+
+Every URL is a directory URL relative to the site root ("tasks/R2-07/"); the page file is that
+directory's index.html. Templates prefix them with the page's relative SITEURL.
+"""
+
+from __future__ import annotations
+
+
+def page_file(url: str) -> str:
+    """The output file of a directory URL: "" → index.html, "tasks/" → tasks/index.html."""
+    return f"{url}index.html"
+
+
+def task(task_id: str) -> str:
+    return f"tasks/{task_id}/"
+
+
+def complaint(ref: str) -> str:
+    return f"complaints/{ref}/"
+
+
+def announcement(ann_id: str) -> str:
+    return f"announcements/{ann_id}/"
+
+
+def region(code: str) -> str:
+    return f"regions/{code}/"
+
+
+def batch(number: int, page: int = 1) -> str:
+    return f"complaints/batch/{number}/" + (f"page/{page}/" if page > 1 else "")
+
+
+def complaints_in_region(code: str, page: int = 1) -> str:
+    return f"complaints/region/{code}/" + (f"page/{page}/" if page > 1 else "")
+
+
+def report(slug: str) -> str:
+    return f"reports/{slug}/"
+
+
+def page(slug: str) -> str:
+    return f"pages/{slug}/"
+
+
+def document_file(name: str) -> str:
+    return f"documents/files/{name}"
+
+
+HOME = ""
+TASKS = "tasks/"
+TASKS_BY_REGION = "tasks/by-region/"
+COMPLAINTS = "complaints/"
+ANNOUNCEMENTS = "announcements/"
+REGIONS = "regions/"
+REPORTS = "reports/"
+DOCUMENTS = "documents/"

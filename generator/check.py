@@ -54,6 +54,7 @@ class Checker:
         self.announcements = {a.id: a for a in content.announcements}
 
     def run(self) -> Problems:
+        self.file_names()
         self.unique()
         self.site()
         self.region_tree()
@@ -72,13 +73,13 @@ class Checker:
 
     def refs(self, item, field_name: str, values: Iterable[str], known: dict, where: str) -> None:  # type: ignore[no-untyped-def]
         for i, value in enumerate(values):
-            if value not in known:
+            if value not in known and value not in self.c.unbuilt:
                 hint = did_you_mean(value, known) or f"add it to {where} or fix the reference"
                 name = field_name if isinstance(values, str) else f"{field_name}[{i}]"
                 self.p.add(item.at(field_name), name, f"'{value}' does not exist in {where}", hint)
 
     def ref(self, item, field_name: str, value: str, known: dict, where: str, shown: str = "") -> None:  # type: ignore[no-untyped-def]
-        if value and value not in known:
+        if value and value not in known and value not in self.c.unbuilt:
             hint = did_you_mean(value, known) or f"add it to {where} or fix the reference"
             self.p.add(item.at(field_name), shown or field_name, f"'{value}' does not exist in {where}", hint)
 
@@ -88,6 +89,19 @@ class Checker:
                        "record only what has happened; build with a later --as-of if the date is right")
 
     # -- uniqueness --------------------------------------------------------------------------
+
+    def file_names(self) -> None:
+        """Each task and announcement lives in <id>.yaml, each complaint batch in <batch>.yaml."""
+        for item in [*self.c.tasks, *self.c.announcements]:
+            stem = Path(item.loc.file).stem
+            if item.id != stem:
+                self.p.add(item.at("id"), "id", f"id '{item.id}' does not match the file name '{Path(item.loc.file).name}'",
+                           f"rename the file to {item.id}.yaml or change the id to {stem}")
+        for batch in self.c.batches:
+            stem = Path(batch.loc.file).stem
+            if not stem.isdigit() or int(stem) != batch.batch:
+                self.p.add(batch.at("batch"), "batch", f"batch {batch.batch} does not match the file name '{Path(batch.loc.file).name}'",
+                           f"name the file {batch.batch}.yaml (leading zeros allowed)")
 
     def unique(self) -> None:
         def dupes(items, key, field_name, what):  # type: ignore[no-untyped-def]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import ContentError, Location, Problem, Problems
-from .models import Announcement, Batch, Content, Document, Page, Region, Report, Site, Task
+from .errors import Location, Problems
+from .models import Announcement, Batch, Content, Document, Page, Region, Report, Site, Task, content_fields, is_required
 from .schema import ID_RE, Builder, build_list
 from .yamlio import YAMLProblem, load_yaml
 
@@ -22,6 +22,16 @@ class Loader:
     def __init__(self, root: Path):
         self.root = root
         self.problems = Problems()
+        self.unbuilt: set[str] = set()  # ids of items that had problems and were left out
+
+    def remember_unbuilt(self, data: Any) -> None:
+        if isinstance(data, dict):
+            for key in ("id", "code", "batch", "ref"):
+                if isinstance(data.get(key), (str, int)):
+                    self.unbuilt.add(str(data[key]))
+            complaints = data.get("complaints")
+            for item in complaints if isinstance(complaints, list) else []:
+                self.remember_unbuilt(item)
 
     def name(self, path: Path) -> str:
         """How a file is named in messages: content/tasks/R2-07.yaml."""
@@ -58,13 +68,13 @@ class Loader:
             return None
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
-    def read_yaml(self, path: Path, text: str | None = None, first_line: int = 1) -> Any:
+    def read_yaml(self, path: Path, text: str | None = None) -> Any:
         if text is None:
             text = self.read_text(path)
             if text is None:
                 return None
         try:
-            return load_yaml(text, first_line)
+            return load_yaml(text)
         except YAMLProblem as exc:
             self.problems.add(Location(self.name(path), exc.line), "", exc.message, exc.hint)
             return None
@@ -110,53 +120,24 @@ class Loader:
                 self.problems.add(Location(self.name(path)), "", f"{file} is missing", "see docs/content-format.md")
             return []
         data = self.read_yaml(path)
-        return build_list(self.builder(path), cls, data, path_name)
+        items = build_list(self.builder(path), cls, data, path_name)
+        if isinstance(data, list) and len(items) < len(data):
+            for raw in data:
+                self.remember_unbuilt(raw)  # over-remembering only mutes some dangling-reference reports
+        return items
 
-    def tasks(self) -> list[Task]:
+    def items(self, folder: str, cls: type) -> list[Any]:
+        """One model per ``folder/*.yaml`` file (tasks, announcements, complaint batches)."""
         out = []
-        for path in self.files("tasks", ".yaml"):
-            stem = self.stem_id(path)
+        for path in self.files(folder, ".yaml"):
             data = self.read_yaml(path)
             if data is None:
                 continue
-            task = self.builder(path).model(Task, data, "", 1)
-            if task is None:
-                continue
-            if stem and task.id != stem:
-                self.problems.add(task.at("id"), "id", f"id '{task.id}' does not match the file name '{path.name}'",
-                                  f"rename the file to {task.id}.yaml or change the id to {stem}")
-            out.append(task)
-        return out
-
-    def announcements(self) -> list[Announcement]:
-        out = []
-        for path in self.files("announcements", ".yaml"):
-            stem = self.stem_id(path)
-            data = self.read_yaml(path)
-            if data is None:
-                continue
-            item = self.builder(path).model(Announcement, data, "", 1)
-            if item is None:
-                continue
-            if stem and item.id != stem:
-                self.problems.add(item.at("id"), "id", f"id '{item.id}' does not match the file name '{path.name}'",
-                                  f"rename the file to {item.id}.yaml or change the id to {stem}")
-            out.append(item)
-        return out
-
-    def batches(self) -> list[Batch]:
-        out = []
-        for path in self.files("complaints", ".yaml"):
-            data = self.read_yaml(path)
-            if data is None:
-                continue
-            batch = self.builder(path).model(Batch, data, "", 1)
-            if batch is None:
-                continue
-            if not path.stem.isdigit() or int(path.stem) != batch.batch:
-                self.problems.add(batch.at("batch"), "batch", f"batch {batch.batch} does not match the file name '{path.name}'",
-                                  f"name the file {batch.batch}.yaml (leading zeros allowed)")
-            out.append(batch)
+            item = self.builder(path).model(cls, data, "", 1)
+            if item is not None:
+                out.append(item)
+            else:
+                self.remember_unbuilt(data)
         return out
 
     def markdown_files(self, folder: str, cls: type) -> list[Any]:
@@ -168,10 +149,11 @@ class Loader:
                 continue
             meta_text, body, body_line = split_front_matter(text)
             if meta_text is None:
+                fields = " and ".join(f"'{f.name}: …'" for f in content_fields(cls) if is_required(f))
                 self.problems.add(Location(self.name(path), 1), "", "missing YAML front matter",
-                                  "start the file with a line '---', then 'title: …' and 'date: …', then '---'")
+                                  f"start the file with a line '---', then {fields}, then a line '---'")
                 continue
-            data = self.read_yaml(path, meta_text, first_line=2)
+            data = self.read_yaml(path, "\n" + meta_text)  # the blank line keeps line numbers true
             if data is None:
                 continue
             item = self.builder(path).model(cls, data, "", 2)
@@ -195,13 +177,19 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return None, text, 1
 
 
-def load(root: Path) -> Content:
-    """Load a content folder; raise :class:`ContentError` listing every problem found."""
+def read(root: Path) -> tuple[Content | None, Problems]:
+    """Load what can be loaded from a content folder, with every problem found on the way.
+
+    Items that could not be built are left out, and their ids are remembered in
+    ``Content.unbuilt`` so that the check stage does not also call references to them dangling.
+    Returns ``None`` for the content when there is no usable site.yaml.
+    """
     root = Path(root)
     loader = Loader(root)
     if not root.is_dir():
-        raise ContentError([Problem(Location(str(root)), "", "content folder not found",
-                                    "pass --content DIR pointing at a folder with site.yaml")])
+        loader.problems.add(Location(str(root)), "", "content folder not found",
+                            "pass --content DIR pointing at a folder with site.yaml")
+        return None, loader.problems
     site = loader.site()
     regions = loader.top_list("regions.yaml", Region, "regions", required=True)
     documents = loader.top_list("documents.yaml", Document, "documents", required=False)
@@ -210,12 +198,19 @@ def load(root: Path) -> Content:
         site=site,  # type: ignore[arg-type]
         regions=regions,
         documents=documents,
-        tasks=loader.tasks(),
-        batches=loader.batches(),
-        announcements=loader.announcements(),
+        tasks=loader.items("tasks", Task),
+        batches=loader.items("complaints", Batch),
+        announcements=loader.items("announcements", Announcement),
         reports=loader.markdown_files("reports", Report),
         pages=loader.markdown_files("pages", Page),
+        unbuilt=loader.unbuilt,
     )
-    loader.problems.raise_if_any()
-    return content
+    return (content if site is not None else None), loader.problems
 
+
+def load(root: Path) -> Content:
+    """Load a content folder; raise :class:`ContentError` listing every problem found."""
+    content, problems = read(root)
+    problems.raise_if_any()
+    assert content is not None
+    return content

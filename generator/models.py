@@ -10,7 +10,7 @@ text), ``kind`` marks values validated beyond their type ("id", "region", "markd
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, Field, dataclass, field, fields
 from typing import Literal, Optional
 
 from .errors import Location
@@ -65,6 +65,10 @@ class Node:
 def content_fields(cls: type) -> list:  # type: ignore[type-arg]
     """The fields a publisher writes (not the loader's bookkeeping)."""
     return [f for f in fields(cls) if not f.metadata.get("internal")]
+
+
+def is_required(f: Field) -> bool:  # type: ignore[type-arg]
+    return f.default is MISSING and f.default_factory is MISSING
 
 
 @dataclass(frozen=True)
@@ -267,3 +271,4 @@ class Content:
     announcements: list[Announcement]
     reports: list[Report]
     pages: list[Page]
+    unbuilt: set[str] = field(default_factory=set)  # ids of items left out because of problems

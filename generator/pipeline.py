@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import jinja2
+
 from .check import check
 from .derive import Portal, derive
 from .errors import PortalError, UsageError
-from .load import load
+from .load import read
 from .models import Content
 
 TIMEZONE = ZoneInfo("Asia/Shanghai")
@@ -41,8 +43,12 @@ def parse_as_of(value: Any) -> dt.date:
 
 
 def load_and_check(content_dir: Path, as_of: dt.date) -> Content:
-    content = load(content_dir)
-    check(content, as_of).raise_if_any()
+    """Load and check; raise one :class:`ContentError` with every problem of both stages."""
+    content, problems = read(content_dir)
+    if content is not None:
+        problems.extend(check(content, as_of))
+    problems.raise_if_any()
+    assert content is not None
     return content
 
 
@@ -102,6 +108,9 @@ def render(portal: Portal, output_dir: Path, settings_file: Path | None = None, 
     try:
         with contextlib.redirect_stdout(sys.stdout if verbose else io.StringIO()):
             Pelican(settings).run()
+    except jinja2.TemplateError as exc:
+        where = f" ({exc.filename}:{exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        raise PortalError(f"theme template error{where}: {exc}") from None
     finally:
         pelican_logger.removeHandler(errors)
     if errors.messages:

@@ -17,7 +17,7 @@ import typing
 from typing import Any, Literal, Optional, Union
 
 from .errors import Location, Problems
-from .models import Deadline, Node, content_fields
+from .models import Deadline, Node, content_fields, is_required
 from .yamlio import LDict, LList
 
 ID_RE = re.compile(r"^[A-Za-z0-9-]+$")
@@ -91,9 +91,8 @@ class Builder:
         for name, f in known.items():
             fpath = _join(path, name)
             fline = key_lines.get(name, own_line)
-            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             if name not in data or data[name] is None:
-                if required:
+                if is_required(f):
                     self.error(own_line, fpath, "required field is missing", f"add '{name}: …' ({f.metadata.get('doc', '')})")
                     ok = False
                 continue
@@ -137,6 +136,10 @@ class Builder:
             out, bad = [], False
             for i, item in enumerate(raw):
                 item_line = lines[i] if i < len(lines) else line
+                if item is None or item == "":
+                    self.error(item_line, f"{path}[{i}]", "empty list item", "remove the lone '-' or write the item after it")
+                    bad = True
+                    continue
                 value = self.value(item_hint, item, f"{path}[{i}]", item_line, kind)
                 if value is _BAD or value is None:
                     bad = True

@@ -1,7 +1,7 @@
 """YAML reading that remembers where every value came from.
 
 PyYAML's safe loader, with three changes: mappings and sequences remember their lines
-(:class:`LDict`, :class:`LList`), timestamps stay text (so an impossible date such as 2023-02-30
+(:class:`LDict`, :class:`LList`), timestamps and numbers with leading zeros stay text (so an impossible date such as 2023-02-30
 becomes a clear content error later instead of a traceback), and duplicate keys are reported.
 Aliases are limited so that an "anchor bomb" cannot exhaust memory.
 """
@@ -86,31 +86,38 @@ def _construct_text(loader: _Loader, node: yaml.ScalarNode) -> str:
     return loader.construct_scalar(node)
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | str:
+    """A plain decimal is a number; anything else YAML 1.1 calls an int (0012, 0x1F, 1_000,
+    a 64-digit hash of zeros) stays the text that was written, so no digits are lost."""
+    text = loader.construct_scalar(node)
+    if text.lstrip("+-").isdigit() and str(int(text)) == text.lstrip("+"):
+        return int(text)
+    return text
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:binary", _construct_text)
 _Loader.add_constructor("tag:yaml.org,2002:set", _construct_mapping)
 
 
-def load_yaml(text: str, first_line: int = 1) -> Any:
+def load_yaml(text: str) -> Any:
     """Parse one YAML document; raise :class:`YAMLProblem` with a 1-based line on any error."""
     loader = _Loader(text)
     try:
         data = loader.get_single_data()
-    except YAMLProblem as exc:
-        exc.line += first_line - 1
-        raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + first_line - 1
+        line = mark.line + 1 if mark else 1
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         raise YAMLProblem(line, f"YAML syntax error: {message}", _syntax_hint(message)) from None
     except yaml.YAMLError as exc:
-        raise YAMLProblem(first_line, f"YAML error: {exc}") from None
+        raise YAMLProblem(1, f"YAML error: {exc}") from None
     except RecursionError:
-        raise YAMLProblem(first_line, "YAML nested too deeply", "flatten the structure") from None
+        raise YAMLProblem(1, "YAML nested too deeply", "flatten the structure") from None
     finally:
         loader.dispose()
     return data

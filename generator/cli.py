@@ -37,6 +37,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def build(content: Path, output: Path, as_of_text: str | None, settings: str | None, verbose: bool = False) -> Path:
     as_of = pipeline.parse_as_of(as_of_text)
     settings_file = _settings_file(settings)
+    publish.recover(output.resolve())  # first repair what an interrupted earlier build left
     portal = pipeline.prepare(content, as_of)
     publish.publish(output, lambda tmp: pipeline.render(portal, tmp, settings_file, verbose))
     return output

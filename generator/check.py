@@ -249,19 +249,29 @@ class Checker:
 
     def closeout(self, task: Task, i: int, entry: HistoryEntry) -> None:
         name = f"history[{i}]"
+        # never while the public may still object, not even with a closeout_exception
+        for ann in self.c.announcements:
+            if task.id in ann.tasks and ann.period.start <= entry.date <= ann.period.end:
+                self.p.add(entry.at("date"), f"{name}.date",
+                           f"closed on {entry.date} while notice {ann.id} is still open ({ann.period.start} to {ann.period.end})",
+                           f"objections may be raised until the end of {ann.period.end}: close out after that day")
         if entry.closeout_exception.strip():
             return
-        accepted_before = any(e.status == "accepted" for e in task.history[:i])
+        # the current round of work: since the last 'reopened' entry before this one
+        since = max((j + 1 for j, e in enumerate(task.history[:i]) if e.status == "reopened"), default=0)
+        accepted_before = any(e.status == "accepted" for e in task.history[since:i])
         if not accepted_before:
-            self.p.add(entry.at("status"), f"{name}.status", "closed without an earlier 'accepted' entry",
+            again = f" since it was reopened on {task.history[since - 1].date}" if since else ""
+            self.p.add(entry.at("status"), f"{name}.status", f"closed without an earlier 'accepted' entry{again}",
                        "close out only after acceptance (验收), or give 'closeout_exception: <reason>'")
         candidates = [self.announcements[entry.announcement]] if entry.announcement in self.announcements else [
             a for a in self.c.announcements if task.id in a.tasks]
         if entry.announcement and entry.announcement not in self.announcements:
             return  # already reported as a dangling reference
         reasons = []
+        reopened_on = task.history[since - 1].date if since else None
         for ann in candidates:
-            why = self.notice_fails(task, ann, entry.date)
+            why = self.notice_fails(task, ann, entry.date, reopened_on)
             if not why:
                 return
             reasons.append(f"{ann.id}: {why}")
@@ -273,9 +283,11 @@ class Checker:
             hint = "close out only after the notice period has ended without an upheld objection, or give 'closeout_exception: <reason>'"
         self.p.add(entry.at("announcement" if entry.announcement else "status"), f"{name}.{'announcement' if entry.announcement else 'status'}", message, hint)
 
-    def notice_fails(self, task: Task, ann: Announcement, close_date: dt.date) -> str:
+    def notice_fails(self, task: Task, ann: Announcement, close_date: dt.date, reopened_on: dt.date | None = None) -> str:
         if task.id not in ann.tasks:
             return f"does not list task {task.id}"
+        if reopened_on and ann.period.start < reopened_on:
+            return f"its period began {ann.period.start}, before the task was reopened on {reopened_on}"
         if ann.period.end >= close_date:
             return f"its period ends {ann.period.end}, not before the close date {close_date}"
         if notice_days(ann) < self.c.site.notice_min_days:

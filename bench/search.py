@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Search benchmarks: index build times, and the bytes a browser downloads for a first query.
+
+    .venv/bin/python bench/search.py [--content content] [--as-of 2026-11-01] [--query 垃圾填埋场] [--runs 3]
+
+Measures, on a temporary build of the content:
+- Pagefind indexing (including the portal's stabilising rewrite), best of --runs;
+- whoosh (jieba) index: a fresh build, and an incremental update with nothing changed;
+- in Debian's Chromium (Playwright): every byte transferred while opening search/?q=QUERY and
+  waiting for the results, split into the page itself and Pagefind's files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import http.server
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generator import pagefind, pipeline, search_index  # noqa: E402
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def first_query_bytes(site: Path, query: str) -> tuple[int, int, int]:
+    from playwright.sync_api import sync_playwright
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sizes: dict[str, int] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic"])
+            page = browser.new_page()
+
+            def record(response) -> None:  # type: ignore[no-untyped-def]
+                try:
+                    sizes[response.url] = len(response.body())
+                except Exception:  # redirects have no body
+                    sizes[response.url] = 0
+
+            page.on("response", record)
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q={quote(query)}")
+            page.wait_for_selector(".pagefind-ui__result-link", timeout=30000)
+            page.wait_for_load_state("networkidle")
+            results = page.locator(".pagefind-ui__result-link").count()
+            browser.close()
+    finally:
+        server.shutdown()
+    bundle = sum(size for url, size in sizes.items() if "/pagefind/" in url)
+    return sum(sizes.values()) - bundle, bundle, results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--content", default="content")
+    ap.add_argument("--as-of", default="2026-11-01")
+    ap.add_argument("--query", default="垃圾填埋场")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    portal = pipeline.prepare(Path(args.content), dt.date.fromisoformat(args.as_of))
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        pipeline.render(portal, site)
+        pages = sum(1 for _ in site.rglob("*.html"))
+        times = []
+        for _ in range(args.runs):
+            shutil.rmtree(site / pagefind.BUNDLE)
+            started = time.perf_counter()
+            pagefind.index_site(site)
+            times.append(time.perf_counter() - started)
+        bundle_files = [p for p in (site / pagefind.BUNDLE).rglob("*") if p.is_file()]
+        bundle_size = sum(p.stat().st_size for p in bundle_files)
+        started = time.perf_counter()
+        search_index.update(Path(tmp) / "whoosh", portal)
+        fresh = time.perf_counter() - started
+        started = time.perf_counter()
+        search_index.update(Path(tmp) / "whoosh", portal)
+        again = time.perf_counter() - started
+        page_bytes, bundle_bytes, results = first_query_bytes(site, args.query)
+    docs = sum(1 for _ in search_index.documents(portal))
+    print(f"{args.content}: {docs} searchable items, {pages} HTML files in the site")
+    print(f"  pagefind index        best {min(times):6.2f} s  ({len(bundle_files)} files, "
+          f"{bundle_size / 1024:.0f} KiB on disk)")
+    print(f"  whoosh index, fresh        {fresh:6.2f} s")
+    print(f"  whoosh index, unchanged    {again:6.2f} s")
+    print(f"  first query '{args.query}': {results} results; downloaded {page_bytes / 1024:.1f} KiB of page "
+          f"(HTML, CSS, JS) + {bundle_bytes / 1024:.1f} KiB of Pagefind files = {(page_bytes + bundle_bytes) / 1024:.1f} KiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Search in a real browser (Debian's Chromium via Playwright) against the sample served on localhost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from conftest import AS_OF, SAMPLE
+from generator.derive import derive
+from generator.load import load
+
+PORTAL = derive(load(SAMPLE), dt.date.fromisoformat(AS_OF))
+LANDFILL_TASKS = {t.task.id for t in PORTAL.tasks if "垃圾填埋场" in t.task.title}
+
+
+@pytest.fixture
+def page(browser, served):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    host = re.match(r"https?://[^/]+", served).group(0)  # type: ignore[union-attr]
+    foreign: list[str] = []
+
+    def only_local(route) -> None:  # type: ignore[no-untyped-def]
+        if route.request.url.startswith(host):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield p
+    context.close()
+    assert not errors, errors
+    assert not foreign, foreign  # everything is served from the site itself
+
+
+def result_links(page) -> list[str]:  # type: ignore[no-untyped-def]
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    return [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
+
+
+def result_count(page) -> int:  # type: ignore[no-untyped-def]
+    message = page.locator(".pagefind-ui__message").inner_text()
+    match = re.search(r"(\d+)", message)
+    assert match, message
+    return int(match.group(1))
+
+
+def test_header_search_finds_the_landfill_task_on_the_first_page(page, served) -> None:  # type: ignore[no-untyped-def]
+    assert LANDFILL_TASKS
+    task = PORTAL.tasks[5]
+    page.goto(served + task.url)
+    page.fill("#site-search-q", "垃圾填埋场")
+    page.press("#site-search-q", "Enter")  # the header form submits to search/?q=…
+    page.wait_for_url(re.compile(r"/site/search/\?q="))
+    links = result_links(page)
+    assert 0 < len(links) <= 10
+    found = {m.group(1) for link in links if (m := re.search(r"/site/tasks/([^/]+)/$", link))}
+    assert found & LANDFILL_TASKS, links
+    titles = page.locator(".pagefind-ui__result-title").all_inner_texts()
+    assert any("垃圾填埋场" in t for t in titles) and not any(t.startswith(PORTAL.content.site.title) for t in titles)
+    # results open the right page, under the sub-path
+    page.locator(".pagefind-ui__result-link").first.click()
+    page.wait_for_load_state()
+    assert page.url.startswith(served) and "垃圾填埋场" in page.locator("h1").inner_text() + page.content()
+
+
+def test_region_filter_narrows_results(page, served) -> None:  # type: ignore[no-untyped-def]
+    page.goto(served + "search/?q=" + "整改")
+    result_links(page)
+    before = result_count(page)
+    city = next(r for r in PORTAL.regions if r.depth == 1 and r.children)
+    group = page.locator("fieldset.pagefind-ui__filter-group", has_text="地区")
+    if not group.is_visible():
+        page.locator(".pagefind-ui__filter-name", has_text="地区").first.click()
+    page.locator("label.pagefind-ui__filter-label", has_text=city.region.name).first.click()
+    page.wait_for_function(f"() => !document.querySelector('.pagefind-ui__message').innerText.includes('{before}')")
+    after = result_count(page)
+    assert 0 < after < before
+    for link in result_links(page):
+        assert "/site/" in link
+
+
+@pytest.mark.parametrize("where, field", [("search/", "#ref-search"), ("", "#ref-home")])
+def test_reference_number_lookup_goes_to_the_complaint(page, served, where: str, field: str) -> None:  # type: ignore[no-untyped-def]
+    c = PORTAL.complaints[12]
+    page.goto(served + where)
+    typed = "  " + "".join(chr(ord(ch) + 0xFEE0) for ch in c.complaint.ref.lower()) + " "  # full-width, lower case
+    page.fill(field, typed)
+    page.press(field, "Enter")
+    page.wait_for_url(served + c.url)
+    assert c.complaint.ref in page.locator("h1").inner_text()
+
+
+def test_unknown_reference_number_says_so(page, served) -> None:  # type: ignore[no-untyped-def]
+    page.goto(served + "search/")
+    page.fill("#ref-search", "D2JC209912310000")
+    page.click("form.ref-lookup button")
+    message = page.locator(".lookup-message")
+    message.wait_for(state="visible")
+    text = message.inner_text()
+    assert "没有找到受理编号为「D2JC209912310000」的信访举报" in text and "回执" in text
+    assert page.url == served + "search/"
+
+
+def test_without_javascript_the_search_page_points_to_the_listings(browser, served) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + "search/?q=垃圾")
+    body = page.locator("main").inner_text()
+    assert "需要浏览器启用 JavaScript" in body
+    for label in ("整改任务（按状态）", "整改任务（按地区）", "信访举报（按批次、按地区）"):
+        assert page.locator("main a", has_text=label).count() == 1
+    context.close()

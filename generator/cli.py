@@ -39,7 +39,10 @@ def build(content: Path, output: Path, as_of_text: str | None, settings: str | N
     settings_file = _settings_file(settings)
     publish.recover(output.resolve())  # first repair what an interrupted earlier build left
     portal = pipeline.prepare(content, as_of)
-    publish.publish(output, lambda tmp: pipeline.render(portal, tmp, settings_file, verbose))
+    warnings: list[str] = []
+    publish.publish(output, lambda tmp: warnings.extend(pipeline.render(portal, tmp, settings_file, verbose)))
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return output
 
 
@@ -60,6 +63,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
             server.serve_forever()
         except KeyboardInterrupt:
             pass
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from . import search_index
+
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    as_of = pipeline.parse_as_of(args.as_of)
+    portal = pipeline.prepare(Path(args.content), as_of)
+    report = search_index.update(Path(args.index), portal)
+    print(report, file=sys.stderr)
+    hits = search_index.search(Path(args.index), portal, " ".join(args.query), args.kind, args.region, args.status, args.limit)
+    for hit in hits:
+        print(f"{hit.item_id}\t{hit.title}\t{hit.status_label}\t{hit.path}")
+    if not hits:
+        print("no results", file=sys.stderr)
     return 0
 
 
@@ -86,6 +106,18 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--port", type=int, default=8000)
     sp.add_argument("--bind", default="127.0.0.1")
     sp.set_defaults(func=cmd_serve)
+    sp = sub.add_parser("search", help="search tasks, complaints and notices from the command line (Chinese full text)",
+                        description="Search tasks, complaints and notices. Prints one tab-separated line per result: "
+                                    "id, title, status, page path. The index is kept in --index and updated "
+                                    "incrementally from the content before each search.")
+    common(sp, output=False)
+    sp.add_argument("query", nargs="+", help="words to find (Chinese is segmented), or a complaint reference number")
+    sp.add_argument("--kind", default="", help="task, complaint or notice")
+    sp.add_argument("--region", default="", help="region code or name; regions inside it match too")
+    sp.add_argument("--status", default="", help="status key (in_progress, done, open …) or its Chinese label (整改中 …)")
+    sp.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
+    sp.add_argument("--index", default=".cache/search-index", help="index folder, outside output/ (default .cache/search-index)")
+    sp.set_defaults(func=cmd_search)
     return p
 
 

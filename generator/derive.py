@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from typing import Literal, Optional
 
 from . import urls
+from .events import Event, collect
 from .models import (
     COMPLAINT_STATUS_LABELS,
-    OUTCOME_LABELS,
+    DONE_STATUSES,
     TASK_STATUS_LABELS,
     Announcement,
     Batch,
     Complaint,
+    Contact,
     Content,
     Document,
     HistoryEntry,
@@ -26,7 +28,6 @@ from .models import (
     Task,
 )
 
-DONE_STATUSES = frozenset({"completed", "accepted", "closed"})
 SUBSTANTIATED = frozenset({"属实", "基本属实", "部分属实"})
 NoticeState = Literal["upcoming", "open", "closed"]
 
@@ -54,6 +55,18 @@ class NoticeView:
     length_days: int
     tasks: list["TaskView"] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+    contact: Optional[Contact] = None  # where to object: the notice's own contact, else site.yaml's
+    # objection upheld: each task sent back to work, with the date of its 'reopened' entry
+    reopened: list[tuple["TaskView", dt.date]] = field(default_factory=list)
+
+    @property
+    def offers_calendar(self) -> bool:
+        """Open and upcoming notices offer a calendar file with the last day to object."""
+        return self.state != "closed"
+
+    @property
+    def ics_url(self) -> str:
+        return f"{self.url}{self.ann.id}.ics"
 
     @property
     def state_label(self) -> str:
@@ -81,6 +94,11 @@ class TaskView:
     complaints: list["ComplaintView"] = field(default_factory=list)
     notices: list[NoticeView] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+
+    @property
+    def closeout_exception(self) -> str:
+        """The reason given for closing out without the notice rule, while the task is closed that way."""
+        return self.task.history[-1].closeout_exception if self.status == "closed" and self.task.history else ""
 
 
 @dataclass
@@ -115,21 +133,6 @@ class RegionView:
             out.append(cur)
             cur = cur.parent
         return list(reversed(out))
-
-
-@dataclass
-class Event:
-    """One status change, newest-first ordering by (date, kind, id, position)."""
-
-    date: dt.date
-    kind: Literal["task", "complaint", "announcement"]
-    item_id: str
-    position: int
-    title: str
-    url: str
-    from_label: str
-    to_label: str
-    note: str = ""
 
 
 @dataclass
@@ -214,6 +217,7 @@ def derive(content: Content, as_of: dt.date) -> Portal:
             ann=ann, url=urls.announcement(ann.id), state=state, days_until_open=until, days_left=left,
             length_days=(ann.period.end - ann.period.start).days + 1,
             documents=[documents[d] for d in ann.documents if d in documents],
+            contact=ann.contact or content.site.contact,
         )
 
     tasks: dict[str, TaskView] = {}
@@ -237,6 +241,12 @@ def derive(content: Content, as_of: dt.date) -> Portal:
         notice.tasks = [tasks[t] for t in notice.ann.tasks if t in tasks]
         for t in notice.tasks:
             t.notices.append(notice)
+        outcome = notice.ann.outcome
+        if outcome and outcome.result == "objection_upheld":
+            for t in notice.tasks:
+                again = [e.date for e in t.task.history if e.status == "reopened" and e.date >= outcome.decided_on]
+                if again:
+                    notice.reopened.append((t, again[0]))
 
     complaints: list[ComplaintView] = []
     batches: list[tuple[Batch, list[ComplaintView]]] = []
@@ -266,7 +276,7 @@ def derive(content: Content, as_of: dt.date) -> Portal:
         content=content, as_of=as_of, tasks=task_list, complaints=complaints, notices=list(notices.values()),
         regions=region_views, batches=batches,
         documents=sorted(content.documents, key=lambda d: (d.issued_on or dt.date.min, d.id), reverse=True),
-        events=events(task_list, complaints, list(notices.values()), as_of), stats=_stats(task_list, complaints),
+        events=collect(task_list, complaints, list(notices.values()), as_of), stats=_stats(task_list, complaints),
         task_by_id=tasks, region_by_code={r.region.code: r for r in region_views},
     )
 
@@ -331,34 +341,3 @@ def _stats(tasks: list[TaskView], complaints: list[ComplaintView]) -> Stats:
         complaints_substantiated=sum(c.substantiated for c in complaints),
         complaints_by_status=count(complaints, lambda c: c.status, COMPLAINT_STATUS_LABELS),
     )
-
-
-def events(tasks: list[TaskView], complaints: list[ComplaintView], notices: list[NoticeView], as_of: dt.date) -> list[Event]:
-    """Every status change up to ``as_of``, newest first."""
-    out: list[Event] = []
-    for t in tasks:
-        prev = ""
-        for i, e in enumerate(t.task.history):
-            out.append(Event(e.date, "task", t.task.id, i, f"第{t.task.number}项 {t.task.title}", t.url,
-                             TASK_STATUS_LABELS.get(prev, ""), TASK_STATUS_LABELS[e.status], e.note))
-            prev = e.status
-    for c in complaints:
-        prev = c.complaint.status
-        for i, u in enumerate(c.complaint.updates):
-            out.append(Event(u.date, "complaint", c.complaint.ref, i, f"{c.complaint.ref} {_short(c.complaint.summary)}",
-                             c.url, COMPLAINT_STATUS_LABELS[prev], COMPLAINT_STATUS_LABELS[u.status], u.note))
-            prev = u.status
-    for n in notices:
-        if n.ann.period.start <= as_of:
-            out.append(Event(n.ann.period.start, "announcement", n.ann.id, 0, n.ann.title, n.url, "", "开始公示",
-                             f"公示期 {n.ann.period.start} 至 {n.ann.period.end}"))
-        if n.ann.outcome:
-            out.append(Event(n.ann.outcome.decided_on, "announcement", n.ann.id, 1, n.ann.title, n.url, "公示已结束",
-                             OUTCOME_LABELS[n.ann.outcome.result], n.ann.outcome.note))
-    out.sort(key=lambda e: (e.date, e.kind, e.item_id, e.position), reverse=True)
-    return out
-
-
-def _short(text: str, limit: int = 30) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "…"

@@ -31,6 +31,7 @@ TASK_STATUS_LABELS: dict[str, str] = {
     "reopened": "重新整改",
     "ongoing": "长期坚持",
 }
+DONE_STATUSES = frozenset({"completed", "accepted", "closed"})  # the work is finished (已完成)
 COMPLAINT_STATUS_LABELS: dict[str, str] = {"done": "已办结", "partly_done": "阶段性办结", "handling": "正在办理"}
 CHANNEL_LABELS: dict[str, str] = {"phone": "来电", "letter": "来信", "online": "网络"}
 OUTCOME_LABELS: dict[str, str] = {

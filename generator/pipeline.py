@@ -22,6 +22,7 @@ from .derive import Portal, derive
 from .errors import PortalError, UsageError
 from .load import read
 from .models import Content
+from .render import FEEDS_SKIPPED, absolute_site_url
 
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 
@@ -91,8 +92,8 @@ class _PelicanErrors(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render(portal: Portal, output_dir: Path, settings_file: Path | None = None, verbose: bool = False) -> None:
-    """Render the site into ``output_dir`` (which should be empty) with Pelican."""
+def render(portal: Portal, output_dir: Path, settings_file: Path | None = None, verbose: bool = False) -> list[str]:
+    """Render the site into ``output_dir`` (which should be empty) with Pelican; return warnings for the user."""
     from pelican import Pelican
 
     try:
@@ -115,3 +116,7 @@ def render(portal: Portal, output_dir: Path, settings_file: Path | None = None, 
         pelican_logger.removeHandler(errors)
     if errors.messages:
         raise PortalError("Pelican reported errors: " + "; ".join(errors.messages))
+    warnings = []
+    if not absolute_site_url(portal.content.site.site_url, settings.get("SITEURL")):
+        warnings.append(FEEDS_SKIPPED)
+    return warnings

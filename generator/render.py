@@ -11,17 +11,27 @@ Every template receives the common context below plus its own variables (see eac
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from . import urls
+from . import feeds, ics, notices, search_index, urls
 from .derive import Portal
 from .markup import cn_date, iso_date, render_markdown
 from .models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, OUTCOME_LABELS, TASK_STATUS_LABELS
 
 PER_PAGE = 50
+FEEDS_SKIPPED = ("no site_url in site.yaml (and no absolute SITEURL setting): feeds were not written, because "
+                 "feed readers need absolute links; add 'site_url: https://…' to site.yaml")
+
+
+def absolute_site_url(site_url: str, siteurl_setting: Any) -> str:
+    """The site's absolute URL without a trailing slash: site.yaml's site_url, else an absolute
+    Pelican SITEURL (publishconf.py), else ""."""
+    configured = str(siteurl_setting or "")
+    return (site_url or (configured if configured.startswith(("http://", "https://")) else "")).rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -55,8 +65,10 @@ def install_filters(env: Any) -> None:
         COMPLAINT_STATUS_LABELS=COMPLAINT_STATUS_LABELS,
         CHANNEL_LABELS=CHANNEL_LABELS,
         OUTCOME_LABELS=OUTCOME_LABELS,
+        FEED_MAX_ENTRIES=feeds.MAX_ENTRIES,
         urls=urls,
     )
+    notices.install(env)
 
 
 class Renderer:
@@ -75,17 +87,21 @@ class Renderer:
             NavItem(urls.REPORTS, "进展报告"),
             NavItem(urls.DOCUMENTS, "文件"),
             *(NavItem(urls.page(p.slug), p.title) for p in pages),
+            NavItem(urls.SEARCH, "搜索"),
         ]
         self.context = dict(context)
-        configured = str(context.get("SITEURL") or "")
-        absolute = site.site_url or (configured if configured.startswith(("http://", "https://")) else "")
-        self.context.update(site=site, portal=portal, as_of=portal.as_of, nav=self.nav, SITE_ABS_URL=absolute.rstrip("/"))
+        self.base_url = absolute_site_url(site.site_url, context.get("SITEURL"))
+        self.feeds = feeds.plan(portal)
+        self.search_docs = {d.key: d for d in search_index.documents(portal)}
+        self.context.update(site=site, portal=portal, as_of=portal.as_of, nav=self.nav, SITE_ABS_URL=self.base_url,
+                            feed_plan=self.feeds, FEEDS_ENABLED=bool(self.base_url))
         install_filters(env)
 
-    def write(self, writer: Any, url: str, template: str, title: str, **kwargs: Any) -> None:
+    def write(self, writer: Any, url: str, template: str, title: str, page_feeds: Sequence[feeds.Feed] = (), **kwargs: Any) -> None:
+        """Write one page; ``page_feeds`` are the feeds that concern it, most specific first."""
         writer.write_file(
             urls.page_file(url), self.env.get_template(template), self.context, relative_urls=True,
-            page_url=url, page_title=title, **kwargs,
+            page_url=url, page_title=title, page_feeds=[*page_feeds, self.feeds.site], **kwargs,
         )
 
     def paginate(self, writer: Any, url_of: Any, template: str, title: str, items: Sequence[Any], **kwargs: Any) -> None:
@@ -98,26 +114,32 @@ class Renderer:
 
     def write_all(self, writer: Any) -> None:
         p = self.portal
-        self.write(writer, urls.HOME, "home.html", p.content.site.title)
-        self.write(writer, urls.TASKS, "tasks.html", "整改任务")
-        self.write(writer, urls.TASKS_BY_REGION, "tasks_by_region.html", "整改任务（按地区）")
+        f = self.feeds
+        self.write(writer, urls.HOME, "home.html", p.content.site.title, [f.announcements])
+        self.write(writer, urls.TASKS, "tasks.html", "整改任务", [f.closed, f.overdue])
+        self.write(writer, urls.TASKS_BY_REGION, "tasks_by_region.html", "整改任务（按地区）", [f.closed, f.overdue])
         for t in p.tasks:
-            self.write(writer, t.url, "task.html", f"第{t.task.number}项 {t.task.title}", t=t)
+            self.write(writer, t.url, "task.html", f"第{t.task.number}项 {t.task.title}",
+                       [f.tasks[t.task.id], *(f.regions[r.code] for r in t.regions)], t=t,
+                       search=self.search_docs[f"task:{t.task.id}"])
         self.write(writer, urls.COMPLAINTS, "complaints.html", "信访举报办理情况")
         for batch, items in p.batches:
             self.paginate(writer, lambda n, b=batch.batch: urls.batch(b, n), "complaint_list.html",
                           f"第{batch.batch}批交办信访举报", items, batch=batch, region=None)
         for r in p.regions:
             self.paginate(writer, lambda n, c=r.region.code: urls.complaints_in_region(c, n), "complaint_list.html",
-                          f"{r.region.name}信访举报", r.complaints, batch=None, region=r)
+                          f"{r.region.name}信访举报", r.complaints, batch=None, region=r, page_feeds=[f.regions[r.region.code]])
         for c in p.complaints:
-            self.write(writer, c.url, "complaint.html", f"信访举报 {c.complaint.ref}", c=c)
-        self.write(writer, urls.ANNOUNCEMENTS, "announcements.html", "销号公示")
+            self.write(writer, c.url, "complaint.html", f"信访举报 {c.complaint.ref}",
+                       [f.complaints[c.complaint.ref], *(f.regions[r.code] for r in c.regions)], c=c,
+                       search=self.search_docs[f"complaint:{c.complaint.ref}"])
+        self.write(writer, urls.ANNOUNCEMENTS, "announcements.html", "销号公示", [f.announcements])
         for n in p.notices:
-            self.write(writer, n.url, "announcement.html", n.ann.title, n=n)
+            self.write(writer, n.url, "announcement.html", n.ann.title, [f.announcements, *(f.tasks[t.task.id] for t in n.tasks)], n=n,
+                       search=self.search_docs[f"notice:{n.ann.id}"])
         self.write(writer, urls.REGIONS, "regions.html", "地区")
         for r in p.regions:
-            self.write(writer, r.url, "region.html", r.region.name, r=r)
+            self.write(writer, r.url, "region.html", r.region.name, [f.regions[r.region.code]], r=r)
         reports = sorted(p.content.reports, key=lambda r: (r.date, r.slug), reverse=True)
         self.write(writer, urls.REPORTS, "reports.html", "进展报告", reports=reports)
         for report in reports:
@@ -125,7 +147,23 @@ class Renderer:
         for page in p.content.pages:
             self.write(writer, urls.page(page.slug), "page.html", page.title, page=page)
         self.write(writer, urls.DOCUMENTS, "documents.html", "文件登记", documents=p.documents)
+        self.write(writer, urls.FEEDS, "feeds.html", "订阅")
+        self.write(writer, urls.SEARCH, "search.html", "搜索")
+        self.write_lookup()
         self.copy_documents()
+        ics.write_all(p, self.output_path, self.context["SITE_ABS_URL"])
+        feeds.write_all(p, self.feeds, self.base_url, self.output_path)
+
+    def write_lookup(self) -> None:
+        """lookup/<xx>.json: normalized complaint reference → page, sharded by the last two characters."""
+        shards: dict[str, dict[str, str]] = {}
+        for c in self.portal.complaints:
+            ref = search_index.normalize_ref(c.complaint.ref)
+            shards.setdefault(urls.lookup_shard(ref), {})[ref] = c.url
+        for name, mapping in sorted(shards.items()):
+            target = self.output_path / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(mapping, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
     def copy_documents(self) -> None:
         source = Path(self.portal.content.root) / "documents"

@@ -56,3 +56,13 @@ ANNOUNCEMENTS = "announcements/"
 REGIONS = "regions/"
 REPORTS = "reports/"
 DOCUMENTS = "documents/"
+FEEDS = "feeds/"
+OPML = "feeds/all.opml"
+DATA = "data/"
+SEARCH = "search/"
+LOOKUP = "lookup/"
+
+
+def lookup_shard(normalized_ref: str) -> str:
+    """The file that maps complaint references ending in the same two characters to their pages."""
+    return f"{LOOKUP}{normalized_ref[-2:].lower()}.json"

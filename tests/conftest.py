@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import http.server
 import io
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -70,3 +74,54 @@ def mini_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build(MINI, output)
     assert result.code == 0, result.err
     return output
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(site: Path, prefix: str = "site") -> Iterator[str]:
+    """Serve a copy of ``site`` under /<prefix>/ with a real HTTP server; yield the site's URL."""
+    root = site.parent / f".www-{prefix}-{threading.get_ident()}"
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(site, root / prefix)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{prefix}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def served(sample_site: Path) -> Iterator[str]:
+    """The sample as of AS_OF, served under a sub-path by a real HTTP server."""
+    with serve(sample_site) as url:
+        yield url
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()

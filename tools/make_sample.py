@@ -91,6 +91,7 @@ SITE = {
     "title": "江川省第二轮中央生态环境保护督察整改公开（示例）",
     "publisher": "江川省生态环境保护督察整改工作领导小组办公室（示例）",
     "inspection": "第二轮中央生态环境保护督察",
+    "site_url": "https://jiangchuan.example.org/zhenggai/",
     "plan": {
         "title": "江川省贯彻落实第二轮中央生态环境保护督察报告整改方案",
         "approved_on": d("2021-10-20"),
@@ -1632,7 +1633,7 @@ def build_reports(batches) -> dict[str, str]:
 
 
 PAGES = {
-    "about.md": f"""---
+    "about.md": """---
 title: 关于本站
 order: 1
 summary: 本站是“整改公开”门户的示例站点，所有数据均为虚构。

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""The scale benchmark (issue 6): full and incremental builds of synthetic content at two sizes.
+
+    .venv/bin/python bench/run.py                      # both sizes
+    .venv/bin/python bench/run.py --sizes provincial   # one size
+    .venv/bin/python bench/run.py --no-search-index national
+
+For each size it writes synthetic content with `portal demo-data` (once, kept in bench/data/, which
+git ignores), copies it to a scratch folder and runs `portal build` four times in fresh processes:
+cold (no previous output), warm (nothing changed), after one task's status changed, and after a
+batch of 200 complaints was added. It prints a Markdown table: wall time, render jobs run/reused
+and their rate, search-index time, peak RSS, output size and file count, and the bytes a browser
+downloads for a first query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+SIZES = {"provincial": (60, 30_000), "national": (2_200, 150_000)}
+AS_OF = "2026-11-01"
+
+
+def build(content: Path, output: Path, env: dict[str, str]) -> dict[str, object]:
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "-v", "build", "--content", str(content), "--output",
+                             str(output), "--as-of", AS_OF], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
+    if status != 0:
+        raise SystemExit(f"build failed:\n{err[-3000:]}")
+    stats = dict(re.findall(r"(\w+) ([\d.]+)", out.strip().splitlines()[-1]))
+    files = [p for p in output.rglob("*") if p.is_file()]
+    return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "files": len(files),
+            "size_mb": sum(p.stat().st_size for p in files) / 1e6, **stats}
+
+
+def change_one_task(content: Path) -> str:
+    for path in sorted((content / "tasks").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if text.rstrip().splitlines()[-1].strip().startswith(("note:", "on_schedule:")) and "status: in_progress" in text \
+                and "status: completed" not in text:
+            path.write_text(text + "- date: '2026-10-30'\n  status: completed\n  note: 整改完成（基准测试）\n", encoding="utf-8")
+            return path.stem
+    raise SystemExit("no in-progress task to change")
+
+
+def add_one_batch(content: Path) -> int:
+    last = max((content / "complaints").glob("*.yaml"), key=lambda p: int(p.stem))
+    number = int(last.stem) + 1
+    text = last.read_text(encoding="utf-8").replace(f"batch: {last.stem}\n", f"batch: {number}\n", 1)
+    text = re.sub(r"ref: ([DXW])2", r"ref: \g<1>3", text)  # a later round: new reference numbers
+    (content / "complaints" / f"{number}.yaml").write_text(text, encoding="utf-8")
+    return number
+
+
+def run_size(name: str, data: Path, search_index: bool, query: str) -> list[tuple[str, dict[str, object]]]:
+    from generator import demo
+
+    tasks, complaints = SIZES[name]
+    source = data / name / "content"
+    if not source.is_dir():
+        started = time.perf_counter()
+        demo.write(source, tasks, complaints, seed=1)
+        print(f"[{name}] demo-data written in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    work = data / name / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(source, work / "content")
+    content, output = work / "content", work / "output"
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    if not search_index:
+        env["PORTAL_PAGEFIND"] = "0"
+    rows = []
+    for label, prepare in [("full build, cold", None), ("full build, warm (nothing changed)", None),
+                           ("one task's status changed", change_one_task), ("one batch of 200 complaints added", add_one_batch)]:
+        if prepare:
+            prepare(content)
+        row = build(content, output, env)
+        print(f"[{name}] {label}: {row}", file=sys.stderr)
+        rows.append((label, row))
+    if search_index:
+        from search import first_query_bytes
+
+        page, bundle, results = first_query_bytes(output, query)
+        rows.append((f"first query 「{query}」: {results} results", {"kib": (page + bundle) / 1024, "bundle_kib": bundle / 1024}))
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
+    ap.add_argument("--no-search-index", nargs="*", default=[], metavar="SIZE", help="sizes to build without Pagefind")
+    ap.add_argument("--data", default=str(REPO / "bench" / "data"))
+    ap.add_argument("--query", default="垃圾填埋场")
+    args = ap.parse_args()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    print(f"commit {commit}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}\n")
+    for name in args.sizes:
+        tasks, complaints = SIZES[name]
+        rows = run_size(name, Path(args.data), name not in args.no_search_index, args.query)
+        print(f"### {name}: {tasks:,} tasks, {complaints:,} complaints\n")
+        print("| build | wall (s) | jobs run / reused | jobs/s | render (s) | search index (s) | peak RSS (MB) | files | output (MB) |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for label, r in rows:
+            if "kib" in r:
+                print(f"| {label} | | | | | | | | {r['kib']:.0f} KiB downloaded ({r['bundle_kib']:.0f} KiB Pagefind) |")
+                continue
+            ran, render = float(r.get("rendered", 0)), float(r.get("render_s", 0) or 0)
+            rate = f"{ran / render:,.0f}" if render and ran else "–"
+            search = f"{float(r['search_index_s']):.1f}" if "search_index_s" in r else "skipped"
+            print(f"| {label} | {r['wall']:.1f} | {int(ran):,} / {int(float(r.get('reused', 0))):,} | {rate} | {render:.1f} | "
+                  f"{search} | {r['rss_mb']:,.0f} | {r['files']:,} | {r['size_mb']:,.0f} |")
+        print()
+
+
+if __name__ == "__main__":
+    main()

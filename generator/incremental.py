@@ -1,0 +1,143 @@
+"""Stage 4, render (execution): run the renderer's file-writing jobs, in parallel, skipping unchanged ones.
+
+Every page and feed is a :class:`Job` that writes one or more files. A job may carry a *digest* of
+everything its files are made from. The digests of a build are kept in the output folder
+(``.portal-digests.json``). When the next build finds a job whose digest is unchanged and whose files
+exist in the previously published output, it does not render it again: it hard-links the published
+files into the new build (same bytes, same modification time, no work). Other jobs run, split over
+``workers`` forked processes when there are enough of them to be worth it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from .errors import PortalError
+
+MANIFEST = ".portal-digests.json"
+PARALLEL_MIN_JOBS = 1000  # below this, forking costs more than it saves
+
+
+def code_digest() -> str:
+    """The portal's own code: output made by other code is never reused."""
+    global _CODE_DIGEST
+    if _CODE_DIGEST is None:
+        here = Path(__file__).resolve().parent
+        _CODE_DIGEST = fingerprint([(f.name, hashlib.sha256(f.read_bytes()).hexdigest()) for f in sorted(here.glob("*.py"))])
+    return _CODE_DIGEST
+
+
+_CODE_DIGEST: str | None = None
+
+
+def fingerprint(*parts: Any) -> str:
+    """A digest of values whose repr is complete and deterministic (models, views' plain data, tuples)."""
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Job:
+    outputs: tuple[str, ...]  # files written, relative to the output folder
+    digest: str  # "" when the job must always run
+    run: Callable[[], None]
+
+
+@dataclass(frozen=True)
+class RunReport:
+    ran: int
+    reused: int
+    workers: int
+
+
+class Jobs:
+    def __init__(self, output: Path, previous: Path | None, workers: int = 1, parallel_min: int = PARALLEL_MIN_JOBS):
+        self.output = Path(output)
+        self.previous = Path(previous) if previous else None
+        self.workers = max(1, workers)
+        self.parallel_min = parallel_min
+        self.jobs: list[Job] = []
+        self.old: dict[str, str] = {}
+        if self.previous is not None and (self.previous / MANIFEST).is_file():
+            try:
+                self.old = json.loads((self.previous / MANIFEST).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.old = {}  # a damaged manifest only costs a full render
+
+    def add(self, outputs: Sequence[str], digest: str, run: Callable[[], None]) -> None:
+        self.jobs.append(Job(tuple(outputs), digest, run))
+
+    def _reuse(self, job: Job) -> bool:
+        if not job.digest or self.previous is None:
+            return False
+        if any(self.old.get(name) != job.digest for name in job.outputs):
+            return False
+        sources = [self.previous / name for name in job.outputs]
+        if not all(source.is_file() for source in sources):
+            return False
+        for name, source in zip(job.outputs, sources):
+            target = self.output / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)  # another file system: a copy that keeps the time
+        return True
+
+    def run(self) -> RunReport:
+        pending = [job for job in self.jobs if not self._reuse(job)]
+        workers = self.workers if len(pending) >= self.parallel_min else 1
+        if workers == 1:
+            for job in pending:
+                job.run()
+        else:
+            _run_forked(pending, workers)
+        manifest = {name: job.digest for job in self.jobs if job.digest for name in job.outputs}
+        (self.output / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n",
+                                           encoding="utf-8")
+        report = RunReport(len(pending), len(self.jobs) - len(pending), workers)
+        self.jobs = []
+        return report
+
+
+def _run_forked(jobs: list[Job], workers: int) -> None:
+    """Run ``jobs`` in ``workers`` forked children (round robin); re-raise the first child's error."""
+    children = []
+    for k in range(workers):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: run its share, report an error through the pipe, never return
+            os.close(read_end)
+            status = 0
+            try:
+                for job in jobs[k::workers]:
+                    job.run()
+            except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
+                status = 1
+                try:
+                    payload = pickle.dumps(exc)
+                except Exception:
+                    payload = pickle.dumps(PortalError(f"{type(exc).__name__}: {exc}"))
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(payload)
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        children.append((pid, read_end))
+    errors: list[BaseException] = []
+    for pid, read_end in children:
+        with os.fdopen(read_end, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if payload:
+            errors.append(pickle.loads(payload))
+        elif status != 0:
+            errors.append(PortalError(f"a render worker ended abnormally (status {status})"))
+    if errors:
+        raise errors[0]

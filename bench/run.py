@@ -33,13 +33,15 @@ AS_OF = "2026-11-01"
 
 
 def build(content: Path, output: Path, env: dict[str, str]) -> dict[str, object]:
+    log = output.parent / "build.log"
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "-v", "build", "--content", str(content), "--output",
-                             str(output), "--as-of", AS_OF], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
+    with log.open("w+", encoding="utf-8") as sink:  # a file, not a pipe: a full pipe would stall the build
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--content", str(content), "--output",
+                                 str(output), "--as-of", AS_OF], cwd=REPO, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        sink.seek(0)
+        out = err = sink.read()
     if status != 0:
         raise SystemExit(f"build failed:\n{err[-3000:]}")
     stats = dict(re.findall(r"(\w+) ([\d.]+)", out.strip().splitlines()[-1]))

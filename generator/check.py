@@ -14,6 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
 
+from . import integrity, pii
 from .errors import Problems
 from .models import Announcement, Content, HistoryEntry, Task
 from .schema import did_you_mean
@@ -67,6 +68,8 @@ class Checker:
         for report in self.c.reports:
             self.refs(report, "documents", report.documents, self.documents, "documents.yaml")
             self.not_future(report, "date", report.date)
+        integrity.check(self.c, self.p)
+        pii.scan(self.c, self.p)
         return self.p
 
     # -- helpers -----------------------------------------------------------------------------
@@ -159,16 +162,18 @@ class Checker:
     def document_register(self) -> None:
         by_number: dict[str, list] = defaultdict(list)
         for d in self.c.documents:
-            by_number[d.number.strip()].append(d)
+            by_number[integrity.normalize_number(d.number)].append(d)
             self.not_future(d, "issued_on", d.issued_on)
             if d.file:
                 self.document_file(d)
             elif d.sha256:
                 self.p.add(d.at("sha256"), "sha256", "sha256 given without a file", "add 'file:' or remove sha256")
-        for number, docs in by_number.items():
+        for docs in by_number.values():
             for other in docs[1:]:
+                differ = integrity.document_differences(docs[0], other)
                 self.p.add(other.at("number"), "number",
-                           f"文号 '{number}' also names document '{docs[0].id}' ({docs[0].at('number')})",
+                           f"文号 '{other.number.strip()}' also names document '{docs[0].id}' ({docs[0].at('number')})"
+                           + (f"; they differ in {', '.join(differ)}" if differ else ""),
                            "one 文号 names exactly one document; correct the number or merge the entries")
 
     def document_file(self, d) -> None:  # type: ignore[no-untyped-def]
@@ -241,11 +246,13 @@ class Checker:
         if entry.status == "closed" and entry.closeout_exception:
             return
         hint = f"after '{prev.status}' allowed: {', '.join(sorted(allowed))}"
+        message = f"'{prev.status}' cannot change to '{entry.status}'"
         if prev.status in ("completed", "accepted") and entry.status in ("in_progress", "planned", "ongoing"):
+            message += ": finished work went back to work without a 'reopened' entry (反弹)"
             hint += "; if finished work came back (反弹), add a 'reopened' entry with the reason"
         else:
             hint += "; to fix a wrong earlier entry, add 'correction: <reason>'"
-        self.p.add(entry.at("status"), name, f"'{prev.status}' cannot change to '{entry.status}'", hint)
+        self.p.add(entry.at("status"), name, message, hint)
 
     def closeout(self, task: Task, i: int, entry: HistoryEntry) -> None:
         name = f"history[{i}]"

@@ -27,6 +27,8 @@ def _settings_file(value: str | None) -> Path | None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     as_of = pipeline.parse_as_of(args.as_of)
+    if args.fix_pii:
+        args.content = _fix_pii(Path(args.content), Path(args.fix_pii))  # then check the masked copy
     content = pipeline.load_and_check(Path(args.content), as_of)
     n_complaints = sum(len(b.complaints) for b in content.batches)
     print(f"ok: {len(content.tasks)} tasks, {n_complaints} complaints in {len(content.batches)} batches, "
@@ -34,13 +36,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def build(content: Path, output: Path, as_of_text: str | None, settings: str | None, verbose: bool = False) -> Path:
+def build(content: Path, output: Path, as_of_text: str | None, settings: str | None, verbose: bool = False,
+          stats: dict | None = None) -> Path:
     as_of = pipeline.parse_as_of(as_of_text)
     settings_file = _settings_file(settings)
     publish.recover(output.resolve())  # first repair what an interrupted earlier build left
     portal = pipeline.prepare(content, as_of)
     warnings: list[str] = []
-    publish.publish(output, lambda tmp: warnings.extend(pipeline.render(portal, tmp, settings_file, verbose)))
+    previous = output.resolve() if output.is_dir() else None  # the published site: unchanged files are reused
+    publish.publish(output, lambda tmp: warnings.extend(pipeline.render(portal, tmp, settings_file, verbose, previous, stats)))
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return output
@@ -48,9 +52,12 @@ def build(content: Path, output: Path, as_of_text: str | None, settings: str | N
 
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    output = build(Path(args.content), Path(args.output), args.as_of, args.settings, args.verbose)
+    stats: dict = {}
+    output = build(Path(args.content), Path(args.output), args.as_of, args.settings, args.verbose, stats)
     files = sum(1 for p in output.rglob("*") if p.is_file())
     print(f"built {files} files into {output}/ in {time.perf_counter() - started:.1f} s")
+    if stats:  # pages and feeds rendered or reused (unchanged), workers, seconds for rendering and the search index
+        print("  " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in sorted(stats.items())))
     return 0
 
 
@@ -83,6 +90,59 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fix_pii(content: Path, target: Path) -> str:
+    from . import load, pii
+
+    if target.exists():
+        raise UsageError(f"--fix-pii: {target} already exists; give a new folder for the masked copy")
+    loaded, _problems = load.read(content)
+    if loaded is None:
+        raise UsageError(f"--fix-pii: {content} cannot be read (is site.yaml there?); run portal check first")
+    done = pii.write_masked_copy(content, target, pii.scan_content(loaded))
+    for file, masked in done:
+        print(f"masked {masked} in {file}", file=sys.stderr)
+    print(f"wrote a copy of {content}/ with {len(done)} value{'s' if len(done) != 1 else ''} masked into {target}/ "
+          f"({content}/ is unchanged); checking the copy:", file=sys.stderr)
+    return str(target)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from . import manifest
+
+    report = manifest.verify(args.old, args.new)
+    print(report.format())
+    return 0 if report.ok else 3
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from . import demo
+
+    counts = demo.write(Path(args.output), args.tasks, args.complaints, args.seed, args.provinces)
+    print(f"wrote {', '.join(f'{v} {k}' for k, v in counts.items())} into {args.output}/")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from . import importer
+
+    as_of = pipeline.parse_as_of(args.as_of)
+    if args.kind == "complaints" and (args.batch is None or not args.forwarded_on):
+        raise UsageError("--kind complaints needs --batch N and --forwarded-on YYYY-MM-DD (the date the batch was forwarded)")
+    forwarded_on = pipeline.parse_as_of(args.forwarded_on) if args.forwarded_on else None
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"{args.file} does not exist")
+    result = importer.run(path, args.kind, Path(args.content), as_of, args.batch, forwarded_on, args.id_prefix,
+                          args.force, args.overwrite)
+    for line in result.warnings:
+        print(line, file=sys.stderr)
+    if result.skipped_rows:
+        print(f"--force: left out row{'s' if len(result.skipped_rows) > 1 else ''} "
+              f"{', '.join(map(str, result.skipped_rows))}", file=sys.stderr)
+    print(f"imported {path.name} ({result.encoding}): wrote {', '.join(str(p) for p in result.written) or 'nothing'}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="portal", description="Rectification Portal (整改公开): build a static disclosure site.")
     p.add_argument("-v", "--verbose", action="store_true", help="show Pelican's progress messages")
@@ -100,7 +160,15 @@ def parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_build)
     sp = sub.add_parser("check", help="load and check the content only; print every problem")
     common(sp, output=False)
+    sp.add_argument("--fix-pii", metavar="DIR", default=None,
+                    help="write a copy of the content with personal data masked into the new folder DIR, then check the copy")
     sp.set_defaults(func=cmd_check)
+    sp = sub.add_parser("verify", help="compare two built sites: was published history or a document changed?",
+                        description="Compare the integrity manifests of two builds (folders or http(s) URLs of the site root). "
+                                    "Exit 0 when every event and document file of OLD is unchanged in NEW, 3 when not.")
+    sp.add_argument("old", help="the earlier site (folder or URL)")
+    sp.add_argument("new", help="the later site (folder or URL)")
+    sp.set_defaults(func=cmd_verify)
     sp = sub.add_parser("serve", help="build, then preview the site on a local web server")
     common(sp)
     sp.add_argument("--port", type=int, default=8000)
@@ -118,6 +186,27 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
     sp.add_argument("--index", default=".cache/search-index", help="index folder, outside output/ (default .cache/search-index)")
     sp.set_defaults(func=cmd_search)
+    sp = sub.add_parser("import", help="turn a complaint table or task list (.xlsx, .csv) into content files",
+                        description="Read a spreadsheet in the column layout provinces publish and write content files. "
+                                    "Every problem is listed with row and column and nothing is written, unless --force "
+                                    "(then the rows without problems are written). Existing files are never replaced "
+                                    "without --overwrite. See docs/import.md.")
+    sp.add_argument("file", help=".xlsx or .csv (UTF-8 or GBK)")
+    sp.add_argument("--kind", required=True, choices=["complaints", "tasks"])
+    sp.add_argument("--batch", type=int, default=None, help="complaints: the batch number (writes complaints/N.yaml)")
+    sp.add_argument("--forwarded-on", default=None, metavar="YYYY-MM-DD", help="complaints: the date the batch was forwarded")
+    sp.add_argument("--id-prefix", default="T-", help="tasks: id = prefix + 序号 with two digits (default T-, e.g. T-07)")
+    sp.add_argument("--force", action="store_true", help="write the rows without problems and leave out the others")
+    sp.add_argument("--overwrite", action="store_true", help="replace files that exist already")
+    common(sp, output=False)
+    sp.set_defaults(func=cmd_import)
+    sp = sub.add_parser("demo-data", help="write a synthetic content folder of any size (for benchmarks)")
+    sp.add_argument("--tasks", type=int, default=60)
+    sp.add_argument("--complaints", type=int, default=1000)
+    sp.add_argument("--seed", type=int, default=1)
+    sp.add_argument("--provinces", type=int, default=0, help="default: 1, or 31 above 50,000 complaints")
+    sp.add_argument("--output", required=True, help="a new (or empty) folder")
+    sp.set_defaults(func=cmd_demo_data)
     return p
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Optional
 
 from . import urls
+from . import integrity
 from .events import Event, collect
 from .models import (
     COMPLAINT_STATUS_LABELS,
@@ -89,6 +90,8 @@ class TaskView:
     late: bool
     completed_on: Optional[dt.date]
     behind_schedule: bool
+    stale_days: int = 0  # 长期未更新: days without any update, when over integrity.STALE_DAYS
+    last_update: Optional[dt.date] = None
     regions: list[Region] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     complaints: list["ComplaintView"] = field(default_factory=list)
@@ -233,6 +236,8 @@ def derive(content: Content, as_of: dt.date) -> Portal:
             behind_schedule=bool(task.history and task.history[-1].on_schedule is False),
             regions=[regions[c] for c in task.regions if c in regions],
             timeline=[_task_entry(e, documents, notices) for e in task.history],
+            stale_days=integrity.stale_days(task, status, as_of, content.site.plan),
+            last_update=integrity.last_update(task, content.site.plan),
         )
         cited = {d for e in task.history for d in e.documents}
         view.documents = [documents[d] for d in sorted(cited) if d in documents]

@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from . import urls
 from .events import Event
+from .incremental import Jobs, code_digest, fingerprint
 from .markup import cn_date
 
 if TYPE_CHECKING:
@@ -175,7 +176,7 @@ def _generator(feed: Feed, site_title: str, publisher: str, base: str, self_url:
 def write_feed(feed: Feed, site_title: str, publisher: str, base: str, output: Path) -> None:
     events = list(feed.events[:MAX_ENTRIES])
     target = output / feed.atom_url
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)  # workers may race to make it: exist_ok
     atom = _generator(feed, site_title, publisher, base, f"{base}/{feed.atom_url}", events)
     target.write_bytes(atom.atom_str(pretty=True))
     rss = _generator(feed, site_title, publisher, base, f"{base}/{feed.rss_url}", events)
@@ -220,12 +221,17 @@ def write_event_data(events: list[Event], base: str, output: Path) -> None:
     (folder / "events.csv").write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")  # BOM: Excel reads UTF-8
 
 
-def write_all(portal: "Portal", feeds: FeedPlan, base: str, output: Path) -> None:
-    """Write every feed and the OPML file (if ``base``, the absolute site URL, is known) and the event data."""
+def write_all(portal: "Portal", feeds: FeedPlan, base: str, output: Path, jobs: "Jobs") -> None:
+    """Write the event data now, and queue every feed on ``jobs`` (with a digest of what it is made of,
+    so an unchanged feed is reused) and the OPML file, if ``base``, the absolute site URL, is known."""
     write_event_data(portal.events, base, output)
     if not base:
         return
     site = portal.content.site
     for feed in feeds.all():
-        write_feed(feed, site.title, site.publisher, base, output)
+        digest = fingerprint(code_digest(), site.title, site.publisher, base, feed.path, feed.title,
+                             feed.description, feed.page_url, feed.events[:MAX_ENTRIES])
+        jobs.add([feed.atom_url, feed.rss_url], digest,
+                 lambda feed=feed: write_feed(feed, site.title, site.publisher, base, output))
+    (output / urls.OPML).parent.mkdir(parents=True, exist_ok=True)
     (output / urls.OPML).write_bytes(opml(feeds, site.title, base))

@@ -108,6 +108,7 @@ class Site(Node):
     notice_min_days: int = doc("minimum length in days of a close-out notice period", default=5)
     sample: bool = doc("true when the content is fictional sample data (every page says so)", default=False)
     description: str = doc("one paragraph shown on the home page", default="")
+    licence: str = doc("licence of the open data (shown on the 数据下载 page and in every download)", default="")
 
 
 # --- regions.yaml, documents.yaml -------------------------------------------------------------

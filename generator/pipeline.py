@@ -57,7 +57,8 @@ def prepare(content_dir: Path, as_of: dt.date) -> Portal:
     return derive(load_and_check(content_dir, as_of), as_of)
 
 
-def pelican_settings(content_dir: Path, output_dir: Path, portal: Portal | None, settings_file: Path | None) -> dict:
+def pelican_settings(content_dir: Path, output_dir: Path, portal: Portal | None, settings_file: Path | None,
+                     previous: Path | None = None) -> dict:
     """Pelican settings for one build: the project's pelicanconf.py (if any) with our paths on top."""
     from pelican.settings import read_settings
 
@@ -69,6 +70,7 @@ def pelican_settings(content_dir: Path, output_dir: Path, portal: Portal | None,
         OUTPUT_PATH=str(output_dir.resolve()),
         PORTAL_MODEL=portal,
         PORTAL_AS_OF=portal.as_of.isoformat() if portal else None,
+        PORTAL_PREVIOUS_OUTPUT=str(previous) if previous else None,  # unchanged pages are reused from here
     )
     if portal is not None:
         override["SITENAME"] = portal.content.site.title
@@ -92,12 +94,14 @@ class _PelicanErrors(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render(portal: Portal, output_dir: Path, settings_file: Path | None = None, verbose: bool = False) -> list[str]:
+def render(portal: Portal, output_dir: Path, settings_file: Path | None = None, verbose: bool = False,
+           previous: Path | None = None, stats: dict | None = None) -> list[str]:
     """Render the site into ``output_dir`` (which should be empty) with Pelican; return warnings for the user."""
     from pelican import Pelican
 
     try:
-        settings = pelican_settings(Path(portal.content.root), output_dir, portal, settings_file)
+        settings = pelican_settings(Path(portal.content.root), output_dir, portal, settings_file, previous)
+        settings["PORTAL_STATS"] = stats if stats is not None else {}
     except (ValueError, OSError) as exc:
         raise UsageError(f"Pelican settings: {exc}") from None
     if "generator.plugin" not in settings.get("PLUGINS", []):

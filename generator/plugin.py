@@ -3,20 +3,22 @@
 With ``portal build`` the command has already loaded, checked and derived the content and passes
 the result in the ``PORTAL_MODEL`` setting. With plain ``pelican content`` the plugin does those
 stages itself from Pelican's PATH (as of ``PORTAL_AS_OF`` or today) and raises on content errors.
-Either way, once Pelican has written everything, Pagefind indexes the output (``PORTAL_PAGEFIND``
-= False skips it).
+Either way, once Pelican has written everything, Pagefind indexes the output (the setting
+``PORTAL_PAGEFIND = False`` or the environment variable ``PORTAL_PAGEFIND=0`` skip it, for benchmarks).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import time
 from pathlib import Path
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
-from . import pagefind, pipeline
+from . import hant, pagefind, pipeline
 from .render import FEEDS_SKIPPED, Renderer
 
 log = logging.getLogger(__name__)
@@ -30,8 +32,14 @@ class PortalGenerator(Generator):
         self.portal = portal
 
     def generate_output(self, writer: Any) -> None:
+        started = time.perf_counter()
         renderer = Renderer(self.portal, self.env, self.context, Path(self.output_path))
         renderer.write_all(writer)
+        report = renderer.finish()
+        previous = self.settings.get("PORTAL_PREVIOUS_OUTPUT")
+        hant.write_all(Path(self.output_path), Path(previous) if previous else None)  # zh-hant/: the 繁體 reading
+        _stats(self.settings).update(rendered=report.ran, reused=report.reused, workers=report.workers,
+                                     render_s=time.perf_counter() - started)
         if not renderer.base_url and self.settings.get("PORTAL_MODEL") is None:
             log.warning(FEEDS_SKIPPED)  # under `portal build` the command says it instead
 
@@ -42,8 +50,16 @@ def get_generators(pelican_object: Any) -> type:
 
 def index_for_search(pelican_object: Any) -> None:
     """After every page is written: the browser search index (stage 5)."""
-    if pelican_object.settings.get("PORTAL_PAGEFIND", True):
+    if pelican_object.settings.get("PORTAL_PAGEFIND", True) and os.environ.get("PORTAL_PAGEFIND") != "0":
+        started = time.perf_counter()
         pagefind.index_site(Path(pelican_object.output_path))
+        _stats(pelican_object.settings)["search_index_s"] = time.perf_counter() - started
+
+
+def _stats(settings: dict) -> dict:
+    """Where `portal build` collects figures for its summary line (PORTAL_STATS, a dict, if given)."""
+    stats = settings.get("PORTAL_STATS")
+    return stats if isinstance(stats, dict) else {}
 
 
 def register() -> None:

@@ -11,13 +11,16 @@ Every template receives the common context below plus its own variables (see eac
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from . import feeds, ics, notices, search_index, urls
+from . import feeds, ics, incremental, integrity, manifest, notices, search_index, urls
+from . import opendata, stats, theme_extras
 from .derive import Portal
 from .markup import cn_date, iso_date, render_markdown
 from .models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, OUTCOME_LABELS, TASK_STATUS_LABELS
@@ -57,6 +60,17 @@ class Pager:
     def next_url(self) -> str:
         return self.urls[self.number] if self.number < self.count else ""
 
+    def window(self, around: int = 3) -> list[tuple[int, str] | None]:
+        """Page links to show: the first, the last and ``around`` either side of this one; None marks a gap.
+        (Listing every page would make a listing of n pages cost n² links.)"""
+        shown = sorted({1, self.count, *range(max(1, self.number - around), min(self.count, self.number + around) + 1)})
+        out: list[tuple[int, str] | None] = []
+        for i, n in enumerate(shown):
+            if i and n - shown[i - 1] > 1:
+                out.append(None)
+            out.append((n, self.urls[n - 1]))
+        return out
+
 
 def install_filters(env: Any) -> None:
     env.filters.update({"cn_date": cn_date, "iso": iso_date, "markdown": render_markdown})
@@ -69,6 +83,7 @@ def install_filters(env: Any) -> None:
         urls=urls,
     )
     notices.install(env)
+    theme_extras.install(env)  # issue 8: QR codes, statistics, charts, open data
 
 
 class Renderer:
@@ -86,6 +101,7 @@ class Renderer:
             NavItem(urls.REGIONS, "地区"),
             NavItem(urls.REPORTS, "进展报告"),
             NavItem(urls.DOCUMENTS, "文件"),
+            NavItem(urls.STATS, "统计"),
             *(NavItem(urls.page(p.slug), p.title) for p in pages),
             NavItem(urls.SEARCH, "搜索"),
         ]
@@ -96,21 +112,60 @@ class Renderer:
         self.context.update(site=site, portal=portal, as_of=portal.as_of, nav=self.nav, SITE_ABS_URL=self.base_url,
                             feed_plan=self.feeds, FEEDS_ENABLED=bool(self.base_url))
         install_filters(env)
-
-    def write(self, writer: Any, url: str, template: str, title: str, page_feeds: Sequence[feeds.Feed] = (), **kwargs: Any) -> None:
-        """Write one page; ``page_feeds`` are the feeds that concern it, most specific first."""
-        writer.write_file(
-            urls.page_file(url), self.env.get_template(template), self.context, relative_urls=True,
-            page_url=url, page_title=title, page_feeds=[*page_feeds, self.feeds.site], **kwargs,
+        previous = context.get("PORTAL_PREVIOUS_OUTPUT")
+        # PORTAL_WORKERS (processes; default: up to 2 cores) and PORTAL_PARALLEL_MIN (fewer jobs run in
+        # this process), from the environment or the Pelican settings
+        workers = int(os.environ.get("PORTAL_WORKERS") or context.get("PORTAL_WORKERS") or min(2, os.cpu_count() or 1))
+        parallel_min = int(os.environ.get("PORTAL_PARALLEL_MIN") or context.get("PORTAL_PARALLEL_MIN") or incremental.PARALLEL_MIN_JOBS)
+        self.jobs = incremental.Jobs(self.output_path, Path(previous) if previous else None, workers, parallel_min)
+        # what every page is made of besides its own data: a change here re-renders everything
+        self.chrome = incremental.fingerprint(
+            portal.as_of, repr(site), self.nav, self.base_url, [(p.slug, p.title, p.order) for p in pages],
+            _source_digest(Path(str(context.get("THEME", ""))) / "templates"),
         )
+        self._complaint_fp: dict[str, str] = {}
 
-    def paginate(self, writer: Any, url_of: Any, template: str, title: str, items: Sequence[Any], **kwargs: Any) -> None:
+    def write(self, writer: Any, url: str, template: str, title: str, page_feeds: Sequence[feeds.Feed] = (),
+              digest: str = "", **kwargs: Any) -> None:
+        """Queue one page; ``page_feeds`` are the feeds that concern it, most specific first. ``digest``, if
+        given, must cover everything the page shows besides ``self.chrome``: an unchanged page is reused."""
+        tmpl = self.env.get_template(template)  # compiled once, here, before any worker is forked
+        all_feeds = [*page_feeds, self.feeds.site]
+
+        def run() -> None:
+            writer.write_file(urls.page_file(url), tmpl, self.context, relative_urls=True,
+                              page_url=url, page_title=title, page_feeds=all_feeds, **kwargs)
+
+        if digest:
+            digest = incremental.fingerprint(self.chrome, template, url, title, [f.path for f in all_feeds], digest)
+        self.jobs.add([urls.page_file(url)], digest, run)
+
+    def finish(self) -> incremental.RunReport:
+        """Write everything queued (in parallel, reusing unchanged pages and feeds)."""
+        return self.jobs.run()
+
+    def complaint_fp(self, c: Any) -> str:
+        """Everything a complaint's page and its line in listings are made of."""
+        ref = c.complaint.ref
+        if ref not in self._complaint_fp:
+            regions = [(r.code, r.name, [a.region.name for a in self.portal.region_by_code[r.code].ancestors()])
+                       for r in c.regions]
+            tasks = [(t.task.id, t.task.number, t.task.title, t.status, t.url) for t in c.tasks]
+            self._complaint_fp[ref] = incremental.fingerprint(
+                repr(c.complaint), c.batch.batch, c.batch.forwarded_on, c.status, regions, tasks)
+        return self._complaint_fp[ref]
+
+    def paginate(self, writer: Any, url_of: Any, template: str, title: str, items: Sequence[Any],
+                 item_fp: Any = None, context_fp: str = "", **kwargs: Any) -> None:
+        """Pages of PER_PAGE items. With ``item_fp`` (item → digest) and ``context_fp`` (what else the
+        listing shows), each page carries a digest and is reused when unchanged."""
         count = max(1, -(-len(items) // PER_PAGE))
         page_urls = [url_of(n) for n in range(1, count + 1)]
         for n in range(1, count + 1):
             pager = Pager(n, count, items[(n - 1) * PER_PAGE : n * PER_PAGE], page_urls)
             shown = title if n == 1 else f"{title}（第{n}页）"
-            self.write(writer, page_urls[n - 1], template, shown, pager=pager, **kwargs)
+            digest = incremental.fingerprint(context_fp, n, count, [item_fp(i) for i in pager.items]) if item_fp else ""
+            self.write(writer, page_urls[n - 1], template, shown, pager=pager, digest=digest, **kwargs)
 
     def write_all(self, writer: Any) -> None:
         p = self.portal
@@ -125,14 +180,18 @@ class Renderer:
         self.write(writer, urls.COMPLAINTS, "complaints.html", "信访举报办理情况")
         for batch, items in p.batches:
             self.paginate(writer, lambda n, b=batch.batch: urls.batch(b, n), "complaint_list.html",
-                          f"第{batch.batch}批交办信访举报", items, batch=batch, region=None)
+                          f"第{batch.batch}批交办信访举报", items, item_fp=self.complaint_fp,
+                          context_fp=incremental.fingerprint(batch.batch, batch.forwarded_on, len(batch.complaints)),
+                          batch=batch, region=None)
         for r in p.regions:
             self.paginate(writer, lambda n, c=r.region.code: urls.complaints_in_region(c, n), "complaint_list.html",
-                          f"{r.region.name}信访举报", r.complaints, batch=None, region=r, page_feeds=[f.regions[r.region.code]])
+                          f"{r.region.name}信访举报", r.complaints, item_fp=self.complaint_fp,
+                          context_fp=incremental.fingerprint(r.region.code, r.region.name, r.url, len(r.complaints)),
+                          batch=None, region=r, page_feeds=[f.regions[r.region.code]])
         for c in p.complaints:
             self.write(writer, c.url, "complaint.html", f"信访举报 {c.complaint.ref}",
-                       [f.complaints[c.complaint.ref], *(f.regions[r.code] for r in c.regions)], c=c,
-                       search=self.search_docs[f"complaint:{c.complaint.ref}"])
+                       [f.complaints[c.complaint.ref], *(f.regions[r.code] for r in c.regions)],
+                       digest=self.complaint_fp(c), c=c, search=self.search_docs[f"complaint:{c.complaint.ref}"])
         self.write(writer, urls.ANNOUNCEMENTS, "announcements.html", "销号公示", [f.announcements])
         for n in p.notices:
             self.write(writer, n.url, "announcement.html", n.ann.title, [f.announcements, *(f.tasks[t.task.id] for t in n.tasks)], n=n,
@@ -149,10 +208,16 @@ class Renderer:
         self.write(writer, urls.DOCUMENTS, "documents.html", "文件登记", documents=p.documents)
         self.write(writer, urls.FEEDS, "feeds.html", "订阅")
         self.write(writer, urls.SEARCH, "search.html", "搜索")
+        self.write(writer, urls.CHECKS, "checks.html", "数据核查", groups=integrity.findings(p), corrections=integrity.corrections(p))
+        self.write(writer, urls.CORRECTIONS, "corrections.html", "更正记录", corrections=integrity.corrections(p))
+        self.write(writer, urls.STATS, "stats.html", "统计", stats=stats.statistics(p))  # issue 8
+        self.write(writer, urls.DATA_PAGE, "data.html", "数据下载")
+        opendata.write_all(p, self.base_url, self.output_path, self.jobs)  # data/*.csv, portal.json, portal.sqlite
+        manifest.write(p, self.output_path)  # integrity/manifest.json
         self.write_lookup()
         self.copy_documents()
         ics.write_all(p, self.output_path, self.context["SITE_ABS_URL"])
-        feeds.write_all(p, self.feeds, self.base_url, self.output_path)
+        feeds.write_all(p, self.feeds, self.base_url, self.output_path, self.jobs)
 
     def write_lookup(self) -> None:
         """lookup/<xx>.json: normalized complaint reference → page, sharded by the last two characters."""
@@ -172,3 +237,10 @@ class Renderer:
                 target = self.output_path / urls.document_file(d.file)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source / d.file, target)
+
+
+def _source_digest(templates: Path) -> str:
+    """The theme's templates and the portal's own code: rendering changes when either does."""
+    files = sorted(templates.rglob("*.html"))
+    return incremental.fingerprint(incremental.code_digest(),
+                                   [(f.as_posix(), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files])

@@ -66,3 +66,28 @@ LOOKUP = "lookup/"
 def lookup_shard(normalized_ref: str) -> str:
     """The file that maps complaint references ending in the same two characters to their pages."""
     return f"{LOOKUP}{normalized_ref[-2:].lower()}.json"
+
+# trust (issue 7): integrity findings, corrections, tamper-evidence manifest
+CHECKS = "checks/"
+CORRECTIONS = "corrections/"
+MANIFEST = "integrity/manifest.json"
+
+# open data, statistics, Traditional Chinese (issue 8)
+DATA_PAGE = DATA  # the 数据下载 page is data/index.html
+DATA_JSON = "data/portal.json"
+DATA_SQLITE = "data/portal.sqlite"
+DATA_EVENTS_JSON = "data/events.json"
+STATS = "stats/"
+HANT = "zh-hant/"  # the Traditional Chinese reading of every page mirrors the site under this folder
+
+
+def task_json(task_id: str) -> str:
+    return f"data/tasks/{task_id}.json"
+
+
+def complaint_json(ref: str) -> str:
+    return f"data/complaints/{ref}.json"
+
+
+def notice_json(ann_id: str) -> str:
+    return f"data/notices/{ann_id}.json"

@@ -95,18 +95,46 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | str:
     return text
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_Loader.add_constructor("tag:yaml.org,2002:binary", _construct_text)
-_Loader.add_constructor("tag:yaml.org,2002:set", _construct_mapping)
+_FastLoader: Any = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        """libyaml's parser (about 10x faster) with the same constructors; see :func:`load_yaml`."""
+
+
+for _cls in (_Loader, _FastLoader):
+    if _cls is None:
+        continue
+    _cls.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    _cls.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
+    _cls.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+    _cls.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    _cls.add_constructor("tag:yaml.org,2002:binary", _construct_text)
+    _cls.add_constructor("tag:yaml.org,2002:set", _construct_mapping)
 
 
 def load_yaml(text: str) -> Any:
-    """Parse one YAML document; raise :class:`YAMLProblem` with a 1-based line on any error."""
-    loader = _Loader(text)
+    """Parse one YAML document; raise :class:`YAMLProblem` with a 1-based line on any error.
+
+    Text without anchors ('&'), and so without aliases, is parsed by libyaml when it is available;
+    anything else, and any text libyaml rejects, by PyYAML's Python parser, which counts aliases
+    and gives the messages users see.
+    """
+    if _FastLoader is not None and "&" not in text:
+        fast = _FastLoader(text)
+        try:
+            return fast.get_single_data()
+        except (yaml.YAMLError, RecursionError):
+            pass  # parse again below for the full message
+        finally:
+            fast.dispose()
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # a control character or other unprintable one
+        line = text[: exc.position].count("\n") + 1
+        raise YAMLProblem(line, f"character U+{exc.character:04X} is not allowed in a YAML file",
+                          "remove control characters (copied from another program?) or quote them as \\x.. escapes") from None
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:

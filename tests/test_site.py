@@ -156,5 +156,6 @@ def test_all_pages_have_data_date_and_lang(sample_site: Path) -> None:
     assert len(pages) > 400
     for path in pages:
         html = path.read_text(encoding="utf-8")
-        assert '<html lang="zh-CN"' in html, path
+        hant = path.relative_to(sample_site).parts[0] == "zh-hant"  # the 繁體 reading (issue 8)
+        assert ('<html lang="zh-Hant"' if hant else '<html lang="zh-CN"') in html, path
         assert 'datetime="2026-11-01"' in html, path

@@ -100,6 +100,7 @@ SITE = {
     "contact": CONTACT,
     "notice_min_days": NOTICE_MIN_DAYS,
     "sample": True,
+    "licence": "CC BY 4.0（署名）：可自由下载、复制、使用和再发布，请注明来源（示例许可）",
 }
 
 REGIONS = [

@@ -1,0 +1,165 @@
+"""Open data, statistics, the 繁體 reading, QR codes and print (issue 8), on the sample built as of 2026-11-01."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import SAMPLE, build
+
+
+def sample_items() -> tuple[set[str], set[str]]:
+    tasks = {yaml.safe_load(p.read_text(encoding="utf-8"))["id"] for p in (SAMPLE / "tasks").glob("*.yaml")}
+    refs = {c["ref"] for p in (SAMPLE / "complaints").glob("*.yaml")
+            for c in yaml.safe_load(p.read_text(encoding="utf-8"))["complaints"]}
+    return tasks, refs
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), f"{path.name} has no BOM: Excel would show mojibake"
+    return list(csv.DictReader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
+
+
+def html(site: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_item_is_in_every_download(sample_site: Path) -> None:
+    tasks, refs = sample_items()
+    data = sample_site / "data"
+    assert {r["id"] for r in read_csv(data / "tasks.csv")} == tasks
+    assert {r["ref"] for r in read_csv(data / "complaints.csv")} == refs
+    events = read_csv(data / "events.csv")
+    assert {r["item"] for r in events if r["kind"] == "task"} == tasks
+    assert {r["item"] for r in events if r["kind"] == "complaint"} == refs
+    everything = json.loads((data / "portal.json").read_text(encoding="utf-8"))
+    assert {t["id"] for t in everything["tables"]["tasks"]} == tasks
+    assert {c["ref"] for c in everything["tables"]["complaints"]} == refs
+    assert everything["meta"]["as_of"] == "2026-11-01" and everything["meta"]["licence"].startswith("CC BY 4.0")
+    for t in tasks:
+        assert json.loads((data / "tasks" / f"{t}.json").read_text(encoding="utf-8"))["id"] == t
+    for ref in refs:
+        assert (data / "complaints" / f"{ref}.json").is_file()
+
+
+def test_sqlite_opens_and_its_counts_match(sample_site: Path) -> None:
+    tasks, refs = sample_items()
+    db = sqlite3.connect(f"file:{sample_site / 'data' / 'portal.sqlite'}?mode=ro", uri=True)
+    try:
+        assert db.execute("SELECT count(*) FROM tasks").fetchone()[0] == len(tasks)
+        assert {r for (r,) in db.execute("SELECT ref FROM complaints")} == refs
+        events = len(read_csv(sample_site / "data" / "events.csv"))
+        assert db.execute("SELECT count(*) FROM events").fetchone()[0] == events
+        done = db.execute("SELECT count(*) FROM tasks WHERE status IN ('completed', 'accepted', 'closed')").fetchone()[0]
+        assert dict(db.execute("SELECT key, value FROM meta"))["as_of"] == "2026-11-01"
+        assert db.execute("SELECT description FROM columns WHERE \"table\" = 'complaints' AND name = 'substantiated'").fetchone()[0]
+    finally:
+        db.close()
+    # the statistics page says the same
+    lead = html(sample_site, "stats/").select_one("p.lead").get_text()
+    assert f"{len(tasks)}项整改任务中已完成{done}项" in lead and f"交办信访举报{len(refs)}件" in lead
+
+
+def test_data_page_documents_every_column_date_and_licence(sample_site: Path) -> None:
+    from generator.opendata import TABLES
+
+    page = html(sample_site, "data/")
+    text = page.get_text()
+    assert "2026-11-01" in text and "CC BY 4.0" in text
+    documented = {code.get_text() for code in page.select("table.columns code")}
+    for table in TABLES:
+        assert {c.name for c in table.columns} <= documented
+        assert page.select_one(f'a[href$="data/{table.name}.csv"]') is not None
+    assert page.select_one('a[href$="data/portal.sqlite"]') and page.select_one('a[href$="data/portal.json"]')
+
+
+def test_item_pages_link_their_json_and_qr(sample_site: Path) -> None:
+    for url, target in [("tasks/R2-07/", "data/tasks/R2-07.json"), ("complaints/D2JC202106020020/", "data/complaints/D2JC202106020020.json"),
+                        ("announcements/N-2024-003/", "data/notices/N-2024-003.json")]:
+        page = html(sample_site, url)
+        link = page.select_one(f'a[href$="{target}"]')
+        assert link is not None and link["href"].startswith("../../"), url
+        qr = page.select_one("figure.qr svg")
+        assert qr is not None and "jiangchuan.example.org/zhenggai/" + url in qr["aria-label"], url
+        assert "扫一扫在手机上查看当前页面" in page.select_one("figure.qr").get_text()
+        printed = page.select_one(".print-only").get_text()
+        assert "https://jiangchuan.example.org/zhenggai/" + url in printed and "2026-11-01" in printed
+
+
+def test_qr_code_decodes_to_the_page_url() -> None:
+    """The SVG is a real QR code of the URL: segno's matrix for the URL equals the drawn one."""
+    import segno
+
+    from generator.theme_extras import qr_svg
+
+    url = "https://jiangchuan.example.org/zhenggai/tasks/R2-07/"
+    svg = str(qr_svg(url))
+    path = re.search(r'class="qr-line"[^>]* d="([^"]+)"', svg) or re.search(r' d="(M[^"]+)"[^>]*class="qr-line"', svg)
+    assert path and path.group(1) == re.search(r' d="([^"]+)"', segno.make(url, error="m").svg_inline(
+        scale=4, border=2, lineclass="qr-line", omitsize=True).split("qr-line", 1)[1]).group(1)
+    assert qr_svg("") == ""
+
+
+def test_statistics_page_has_each_chart_with_text_and_table(sample_site: Path) -> None:
+    page = html(sample_site, "stats/")
+    charts = page.select("svg.chart")
+    assert len(charts) == 6
+    for svg in charts:
+        assert svg["role"] == "img"
+        ids = svg["aria-labelledby"].split()
+        assert all(svg.find(id=i) and svg.find(id=i).get_text().strip() for i in ids)
+        assert svg.find_parent("section").select("table.data")  # the data beside it
+    regions = page.select_one("#by-region").find_parent("section").select("tbody tr")
+    assert regions[0].th.get_text() == "江川省"
+    assert "第1批" in page.select_one("#by-batch").find_parent("section").get_text()
+
+
+def test_report_shows_the_figures_of_its_own_date(sample_site: Path) -> None:
+    from generator import pipeline
+    from generator.stats import figures_on
+    import datetime as dt
+
+    portal = pipeline.prepare(SAMPLE, dt.date(2026, 11, 1))
+    box = html(sample_site, "reports/2022-06-progress/").select_one(".figures-box").get_text()
+    report = next(r for r in portal.content.reports if r.slug == "2022-06-progress")
+    then, now = figures_on(portal, report.date), figures_on(portal, portal.as_of)
+    assert then.tasks_done != now.tasks_done  # the test means something
+    assert f"{then.tasks_total}项整改任务中已完成{then.tasks_done}项" in box
+    assert f"交办信访举报{then.complaints_total}件" in box
+
+
+def test_traditional_reading_of_every_page(sample_site: Path) -> None:
+    pages = [p.relative_to(sample_site) for p in sample_site.rglob("index.html") if p.relative_to(sample_site).parts[0] != "zh-hant"]
+    for rel in pages:
+        assert (sample_site / "zh-hant" / rel).is_file(), rel
+    page = html(sample_site, "zh-hant/tasks/R2-07/")
+    assert page.html["lang"] == "zh-Hant"
+    assert "整改進展" in page.get_text() and "整改进展" not in page.get_text()
+    assert page.select_one('link[rel="stylesheet"]')["href"] == "../../../theme/css/portal.css"
+    assert page.select_one('a[href="../../tasks/"]') is not None  # page links stay in the reading
+    back = page.select_one("a.lang-switch")
+    assert back.get_text() == "简体" and back["href"] == "../../../tasks/R2-07/"
+    assert page.find(attrs={"data-pagefind-body": True}) is None  # searched once, in Simplified
+    assert html(sample_site, "tasks/R2-07/").select_one("a.lang-switch")["href"] == "../../zh-hant/tasks/R2-07/"
+
+
+def test_item_page_prints_on_a4_with_url_and_date(served: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    try:
+        page.goto(served + "tasks/R2-07/")
+        page.emulate_media(media="print")
+        assert page.locator(".print-only").is_visible()
+        assert not page.locator(".reading-tools").is_visible() and not page.locator(".site-nav").is_visible()
+        assert "2026-11-01" in page.locator(".print-only").inner_text()
+        assert page.pdf(format="A4").startswith(b"%PDF")
+    finally:
+        page.close()

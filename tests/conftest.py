@@ -125,3 +125,26 @@ def browser():  # type: ignore[no-untyped-def]
             yield b
         finally:
             b.close()
+
+
+def local_page(browser, url: str, **context_options):  # type: ignore[no-untyped-def]
+    """A new browser context and page that may load only from ``url``'s host; requests elsewhere are
+    aborted and listed. Returns (context, page, script errors, foreign requests)."""
+    from urllib.parse import urlsplit
+
+    context = browser.new_context(**context_options)
+    foreign: list[str] = []
+    host = urlsplit(url).netloc
+
+    def only_local(route) -> None:  # type: ignore[no-untyped-def]
+        if urlsplit(route.request.url).netloc == host:
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return context, page, errors, foreign

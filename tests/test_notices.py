@@ -15,7 +15,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import AS_OF, SAMPLE, build, portal
+from conftest import AS_OF, SAMPLE, build, local_page, portal
 from generator.load import load
 
 SITE_URL = "https://jiangchuan.example.org/zhenggai"  # site_url of the sample, without the slash
@@ -376,21 +376,7 @@ def test_upheld_objection_followed_by_reopened_is_fine_and_linked(mini: Path, tm
 
 def _open(browser, url: str, now: str, timezone: str = "America/Los_Angeles"):  # type: ignore[no-untyped-def]
     """A page at ``url`` with the browser's clock fixed at ``now`` (UTC) in a time zone far from Shanghai."""
-    context = browser.new_context(timezone_id=timezone, locale="zh-CN")
-    foreign: list[str] = []
-    host = urlsplit(url).netloc
-
-    def only_local(route) -> None:  # type: ignore[no-untyped-def]
-        if urlsplit(route.request.url).netloc == host:
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_local)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors, foreign = local_page(browser, url, timezone_id=timezone, locale="zh-CN")
     page.clock.set_fixed_time(dt.datetime.fromisoformat(now))
     page.goto(url, wait_until="load")
     return context, page, errors, foreign

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import AS_OF, SAMPLE
+from conftest import AS_OF, SAMPLE, local_page
 from generator.derive import derive
 from generator.load import load
 
@@ -17,21 +17,7 @@ LANDFILL_TASKS = {t.task.id for t in PORTAL.tasks if "垃圾填埋场" in t.task
 
 @pytest.fixture
 def page(browser, served):  # type: ignore[no-untyped-def]
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    host = re.match(r"https?://[^/]+", served).group(0)  # type: ignore[union-attr]
-    foreign: list[str] = []
-
-    def only_local(route) -> None:  # type: ignore[no-untyped-def]
-        if route.request.url.startswith(host):
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_local)
-    p = context.new_page()
-    errors: list[str] = []
-    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, p, errors, foreign = local_page(browser, served, locale="zh-CN", viewport={"width": 390, "height": 844})
     yield p
     context.close()
     assert not errors, errors

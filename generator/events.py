@@ -23,8 +23,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Literal
 
-from .markup import cn_date
-from .models import COMPLAINT_STATUS_LABELS, DONE_STATUSES, OUTCOME_LABELS, TASK_STATUS_LABELS, Task
+from .markup import cn_date, shorten
+from .models import COMPLAINT_STATUS_LABELS, DONE_STATUSES, OUTCOME_LABELS, TASK_STATUS_LABELS, Complaint, Task
 
 if TYPE_CHECKING:
     from .derive import ComplaintView, NoticeView, TaskView
@@ -115,9 +115,14 @@ def task_events(t: "TaskView", as_of: dt.date) -> list[Event]:
     return out
 
 
+def complaint_title(m: Complaint) -> str:
+    """How a complaint is named in feeds and search results: its reference and the start of its summary."""
+    return f"{m.ref} {shorten(m.summary)}"
+
+
 def complaint_events(c: "ComplaintView") -> list[Event]:
     m = c.complaint
-    title = f"{m.ref} {_short(m.summary)}"
+    title = complaint_title(m)
     regions = tuple(m.region)
     tasks = tuple(m.tasks)
     label = COMPLAINT_STATUS_LABELS[m.status]
@@ -175,7 +180,3 @@ def collect(tasks: Iterable["TaskView"], complaints: Iterable["ComplaintView"], 
     out.sort(key=lambda e: e.sort_key, reverse=True)
     return out
 
-
-def _short(text: str, limit: int = 30) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "…"

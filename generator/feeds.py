@@ -1,5 +1,6 @@
-"""Stage 4, render (feeds): Atom 1.0 and RSS 2.0 feeds of status changes, an OPML list of them, and
-the complete event history as data files.
+"""Stage 4, render (feeds): Atom 1.0 and RSS 2.0 feeds of status changes, and an OPML list of them.
+(The complete event history as data files is written by :mod:`generator.opendata`, with
+:func:`event_rows` from here.)
 
 Which feeds exist and which events each one carries is decided by :func:`plan`, a pure function of
 the derived :class:`~generator.derive.Portal`; :func:`write_all` turns the plan into files with
@@ -13,10 +14,7 @@ byte-identical across rebuilds. Entry ids are tag URIs (RFC 4151) made from the 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,23 +206,10 @@ def event_rows(events: Iterable[Event], base: str) -> list[dict[str, str]]:
     } for e in events]
 
 
-def write_event_data(events: list[Event], base: str, output: Path) -> None:
-    """The complete event history, oldest first: data/events.json and data/events.csv."""
-    rows = event_rows(reversed(events), base)
-    folder = output / urls.DATA
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "events.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EVENT_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    (folder / "events.csv").write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")  # BOM: Excel reads UTF-8
-
-
 def write_all(portal: "Portal", feeds: FeedPlan, base: str, output: Path, jobs: "Jobs") -> None:
-    """Write the event data now, and queue every feed on ``jobs`` (with a digest of what it is made of,
-    so an unchanged feed is reused) and the OPML file, if ``base``, the absolute site URL, is known."""
-    write_event_data(portal.events, base, output)
+    """Queue every feed on ``jobs`` (with a digest of what it is made of, so an unchanged feed is reused)
+    and write the OPML file, if ``base``, the absolute site URL, is known. The event history as data
+    (data/events.csv, data/events.json) is written with the other tables by :mod:`generator.opendata`."""
     if not base:
         return
     site = portal.content.site

@@ -37,6 +37,12 @@ def render_markdown(text: str) -> Markup:
     return Markup(clean)
 
 
+def shorten(text: str, limit: int = 30) -> str:
+    """Whitespace folded, and cut to ``limit`` characters with an ellipsis (list and feed titles)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def cn_date(value: dt.date | None) -> str:
     """2023-12-31 → 2023年12月31日."""
     if value is None:

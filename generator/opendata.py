@@ -1,8 +1,8 @@
 """Stage 4, render (open data): the site's data as files under data/, for journalists and spreadsheets.
 
-- ``data/tasks.csv``, ``data/complaints.csv``, ``data/notices.csv``, ``data/regions.csv``: one row per
-  item, UTF-8 with a byte-order mark so that Excel shows Chinese correctly (events.csv and
-  events.json are written by :mod:`generator.feeds` and described here too);
+- ``data/tasks.csv``, ``data/complaints.csv``, ``data/notices.csv``, ``data/regions.csv``,
+  ``data/events.csv``: one row per item (per status change for events, oldest first), UTF-8 with a
+  byte-order mark so that Excel shows Chinese correctly; ``data/events.json``: the event history alone;
 - ``data/portal.json``: every table in one JSON file, with the site, the data date and the licence;
 - ``data/portal.sqlite``: the same tables in one SQLite database (ready for Datasette), built in
   memory with a fixed row order and copied out with ``VACUUM INTO`` so the bytes are the same for the
@@ -306,8 +306,8 @@ def write_all(portal: "Portal", base: str, output: Path, jobs: "Jobs") -> None:
     folder = output / urls.DATA
     folder.mkdir(parents=True, exist_ok=True)
     for table in TABLES:
-        if table.name != "events":  # feeds.write_event_data writes events.csv and events.json
-            (output / table.csv_url).write_bytes(csv_bytes(table, tables[table.name]))
+        (output / table.csv_url).write_bytes(csv_bytes(table, tables[table.name]))
+    (folder / "events.json").write_bytes(_json_bytes(tables["events"]))  # the event history on its own, too
     (output / urls.DATA_JSON).write_bytes(_json_bytes({"meta": info, "tables": tables}))
     sqlite_file(tables, info, output / urls.DATA_SQLITE)
     stamp = {"as_of": info["as_of"], "licence": info["licence"]}

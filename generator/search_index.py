@@ -18,6 +18,7 @@ from typing import Iterator
 
 from .derive import Portal, RegionView
 from .errors import UsageError
+from .events import complaint_title
 from .models import COMPLAINT_STATUS_LABELS, TASK_STATUS_LABELS
 
 KINDS = {"task": "整改任务", "complaint": "信访举报", "notice": "销号公示"}
@@ -76,7 +77,7 @@ def documents(portal: Portal) -> Iterator[SearchDoc]:
         codes, names = _with_ancestors(portal.regions, m.region)
         text = [m.ref, m.summary, m.findings, m.handling, m.accountability, m.substantiated or "", *m.types,
                 *(u.note for u in m.updates), f"第{c.batch.batch}批", *names]
-        yield SearchDoc(f"complaint:{m.ref}", "complaint", m.ref, f"{m.ref} {_short(m.summary)}", "\n".join(text),
+        yield SearchDoc(f"complaint:{m.ref}", "complaint", m.ref, complaint_title(m), "\n".join(text),
                         codes, names, c.status, COMPLAINT_STATUS_LABELS[c.status], c.url,
                         _filters("complaint", names, COMPLAINT_STATUS_LABELS[c.status],
                                  [("污染类型", kind) for kind in m.types] + [("批次", f"第{c.batch.batch}批")]))
@@ -92,10 +93,6 @@ def _filters(kind: str, region_names: tuple[str, ...], status_label: str,
              more: list[tuple[str, str]] | None = None) -> tuple[tuple[str, str], ...]:
     return (("类型", KINDS[kind]), *(("地区", name) for name in region_names), ("状态", status_label), *(more or []))
 
-
-def _short(text: str, limit: int = 30) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 # -- the whoosh index -------------------------------------------------------------------------

@@ -84,7 +84,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 @contextlib.contextmanager
 def serve(site: Path, prefix: str = "site") -> Iterator[str]:
     """Serve a copy of ``site`` under /<prefix>/ with a real HTTP server; yield the site's URL."""
-    root = site.parent / f".www-{prefix}-{threading.get_ident()}"
+    root = site.parent / f".www-{prefix.replace('/', '-')}-{threading.get_ident()}"
     if root.exists():
         shutil.rmtree(root)
     shutil.copytree(site, root / prefix)

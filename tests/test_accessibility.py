@@ -5,7 +5,6 @@ skip link works; pages stay usable at 200% zoom."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+
+from conftest import serve
 
 
 class _Links(HTMLParser):
@@ -24,20 +22,10 @@ class _Links(HTMLParser):
                 self.links.append(value)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def test_no_broken_internal_link_under_a_sub_path(sample_site: Path, tmp_path: Path) -> None:
+def test_no_broken_internal_link_under_a_sub_path(sample_site: Path) -> None:
     prefix = "/gov/zhenggai/"
-    root = tmp_path / "www"
-    shutil.copytree(sample_site, root / prefix.strip("/"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with serve(sample_site, prefix.strip("/")) as site_url:
+        base = site_url[: -len(prefix)]
         seen: set[str] = set()
         queue = [base + prefix]
         broken: list[str] = []
@@ -67,6 +55,3 @@ def test_no_broken_internal_link_under_a_sub_path(sample_site: Path, tmp_path: P
         assert not broken, broken[:20]
         pages = sum(1 for p in sample_site.rglob("index.html"))
         assert len([u for u in seen if u.endswith("/")]) == pages  # every page is reachable by links
-    finally:
-        server.shutdown()
-        server.server_close()

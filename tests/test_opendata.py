@@ -9,11 +9,10 @@ import re
 import sqlite3
 from pathlib import Path
 
-import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import SAMPLE, build
+from conftest import SAMPLE
 
 
 def sample_items() -> tuple[set[str], set[str]]:

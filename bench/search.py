@@ -4,7 +4,7 @@
     .venv/bin/python bench/search.py [--content content] [--as-of 2026-11-01] [--query 垃圾填埋场] [--runs 3]
 
 Measures, on a temporary build of the content:
-- Pagefind indexing (including the portal's stabilising rewrite), best of --runs;
+- Pagefind indexing of every shard (stub pages, and the portal's stabilising rewrite), best of --runs;
 - whoosh (jieba) index: a fresh build, and an incremental update with nothing changed;
 - in Debian's Chromium (Playwright): every byte transferred while opening search/?q=QUERY and
   waiting for the results, split into the page itself and Pagefind's files.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import gzip
 import http.server
 import shutil
 import sys
@@ -34,12 +35,17 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def first_query_bytes(site: Path, query: str) -> tuple[int, int, int]:
+def first_query_bytes(site: Path, query: str, scope: str = "") -> tuple[int, int, int, int]:
+    """Bytes a fresh browser downloads to open search/?q=QUERY (in ``scope``, if given) and show the first
+    results: (page bytes, Pagefind bytes, results shown, all bytes gzipped). The first two are bodies as
+    this plain server sends them, uncompressed; the last is what a server with gzip for text would send
+    (Pagefind's index files and WebAssembly are gzipped already and count as they are)."""
     from playwright.sync_api import sync_playwright
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sizes: dict[str, int] = {}
+    zipped: dict[str, int] = {}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
@@ -49,12 +55,16 @@ def first_query_bytes(site: Path, query: str) -> tuple[int, int, int]:
 
             def record(response) -> None:  # type: ignore[no-untyped-def]
                 try:
-                    sizes[response.url] = len(response.body())
+                    body = response.body()
                 except Exception:  # redirects have no body
-                    sizes[response.url] = 0
+                    body = b""
+                sizes[response.url] = len(body)
+                text = response.url.split("?")[0].endswith((".js", ".css", ".json", ".html", "/", ".svg"))
+                zipped[response.url] = len(gzip.compress(body, 6)) if text and body else len(body)
 
             page.on("response", record)
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q={quote(query)}")
+            where = f"scope={quote(scope)}&" if scope else ""
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?{where}q={quote(query)}")
             page.wait_for_selector(".pagefind-ui__result-link", timeout=30000)
             page.wait_for_load_state("networkidle")
             results = page.locator(".pagefind-ui__result-link").count()
@@ -62,7 +72,7 @@ def first_query_bytes(site: Path, query: str) -> tuple[int, int, int]:
     finally:
         server.shutdown()
     bundle = sum(size for url, size in sizes.items() if "/pagefind/" in url)
-    return sum(sizes.values()) - bundle, bundle, results
+    return sum(sizes.values()) - bundle, bundle, results, sum(zipped.values())
 
 
 def main() -> None:
@@ -77,11 +87,12 @@ def main() -> None:
         site = Path(tmp) / "site"
         pipeline.render(portal, site)
         pages = sum(1 for _ in site.rglob("*.html"))
+        shards = pagefind.plan(portal, list(search_index.documents(portal)))
         times = []
         for _ in range(args.runs):
             shutil.rmtree(site / pagefind.BUNDLE)
             started = time.perf_counter()
-            pagefind.index_site(site)
+            pagefind.index_site(site, shards)
             times.append(time.perf_counter() - started)
         bundle_files = [p for p in (site / pagefind.BUNDLE).rglob("*") if p.is_file()]
         bundle_size = sum(p.stat().st_size for p in bundle_files)
@@ -91,7 +102,7 @@ def main() -> None:
         started = time.perf_counter()
         search_index.update(Path(tmp) / "whoosh", portal)
         again = time.perf_counter() - started
-        page_bytes, bundle_bytes, results = first_query_bytes(site, args.query)
+        page_bytes, bundle_bytes, results, gz_bytes = first_query_bytes(site, args.query)
     docs = sum(1 for _ in search_index.documents(portal))
     print(f"{args.content}: {docs} searchable items, {pages} HTML files in the site")
     print(f"  pagefind index        best {min(times):6.2f} s  ({len(bundle_files)} files, "
@@ -99,7 +110,8 @@ def main() -> None:
     print(f"  whoosh index, fresh        {fresh:6.2f} s")
     print(f"  whoosh index, unchanged    {again:6.2f} s")
     print(f"  first query '{args.query}': {results} results; downloaded {page_bytes / 1024:.1f} KiB of page "
-          f"(HTML, CSS, JS) + {bundle_bytes / 1024:.1f} KiB of Pagefind files = {(page_bytes + bundle_bytes) / 1024:.1f} KiB")
+          f"(HTML, CSS, JS) + {bundle_bytes / 1024:.1f} KiB of Pagefind files = {(page_bytes + bundle_bytes) / 1024:.1f} KiB; "
+          f"{gz_bytes / 1024:.1f} KiB with gzip")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from . import hant, pagefind, pipeline
+from . import pagefind, pipeline
 from .render import FEEDS_SKIPPED, Renderer
 
 log = logging.getLogger(__name__)
@@ -35,9 +35,8 @@ class PortalGenerator(Generator):
         started = time.perf_counter()
         renderer = Renderer(self.portal, self.env, self.context, Path(self.output_path))
         renderer.write_all(writer)
+        self.settings["PORTAL_SEARCH_SHARDS"] = renderer.search_shards  # for index_for_search
         report = renderer.finish()
-        previous = self.settings.get("PORTAL_PREVIOUS_OUTPUT")
-        hant.write_all(Path(self.output_path), Path(previous) if previous else None)  # zh-hant/: the 繁體 reading
         _stats(self.settings).update(rendered=report.ran, reused=report.reused, workers=report.workers,
                                      render_s=time.perf_counter() - started)
         if not renderer.base_url and self.settings.get("PORTAL_MODEL") is None:
@@ -51,9 +50,14 @@ def get_generators(pelican_object: Any) -> type:
 def index_for_search(pelican_object: Any) -> None:
     """After every page is written: the browser search index (stage 5)."""
     if pelican_object.settings.get("PORTAL_PAGEFIND", True) and os.environ.get("PORTAL_PAGEFIND") != "0":
+        settings = pelican_object.settings
         started = time.perf_counter()
-        pagefind.index_site(Path(pelican_object.output_path))
-        _stats(pelican_object.settings)["search_index_s"] = time.perf_counter() - started
+        previous = settings.get("PORTAL_PREVIOUS_OUTPUT")
+        workers = int(os.environ.get("PORTAL_WORKERS") or settings.get("PORTAL_WORKERS") or min(2, os.cpu_count() or 1))
+        report = pagefind.index_site(Path(pelican_object.output_path), settings.get("PORTAL_SEARCH_SHARDS") or [],
+                                     Path(previous) if previous else None, workers)
+        _stats(settings).update(search_index_s=time.perf_counter() - started, shards_indexed=report.indexed,
+                                shards_reused=report.reused)
 
 
 def _stats(settings: dict) -> dict:

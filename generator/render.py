@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from . import feeds, ics, incremental, integrity, manifest, notices, search_index, urls
+from . import feeds, hant, ics, incremental, integrity, manifest, notices, pagefind, search_index, urls
 from . import opendata, stats, theme_extras
 from .derive import Portal
 from .markup import cn_date, iso_date, render_markdown
@@ -108,7 +108,7 @@ class Renderer:
         self.context = dict(context)
         self.base_url = absolute_site_url(site.site_url, context.get("SITEURL"))
         self.feeds = feeds.plan(portal)
-        self.search_docs = {d.key: d for d in search_index.documents(portal)}
+        self.search_shards = pagefind.plan(portal, list(search_index.documents(portal)))  # the browser search
         self.context.update(site=site, portal=portal, as_of=portal.as_of, nav=self.nav, SITE_ABS_URL=self.base_url,
                             feed_plan=self.feeds, FEEDS_ENABLED=bool(self.base_url))
         install_filters(env)
@@ -132,16 +132,20 @@ class Renderer:
         tmpl = self.env.get_template(template)  # compiled once, here, before any worker is forked
         all_feeds = [*page_feeds, self.feeds.site]
 
+        page = urls.page_file(url)
+
         def run() -> None:
-            writer.write_file(urls.page_file(url), tmpl, self.context, relative_urls=True,
+            writer.write_file(page, tmpl, self.context, relative_urls=True,
                               page_url=url, page_title=title, page_feeds=all_feeds, **kwargs)
+            hant.write_page(self.output_path, page)  # zh-hant/: the 繁體 reading of the same page
 
         if digest:
             digest = incremental.fingerprint(self.chrome, template, url, title, [f.path for f in all_feeds], digest)
-        self.jobs.add([urls.page_file(url)], digest, run)
+        self.jobs.add([page, urls.HANT + page], digest, run)
 
     def finish(self) -> incremental.RunReport:
         """Write everything queued (in parallel, reusing unchanged pages and feeds)."""
+        hant.converter()  # loaded once, before the workers are forked
         return self.jobs.run()
 
     def complaint_fp(self, c: Any) -> str:
@@ -175,8 +179,7 @@ class Renderer:
         self.write(writer, urls.TASKS_BY_REGION, "tasks_by_region.html", "整改任务（按地区）", [f.closed, f.overdue])
         for t in p.tasks:
             self.write(writer, t.url, "task.html", f"第{t.task.number}项 {t.task.title}",
-                       [f.tasks[t.task.id], *(f.regions[r.code] for r in t.regions)], t=t,
-                       search=self.search_docs[f"task:{t.task.id}"])
+                       [f.tasks[t.task.id], *(f.regions[r.code] for r in t.regions)], t=t)
         self.write(writer, urls.COMPLAINTS, "complaints.html", "信访举报办理情况")
         for batch, items in p.batches:
             self.paginate(writer, lambda n, b=batch.batch: urls.batch(b, n), "complaint_list.html",
@@ -191,11 +194,10 @@ class Renderer:
         for c in p.complaints:
             self.write(writer, c.url, "complaint.html", f"信访举报 {c.complaint.ref}",
                        [f.complaints[c.complaint.ref], *(f.regions[r.code] for r in c.regions)],
-                       digest=self.complaint_fp(c), c=c, search=self.search_docs[f"complaint:{c.complaint.ref}"])
+                       digest=self.complaint_fp(c), c=c)
         self.write(writer, urls.ANNOUNCEMENTS, "announcements.html", "销号公示", [f.announcements])
         for n in p.notices:
-            self.write(writer, n.url, "announcement.html", n.ann.title, [f.announcements, *(f.tasks[t.task.id] for t in n.tasks)], n=n,
-                       search=self.search_docs[f"notice:{n.ann.id}"])
+            self.write(writer, n.url, "announcement.html", n.ann.title, [f.announcements, *(f.tasks[t.task.id] for t in n.tasks)], n=n)
         self.write(writer, urls.REGIONS, "regions.html", "地区")
         for r in p.regions:
             self.write(writer, r.url, "region.html", r.region.name, [f.regions[r.region.code]], r=r)
@@ -207,7 +209,7 @@ class Renderer:
             self.write(writer, urls.page(page.slug), "page.html", page.title, page=page)
         self.write(writer, urls.DOCUMENTS, "documents.html", "文件登记", documents=p.documents)
         self.write(writer, urls.FEEDS, "feeds.html", "订阅")
-        self.write(writer, urls.SEARCH, "search.html", "搜索")
+        self.write(writer, urls.SEARCH, "search.html", "搜索", search_scopes=pagefind.scopes(self.search_shards))
         self.write(writer, urls.CHECKS, "checks.html", "数据核查", groups=integrity.findings(p), corrections=integrity.corrections(p))
         self.write(writer, urls.CORRECTIONS, "corrections.html", "更正记录", corrections=integrity.corrections(p))
         self.write(writer, urls.STATS, "stats.html", "统计", stats=stats.statistics(p))  # issue 8

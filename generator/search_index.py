@@ -9,10 +9,9 @@ removed.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Iterator
 
@@ -39,10 +38,12 @@ class SearchDoc:
     status_label: str
     path: str  # the page, relative to the site root
     filters: tuple[tuple[str, str], ...] = ()  # (name, value) for the browser search's filters, in Chinese
+    home: str = ""  # the first region it names: where the browser search files it (pagefind.plan)
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(json.dumps(asdict(self), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+        values = tuple(getattr(self, f.name) for f in fields(self))  # str and tuples of str: repr is complete
+        return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()
 
 
 def normalize_ref(text: str) -> str:
@@ -71,7 +72,7 @@ def documents(portal: Portal) -> Iterator[SearchDoc]:
                 task.acceptance_unit, *(e.note for e in task.history), *names]
         yield SearchDoc(f"task:{task.id}", "task", task.id, f"第{task.number}项 {task.title}", "\n".join(text),
                         codes, names, t.status, TASK_STATUS_LABELS[t.status], t.url,
-                        _filters("task", names, TASK_STATUS_LABELS[t.status]))
+                        _filters("task", names, TASK_STATUS_LABELS[t.status]), _first(task.regions))
     for c in portal.complaints:
         m = c.complaint
         codes, names = _with_ancestors(portal.regions, m.region)
@@ -80,13 +81,20 @@ def documents(portal: Portal) -> Iterator[SearchDoc]:
         yield SearchDoc(f"complaint:{m.ref}", "complaint", m.ref, complaint_title(m), "\n".join(text),
                         codes, names, c.status, COMPLAINT_STATUS_LABELS[c.status], c.url,
                         _filters("complaint", names, COMPLAINT_STATUS_LABELS[c.status],
-                                 [("污染类型", kind) for kind in m.types] + [("批次", f"第{c.batch.batch}批")]))
+                                 [("污染类型", kind) for kind in m.types] + [("批次", f"第{c.batch.batch}批")]),
+                        _first(m.region))
     for n in portal.notices:
         a = n.ann
-        codes, names = _with_ancestors(portal.regions, [code for t in n.tasks for code in t.task.regions])
+        notice_regions = [code for t in n.tasks for code in t.task.regions]
+        codes, names = _with_ancestors(portal.regions, notice_regions)
         text = [a.summary, *(t.task.title for t in n.tasks), a.acceptance.opinion if a.acceptance else "", *names]
         yield SearchDoc(f"notice:{a.id}", "notice", a.id, a.title, "\n".join(text), codes, names,
-                        n.state, NOTICE_STATE_LABELS[n.state], n.url, _filters("notice", names, NOTICE_STATE_LABELS[n.state]))
+                        n.state, NOTICE_STATE_LABELS[n.state], n.url, _filters("notice", names, NOTICE_STATE_LABELS[n.state]),
+                        _first(notice_regions))
+
+
+def _first(codes: list[str]) -> str:
+    return codes[0] if codes else ""
 
 
 def _filters(kind: str, region_names: tuple[str, ...], status_label: str,

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 
 import pytest
-
 from conftest import AS_OF, SAMPLE, local_page
+
 from generator.derive import derive
 from generator.load import load
 
@@ -102,3 +102,70 @@ def test_without_javascript_the_search_page_points_to_the_listings(browser, serv
     for label in ("整改任务（按状态）", "整改任务（按地区）", "信访举报（按批次、按地区）"):
         assert page.locator("main a", has_text=label).count() == 1
     context.close()
+
+
+# -- a site too big for one index: shards and scopes (generator/pagefind.py) ---------------------
+
+SHARD_MAX = "100"  # the sample's 393 items then make an overview shard and one shard per city
+
+
+@pytest.fixture(scope="session")
+def sharded(tmp_path_factory):  # type: ignore[no-untyped-def]
+    from conftest import build, serve
+
+    output = tmp_path_factory.mktemp("sharded") / "output"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PORTAL_SEARCH_SHARD_MAX", SHARD_MAX)
+        result = build(SAMPLE, output)
+    assert result.code == 0, result.err
+    with serve(output) as url:
+        yield url
+
+
+def _city_of(c):  # type: ignore[no-untyped-def]
+    view = PORTAL.region_by_code[c.complaint.region[0]]
+    while view.depth > 1:
+        view = view.parent
+    return view
+
+
+def _search(page, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    page.locator(".pagefind-ui__search-input").fill(query)
+    page.wait_for_function("q => (document.querySelector('.pagefind-ui__message') || {innerText: ''}).innerText"
+                           ".includes('「' + q + '」')", arg=query, timeout=15000)
+    if page.locator(".pagefind-ui__message").inner_text().startswith("没有找到"):
+        return []
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    return [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
+
+
+def test_a_sharded_site_searches_one_scope_at_a_time(browser, sharded) -> None:  # type: ignore[no-untyped-def]
+    context, page, errors, foreign = local_page(browser, sharded, locale="zh-CN", viewport={"width": 390, "height": 844})
+    complaints = [c for c in PORTAL.complaints if c.complaint.region and _city_of(c).depth == 1]
+    first = complaints[0]
+    other = next(c for c in complaints if _city_of(c).region.code != _city_of(first).region.code)
+    scope = f"r-{_city_of(first).region.code}"
+
+    page.goto(sharded + "search/?q=垃圾填埋场")
+    options = page.locator("#search-scope option").all_inner_texts()
+    assert options[0].startswith("整改任务和销号公示") and options[-1].startswith("全部地区")
+    assert any(o.startswith(_city_of(first).region.name) or _city_of(first).region.name in o for o in options)
+    # the default scope: tasks and notices of every region, no complaints
+    links = result_links(page)
+    assert links and all("/complaints/" not in link for link in links), links
+    assert not _search(page, first.complaint.ref)
+
+    # the complaint's city: found; it opens the complaint's page
+    page.select_option("#search-scope", scope)
+    assert page.url.endswith(f"scope={scope}") or f"scope={scope}" in page.url
+    assert [link for link in _search(page, first.complaint.ref) if link.endswith(first.url)]
+    assert not _search(page, other.complaint.ref)  # another city's complaint is not in this scope
+
+    # 全部地区 merges every region's index; ?scope= opens it directly
+    page.goto(sharded + f"search/?scope=everything&q={first.complaint.ref}")
+    assert page.locator("#search-scope").input_value() == "everything"
+    assert [link for link in result_links(page) if link.endswith(first.url)]
+    assert [link for link in _search(page, other.complaint.ref) if link.endswith(other.url)]
+    context.close()
+    assert not errors, errors
+    assert not foreign, foreign

@@ -5,22 +5,45 @@ Installed into Pelican's Jinja2 environment by :func:`generator.render.install_f
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-import segno
+import zxingcpp
 from markupsafe import Markup, escape
 
 from . import charts, opendata, stats
 
+QR_BORDER = 2  # modules of quiet zone around the code
+_DARK_RUN = re.compile(rb"\x00+")
+
 
 def qr_svg(url: str, label: str = "") -> Markup:
-    """A QR code of ``url`` as inline SVG (segno; deterministic, no JavaScript), "" without a URL."""
+    """A QR code (error correction M) of ``url`` as inline SVG, "" without a URL: deterministic, no JavaScript.
+
+    zxing-cpp encodes (about 0.3 ms a code; segno, pure Python, took 11 ms, which was most of the
+    render time of a large site); each row's dark runs become one path of rectangles, one unit a module."""
     if not url:
         return Markup("")
-    svg = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff", svgclass="qr-code",
-                                                lineclass="qr-line", omitsize=True)
+    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    view = memoryview(code.to_image(scale=1, add_quiet_zones=False))  # 0x00 dark, 0xff light, one byte a module
+    size = view.shape[0]
+    data = view.tobytes()
+    path = _path(data, size)
+    full = size + 2 * QR_BORDER
     title = escape(label or f"二维码：{url}")
-    return Markup(svg.replace('<svg ', f'<svg role="img" aria-label="{title}" ', 1))
+    return Markup(f'<svg role="img" aria-label="{title}" class="qr-code" viewBox="0 0 {full} {full}" '
+                  f'xmlns="http://www.w3.org/2000/svg"><rect width="{full}" height="{full}" fill="#fff"/>'
+                  f'<path class="qr-line" fill="#000" shape-rendering="crispEdges" d="{path}"/></svg>')
+
+
+def _path(data: bytes, size: int) -> str:
+    parts = []
+    for y in range(size):
+        row = data[y * size:(y + 1) * size]
+        for m in _DARK_RUN.finditer(row):
+            width = m.end() - m.start()
+            parts.append(f"M{m.start() + QR_BORDER} {y + QR_BORDER}h{width}v1h-{width}z")
+    return "".join(parts)
 
 
 def install(env: Any) -> None:

@@ -8,19 +8,24 @@
 For each size it writes synthetic content with `portal demo-data` (once, kept in bench/data/, which
 git ignores), copies it to a scratch folder and runs `portal build` four times in fresh processes:
 cold (no previous output), warm (nothing changed), after one task's status changed, and after a
-batch of 200 complaints was added. It prints a Markdown table: wall time, render jobs run/reused
-and their rate, search-index time, peak RSS, output size and file count, and the bytes a browser
-downloads for a first query.
+batch of 200 complaints was added. It prints a Markdown table: wall time and its parts (prepare =
+load, check, derive; render = pages, feeds, data files; search index = Pagefind shards; publish),
+render jobs run/reused and their rate, Pagefind shards indexed/reused, peak memory (the sum of the
+PSS of the build and every process it started, sampled every 0.2 s) and the largest single
+process's peak RSS, output size and file count; then the bytes a browser downloads for a first
+query, in the default search scope and in the biggest region's scope.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -32,21 +37,56 @@ SIZES = {"provincial": (60, 30_000), "national": (2_200, 150_000)}
 AS_OF = "2026-11-01"
 
 
+def _tree_memory(root: int) -> int:
+    """Bytes of memory the process ``root`` and its descendants use now: the sum of their PSS (forked
+    workers share pages, which PSS splits between them instead of counting them twice)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as f:
+                    ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("Pss:")) * 1024
+        except (OSError, StopIteration, ValueError):
+            pass
+    return total
+
+
 def build(content: Path, output: Path, env: dict[str, str]) -> dict[str, object]:
     log = output.parent / "build.log"
     started = time.perf_counter()
+    peak = [0]
     with log.open("w+", encoding="utf-8") as sink:  # a file, not a pipe: a full pipe would stall the build
         proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--content", str(content), "--output",
                                  str(output), "--as-of", AS_OF], cwd=REPO, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.2):
+                peak[0] = max(peak[0], _tree_memory(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
+        done.set()
+        sampler.join()
         sink.seek(0)
         out = err = sink.read()
     if status != 0:
         raise SystemExit(f"build failed:\n{err[-3000:]}")
     stats = dict(re.findall(r"(\w+) ([\d.]+)", out.strip().splitlines()[-1]))
     files = [p for p in output.rglob("*") if p.is_file()]
-    return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "files": len(files),
+    return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "tree_mb": peak[0] / 2**20, "files": len(files),
             "size_mb": sum(p.stat().st_size for p in files) / 1e6, **stats}
 
 
@@ -96,8 +136,16 @@ def run_size(name: str, data: Path, search_index: bool, query: str) -> list[tupl
     if search_index:
         from search import first_query_bytes
 
-        page, bundle, results = first_query_bytes(output, query)
-        rows.append((f"first query 「{query}」: {results} results", {"kib": (page + bundle) / 1024, "bundle_kib": bundle / 1024}))
+        listing = json.loads((output / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+        scopes = [("", "default scope")]
+        regional = [shard for shard in listing["shards"] if shard["id"] not in ("all", "overview", "none")]
+        if regional:
+            biggest = max(regional, key=lambda shard: shard["count"])
+            scopes.append((biggest["id"], f"scope {biggest['label']} ({biggest['count']:,} items)"))
+        for scope, label in scopes:
+            page, bundle, results, zipped = first_query_bytes(output, query, scope)
+            rows.append((f"first query 「{query}」, {label}: {results} results",
+                         {"kib": (page + bundle) / 1024, "bundle_kib": bundle / 1024, "gz_kib": zipped / 1024}))
     return rows
 
 
@@ -114,17 +162,22 @@ def main() -> None:
         tasks, complaints = SIZES[name]
         rows = run_size(name, Path(args.data), name not in args.no_search_index, args.query)
         print(f"### {name}: {tasks:,} tasks, {complaints:,} complaints\n")
-        print("| build | wall (s) | jobs run / reused | jobs/s | render (s) | search index (s) | peak RSS (MB) | files | output (MB) |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("| build | wall (s) | prepare (s) | jobs run / reused | jobs/s | render (s) | search index (s) | shards indexed / reused "
+              "| publish (s) | peak memory (MB) | largest process (MB) | files | output (MB) |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for label, r in rows:
             if "kib" in r:
-                print(f"| {label} | | | | | | | | {r['kib']:.0f} KiB downloaded ({r['bundle_kib']:.0f} KiB Pagefind) |")
+                print(f"| {label} | | | | | | | | | | | | {r['kib']:.0f} KiB downloaded ({r['bundle_kib']:.0f} KiB Pagefind); "
+                      f"{r['gz_kib']:.0f} KiB with gzip |")
                 continue
             ran, render = float(r.get("rendered", 0)), float(r.get("render_s", 0) or 0)
             rate = f"{ran / render:,.0f}" if render and ran else "–"
             search = f"{float(r['search_index_s']):.1f}" if "search_index_s" in r else "skipped"
-            print(f"| {label} | {r['wall']:.1f} | {int(ran):,} / {int(float(r.get('reused', 0))):,} | {rate} | {render:.1f} | "
-                  f"{search} | {r['rss_mb']:,.0f} | {r['files']:,} | {r['size_mb']:,.0f} |")
+            shards = f"{r['shards_indexed']} / {r['shards_reused']}" if "shards_indexed" in r else "–"
+            print(f"| {label} | {r['wall']:.1f} | {float(r.get('prepare_s', 0)):.1f} | {int(ran):,} / "
+                  f"{int(float(r.get('reused', 0))):,} | {rate} | {render:.1f} | {search} | {shards} | "
+                  f"{float(r.get('publish_s', 0)):.1f} | {r['tree_mb']:,.0f} | {r['rss_mb']:,.0f} | {r['files']:,} | "
+                  f"{r['size_mb']:,.0f} |")
         print()
 
 

@@ -6,6 +6,7 @@ import argparse
 import functools
 import http.server
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -41,10 +42,21 @@ def build(content: Path, output: Path, as_of_text: str | None, settings: str | N
     as_of = pipeline.parse_as_of(as_of_text)
     settings_file = _settings_file(settings)
     publish.recover(output.resolve())  # first repair what an interrupted earlier build left
+    started = time.perf_counter()
     portal = pipeline.prepare(content, as_of)
+    figures = stats if stats is not None else {}
+    figures["prepare_s"] = time.perf_counter() - started  # load, check, derive
     warnings: list[str] = []
     previous = output.resolve() if output.is_dir() else None  # the published site: unchanged files are reused
-    publish.publish(output, lambda tmp: warnings.extend(pipeline.render(portal, tmp, settings_file, verbose, previous, stats)))
+
+    rendered = [0.0]
+
+    def render(tmp: Path) -> None:
+        warnings.extend(pipeline.render(portal, tmp, settings_file, verbose, previous, figures))
+        rendered[0] = time.perf_counter()
+
+    publish.publish(output, render)
+    figures["publish_s"] = time.perf_counter() - rendered[0]  # unchanged times kept, swap, old site removed
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return output
@@ -54,7 +66,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     stats: dict = {}
     output = build(Path(args.content), Path(args.output), args.as_of, args.settings, args.verbose, stats)
-    files = sum(1 for p in output.rglob("*") if p.is_file())
+    files = sum(len(names) for _, _, names in os.walk(output))
     print(f"built {files} files into {output}/ in {time.perf_counter() - started:.1f} s")
     if stats:  # pages and feeds rendered or reused (unchanged), workers, seconds for rendering and the search index
         print("  " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in sorted(stats.items())))

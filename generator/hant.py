@@ -11,15 +11,13 @@ Made at build time from the finished Simplified pages with OpenCC (the ``opencc`
 - the 繁體 switch becomes a 简体 switch back to the same page;
 - ``data-pagefind-body`` is removed: search indexes each item once, in Simplified Chinese.
 
-A page whose Simplified file the incremental build reused unchanged (same inode as in the previous
-output) reuses its previous Traditional file too.
+Each page's render job writes its Traditional file right after the Simplified one (render.Renderer.write),
+so both are made in the same worker, and an incremental build reuses both or neither.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 from . import urls
@@ -75,29 +73,9 @@ def _replace_converted_switch(text: str, back: str) -> str:
     return pattern.sub(lambda m: back, text, count=1)
 
 
-def write_all(output: Path, previous: Path | None = None) -> int:
-    """Write zh-hant/ for every page of ``output``; return how many pages were converted (not reused)."""
-    output = Path(output)
-    converted = 0
-    for source in sorted(output.rglob("*.html")):
-        rel = source.relative_to(output)
-        if rel.parts[0] == urls.HANT.rstrip("/"):
-            continue
-        target = output / urls.HANT / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if previous is not None and _reusable(source, previous / rel, previous / urls.HANT / rel):
-            try:
-                os.link(previous / urls.HANT / rel, target)
-            except OSError:
-                shutil.copy2(previous / urls.HANT / rel, target)
-            continue
-        target.write_text(convert_page(source.read_text(encoding="utf-8")), encoding="utf-8")
-        converted += 1
-    return converted
-
-
-def _reusable(source: Path, old_source: Path, old_target: Path) -> bool:
-    try:
-        return old_target.is_file() and os.path.samefile(source, old_source)
-    except OSError:
-        return False
+def write_page(output: Path, page: str) -> None:
+    """Write ``zh-hant/<page>`` from the Simplified ``<page>`` just written into ``output``."""
+    source = Path(output) / page
+    target = Path(output) / urls.HANT / page
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(convert_page(source.read_text(encoding="utf-8")), encoding="utf-8")

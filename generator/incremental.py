@@ -3,8 +3,9 @@
 Every page and feed is a :class:`Job` that writes one or more files. A job may carry a *digest* of
 everything its files are made from. The digests of a build are kept in the output folder
 (``.portal-digests.json``). When the next build finds a job whose digest is unchanged and whose files
-exist in the previously published output, it does not render it again: it hard-links the published
-files into the new build (same bytes, same modification time, no work). Other jobs run, split over
+exist in the previously published output, it does not render it again: it notes them as kept
+(:func:`keep`), and publishing links the published files into the new site (same bytes, same
+modification time, no work; see publish.py). Other jobs run, split over
 ``workers`` forked processes when there are enough of them to be worth it.
 """
 
@@ -42,6 +43,39 @@ def fingerprint(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
+KEPT = ".portal-kept.txt"  # in a build folder: published files this build keeps instead of writing
+
+
+def keep(output: Path, names: Sequence[str]) -> None:
+    """Note that the build in ``output`` keeps the published files ``names`` (relative) as they are."""
+    if names:
+        with (Path(output) / KEPT).open("a", encoding="utf-8") as f:
+            f.writelines(f"{name}\n" for name in names)
+
+
+def kept(output: Path) -> set[str]:
+    """What :func:`keep` noted for the build in ``output``; the note itself is removed."""
+    path = Path(output) / KEPT
+    try:
+        names = set(path.read_text(encoding="utf-8").splitlines())
+    except FileNotFoundError:
+        return set()
+    path.unlink()
+    return names
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """Hard-link every file under ``source`` to the same place under ``target`` (a copy on another file system)."""
+    for folder, _dirs, names in os.walk(source):
+        into = target / os.path.relpath(folder, source)
+        into.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            try:
+                os.link(os.path.join(folder, name), into / name)
+            except OSError:
+                shutil.copy2(os.path.join(folder, name), into / name)
+
+
 @dataclass
 class Job:
     outputs: tuple[str, ...]  # files written, relative to the output folder
@@ -73,25 +107,19 @@ class Jobs:
     def add(self, outputs: Sequence[str], digest: str, run: Callable[[], None]) -> None:
         self.jobs.append(Job(tuple(outputs), digest, run))
 
-    def _reuse(self, job: Job) -> bool:
+    def _reusable(self, job: Job) -> bool:
+        """The job's files in the published site are what it would write now: same digest, still there."""
         if not job.digest or self.previous is None:
             return False
         if any(self.old.get(name) != job.digest for name in job.outputs):
             return False
-        sources = [self.previous / name for name in job.outputs]
-        if not all(source.is_file() for source in sources):
-            return False
-        for name, source in zip(job.outputs, sources):
-            target = self.output / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copy2(source, target)  # another file system: a copy that keeps the time
-        return True
+        return all((self.previous / name).is_file() for name in job.outputs)
 
     def run(self) -> RunReport:
-        pending = [job for job in self.jobs if not self._reuse(job)]
+        reused = [job for job in self.jobs if self._reusable(job)]
+        keep(self.output, [name for job in reused for name in job.outputs])  # publish.py links them in
+        skip = {id(job) for job in reused}
+        pending = [job for job in self.jobs if id(job) not in skip]
         workers = self.workers if len(pending) >= self.parallel_min else 1
         if workers == 1:
             for job in pending:

@@ -1,8 +1,22 @@
 """Stage 6, publish: build into a temporary folder beside output/ and swap it in atomically.
 
-A failed or interrupted build leaves the previous output/ exactly as it was. On Linux the swap is
-one ``renameat2(RENAME_EXCHANGE)`` call, so output/ always names a complete site; elsewhere it is
-two renames, and a build interrupted between them is repaired by the next one.
+A failed or interrupted build leaves the previous output/ exactly as it was: the published folder is
+never changed in place. On Linux the swap is one ``renameat2(RENAME_EXCHANGE)`` call, so output/
+always names a complete site; elsewhere it is renames, and a build interrupted between them is
+repaired by the next one.
+
+**Rebuilds cost what changed, not the size of the site.** The first build writes everything into
+the temporary folder, which becomes output/. A rebuild renders only what changed into a *sparse*
+staging folder and lists, in ``.portal-kept.txt``, the files it did not write because the published
+ones are still right (:func:`incremental.keep`). The site it publishes is assembled in the *spare*
+folder ``.output.spare``: the site published before the current one, made of hard links to the same
+files. :func:`_assemble` brings the spare up to the new site — files that changed are moved in, files
+equal to the published ones become links to them (so they keep their modification time and uploads
+skip them), files that are gone are removed — and the spare is then exchanged with output/. The
+previous site becomes the next spare. Only the first rebuild pays for making the spare (a hard link per
+file); later ones touch only changed files, plus a ``stat`` per file. ``.portal-files.txt``, in the
+site, lists its files; in the spare it is written last, so a spare without it (an interrupted
+assembly) is thrown away and made again.
 """
 
 from __future__ import annotations
@@ -16,6 +30,9 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
 
+from . import incremental
+
+FILES = ".portal-files.txt"  # in a site: every file of it, one per line, sorted
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 
@@ -46,15 +63,22 @@ def _leftovers(output: Path) -> Iterator[Path]:
             yield path
 
 
+def spare_of(output: Path) -> Path:
+    return output.parent / f".{output.name}.spare"
+
+
 def recover(output: Path) -> None:
     """Repair what an interrupted earlier build left: restore output/ if only its previous copy exists,
-    and delete temporary folders."""
+    delete temporary folders, and a spare whose assembly did not finish."""
     if not output.exists():
         previous = sorted(p for p in _leftovers(output) if ".previous-" in p.name)
         if previous:
             previous[-1].rename(output)
     for path in _leftovers(output):
         shutil.rmtree(path, ignore_errors=True)
+    spare = spare_of(output)
+    if spare.exists() and not (spare / FILES).is_file():
+        shutil.rmtree(spare, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -71,29 +95,6 @@ def staging(output: Path) -> Iterator[Path]:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def keep_unchanged_times(new: Path, old: Path) -> int:
-    """Give every file of ``new`` whose bytes equal those of the same file in ``old`` the old file's
-    modification time, so that uploads (rsync, object storage) move only what changed. Files the
-    renderer reused are already the old files (hard links). Returns how many files were unchanged."""
-    if not old.is_dir():
-        return 0
-    same = 0
-    for root, _dirs, files in os.walk(new):
-        for name in files:
-            fresh = Path(root) / name
-            published = old / fresh.relative_to(new)
-            try:
-                a, b = fresh.stat(), published.stat()
-            except FileNotFoundError:
-                continue
-            if (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev):
-                same += 1
-            elif a.st_size == b.st_size and _same_bytes(fresh, published):
-                os.utime(fresh, ns=(b.st_atime_ns, b.st_mtime_ns))
-                same += 1
-    return same
-
-
 def _same_bytes(a: Path, b: Path) -> bool:
     with a.open("rb") as fa, b.open("rb") as fb:
         while True:
@@ -104,26 +105,108 @@ def _same_bytes(a: Path, b: Path) -> bool:
                 return True
 
 
-def swap_in(new: Path, output: Path) -> None:
-    """Make ``new`` the published ``output``; the old site is deleted afterwards."""
-    output = output.resolve()
-    keep_unchanged_times(new, output)
-    new.chmod(0o755)  # mkdtemp makes 0700 folders; a web server must be able to read the site
-    if output.exists() and _exchange(new, output):
-        shutil.rmtree(new)  # now holds the previous site
+def _files(root: Path) -> list[str]:
+    """Every file under ``root``, relative, sorted."""
+    out = []
+    for folder, _dirs, names in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        out.extend(name if rel == "." else f"{rel}/{name}" for name in names)
+    return sorted(out)
+
+
+def _write_listing(site: Path, files: list[str]) -> None:
+    (site / FILES).write_text("".join(f"{name}\n" for name in files), encoding="utf-8")
+
+
+def _listing(site: Path) -> set[str] | None:
+    try:
+        return set((site / FILES).read_text(encoding="utf-8").splitlines())
+    except OSError:
+        return None
+
+
+def _put(source: Path, target: Path, move: bool) -> None:
+    """Make ``target`` the file ``source`` (moved, or hard-linked) without ever writing into an existing
+    file: the spare shares its files with the published site."""
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if move:
+        os.replace(source, target)
         return
-    if output.exists():
-        previous = Path(tempfile.mkdtemp(prefix=f".{output.name}.previous-", dir=output.parent))
-        previous.rmdir()
-        output.rename(previous)
-        new.rename(output)
-        shutil.rmtree(previous, ignore_errors=True)
-    else:
-        new.rename(output)
+    temporary = target.with_name(f".{target.name}.portal-link")
+    with contextlib.suppress(FileNotFoundError):
+        temporary.unlink()
+    try:
+        os.link(source, temporary)
+    except OSError:
+        shutil.copy2(source, temporary)  # another file system: a copy that keeps the time
+    os.replace(temporary, target)
+
+
+def _assemble(staged: Path, published: Path, spare: Path) -> None:
+    """Turn ``spare`` into the new site: ``staged`` (what this build wrote) plus the files it kept
+    from ``published``. Files whose bytes equal the published ones are links to those."""
+    kept = incremental.kept(staged)
+    written = [name for name in _files(staged) if name != FILES]
+    site = sorted({*written, *kept, FILES})
+    before = _listing(spare) or set(_files(spare))
+    (spare / FILES).unlink(missing_ok=True)  # from here until the listing is rewritten, the spare is unfinished
+    for name in written:
+        new, old = staged / name, published / name
+        if old.is_file() and new.stat().st_size == old.stat().st_size and _same_bytes(new, old):
+            kept.add(name)
+        else:
+            _put(new, spare / name, move=True)
+    for name in kept:
+        source, target = published / name, spare / name
+        try:
+            if os.path.samefile(source, target):
+                continue
+        except FileNotFoundError:
+            pass
+        _put(source, target, move=False)
+    wanted = set(site)
+    for name in sorted(before - wanted):
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+            (spare / name).unlink()
+    _remove_empty_folders(spare)
+    spare.chmod(0o755)
+    _write_listing(spare, site)
+
+
+def _remove_empty_folders(root: Path) -> None:
+    for folder, dirs, names in os.walk(root, topdown=False):
+        if folder != str(root) and not dirs and not names:
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+
+
+def _exchange_or_rename(new: Path, output: Path) -> None:
+    """Make ``new`` the published ``output``; afterwards ``new`` names the previous site."""
+    if _exchange(new, output):
+        return
+    previous = Path(tempfile.mkdtemp(prefix=f".{output.name}.previous-", dir=output.parent))
+    previous.rmdir()
+    output.rename(previous)
+    new.rename(output)
+    previous.rename(new)
 
 
 def publish(output: Path, build: Callable[[Path], None]) -> None:
-    """Run ``build(tmp_dir)``; only if it returns normally does tmp_dir replace ``output``."""
+    """Run ``build(tmp_dir)``; only if it returns normally does its site replace ``output``."""
+    output = output.resolve()
     with staging(output) as tmp:
         build(tmp)
-        swap_in(tmp, output)
+        if not output.exists():  # the first build: the staging folder is the whole site
+            incremental.kept(tmp)
+            _write_listing(tmp, sorted([*_files(tmp), FILES]))
+            tmp.chmod(0o755)  # mkdtemp makes 0700 folders; a web server must be able to read the site
+            tmp.rename(output)
+            return
+        spare = spare_of(output)
+        if _listing(spare) is None:  # no spare yet (or an unfinished one): the published site, linked
+            shutil.rmtree(spare, ignore_errors=True)
+            incremental.link_tree(output, spare)
+        _assemble(tmp, output, spare)
+        _exchange_or_rename(spare, output)

@@ -94,3 +94,76 @@ def test_a_template_error_in_a_worker_fails_the_build(tmp_path: Path) -> None:
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 1 and "theme template error" in done.stderr, done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_only_the_search_shards_that_changed_are_indexed_again(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PORTAL_SEARCH_SHARD_MAX", "100")  # the sample: an overview shard and a shard per city
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE, content)
+    output = tmp_path / "output"
+    first = build(content, output)
+    assert first.code == 0, first.err
+    assert "shards_indexed 8, shards_reused 0" in first.out
+    before, times = tree_digest(output), stamps(output)
+
+    # one complaint in 溪口县 (南溪市) changes: only 南溪市's shard is indexed again
+    path = content / "complaints" / "1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("反映问题不属实。", "反映问题不属实（复核）。", 1), encoding="utf-8")
+    result = build(content, output)
+    assert result.code == 0, result.err
+    assert "shards_indexed 1, shards_reused 7" in result.out
+    after = tree_digest(output)
+    clean = tmp_path / "clean"
+    assert build(content, clean).code == 0
+    assert after == tree_digest(clean)
+    changed = {name.split("/")[1] for name in after if name.startswith("pagefind/") and before.get(name) != after[name]}
+    assert changed == {"r-990400", "shards.json"}, changed
+    new_times = stamps(output)
+    assert all(new_times[name] == times[name] for name in after if name.startswith("pagefind/r-990100/"))
+
+    again = build(content, output)  # nothing changed: no shard is indexed, and nothing is rewritten
+    assert again.code == 0, again.err
+    assert "shards_indexed 0, shards_reused 8" in again.out
+    assert tree_digest(output) == after and stamps(output) == new_times
+
+
+def test_rebuild_after_rebuild_matches_clean_builds_and_removes_what_is_gone(tmp_path: Path) -> None:
+    """From the second rebuild on, the new site is assembled in the spare (the site before the published
+    one): it must still equal a clean build, drop files of removed items, and leave unchanged files alone."""
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE, content)
+    output = tmp_path / "output"
+    batch = content / "complaints" / "1.yaml"
+    original = batch.read_text(encoding="utf-8")
+    steps = [
+        ("a complaint's text changes", original.replace("反映问题不属实。", "反映问题不属实（复核）。", 1)),
+        ("another change", original.replace("油漆味刺鼻。", "油漆味刺鼻，夜间尤甚。", 1)),
+        ("a complaint is withdrawn from the batch", _without_first_complaint(original)),
+        ("back to the original", original),
+    ]
+    assert build(content, output).code == 0
+    for label, text in steps:
+        before, inodes = tree_digest(output), {name: (output / name).stat().st_ino for name in tree_digest(output)}
+        times = stamps(output)
+        batch.write_text(text, encoding="utf-8")
+        result = build(content, output)
+        assert result.code == 0, (label, result.err)
+        after = tree_digest(output)
+        clean = tmp_path / f"clean-{len(label)}"
+        assert build(content, clean).code == 0
+        assert after == tree_digest(clean), label
+        shutil.rmtree(clean)
+        new_times = stamps(output)
+        for name, digest in after.items():
+            if before.get(name) == digest:
+                assert new_times[name] == times[name], (label, name)
+                assert (output / name).stat().st_ino == inodes[name], (label, name)  # the same file, not a copy
+    gone = "complaints/D2JC202105070012/index.html"
+    assert gone in after  # restored by the last step
+    assert (tmp_path / ".output.spare").is_dir()
+
+
+def _without_first_complaint(text: str) -> str:
+    head, first = text.split("  - ref: ", 1)
+    _, rest = first.split("\n  - ref: ", 1)
+    return head + "  - ref: " + rest

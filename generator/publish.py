@@ -172,7 +172,10 @@ def _assemble(staged: Path, published: Path, spare: Path) -> None:
             (spare / name).unlink()
     _remove_empty_folders(spare)
     spare.chmod(0o755)
-    _write_listing(spare, site)
+    if _listing(published) == wanted:  # the same files as before: keep the published listing (and its time)
+        _put(published / FILES, spare / FILES, move=False)
+    else:
+        _write_listing(spare, site)
 
 
 def _remove_empty_folders(root: Path) -> None:

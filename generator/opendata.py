@@ -269,7 +269,10 @@ def sqlite_file(tables: dict[str, list[dict[str, Any]]], info: dict[str, str], t
         db.close()
 
 
-def _json_bytes(data: Any) -> bytes:
+def _json_bytes(data: Any, compact: bool = False) -> bytes:
+    """JSON as UTF-8; ``compact`` (one line) for the big files: Python's fast C encoder cannot indent."""
+    if compact:
+        return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
 
@@ -307,20 +310,20 @@ def write_all(portal: "Portal", base: str, output: Path, jobs: "Jobs") -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for table in TABLES:
         (output / table.csv_url).write_bytes(csv_bytes(table, tables[table.name]))
-    (folder / "events.json").write_bytes(_json_bytes(tables["events"]))  # the event history on its own, too
-    (output / urls.DATA_JSON).write_bytes(_json_bytes({"meta": info, "tables": tables}))
+    (folder / "events.json").write_bytes(_json_bytes(tables["events"], compact=True))  # the event history on its own, too
+    (output / urls.DATA_JSON).write_bytes(_json_bytes({"meta": info, "tables": tables}, compact=True))
     sqlite_file(tables, info, output / urls.DATA_SQLITE)
     stamp = {"as_of": info["as_of"], "licence": info["licence"]}
+    code = code_digest()
     for path, make in item_records(portal, rows):
-        record = make()
-        data = _json_bytes({**record, **stamp})
+        record = {**make(), **stamp}
 
-        def run(path: str = path, data: bytes = data) -> None:
+        def run(path: str = path, record: dict[str, Any] = record) -> None:
             target = output / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            target.write_bytes(_json_bytes(record))
 
-        jobs.add([path], fingerprint(code_digest(), data), run)
+        jobs.add([path], fingerprint(code, record), run)  # the record's repr (plain data) stands for its bytes
 
 
 def downloads(portal: "Portal") -> list[tuple[str, str, str]]:

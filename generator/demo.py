@@ -33,12 +33,18 @@ TASK_TOPICS = ["垃圾填埋场渗滤液处理能力不足", "城镇污水处理
 
 
 def _names(rng: random.Random, count: int, suffix: str, taken: set[str]) -> list[str]:
+    """``count`` new names of two syllables (three once two rarely give a new one: the 31 provinces of
+    the national size need more county names than two syllables make)."""
     out = []
+    misses = 0
     while len(out) < count:
-        name = rng.choice(SYLLABLES) + rng.choice(SYLLABLES) + suffix
+        name = "".join(rng.choice(SYLLABLES) for _ in range(2 if misses < 200 else 3)) + suffix
         if name not in taken and name[0] != name[1]:
             taken.add(name)
             out.append(name)
+            misses = 0
+        else:
+            misses += 1
     return out
 
 

@@ -31,7 +31,7 @@ from .incremental import Jobs, code_digest, fingerprint
 from .markup import cn_date
 
 if TYPE_CHECKING:
-    from .derive import Portal, RegionView
+    from .derive import Portal
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_ENTRIES = 100
@@ -76,12 +76,15 @@ class FeedPlan:
         return [*self.general, *self.regions.values(), *self.tasks.values(), *self.complaints.values()]
 
 
-def _region_codes(view: "RegionView") -> set[str]:
-    """A region and every region inside it."""
-    codes = {view.region.code}
-    for child in view.children:
-        codes |= _region_codes(child)
-    return codes
+def _enclosing(portal: "Portal", codes: tuple[str, ...]) -> list[str]:
+    """The regions ``codes`` and every region enclosing them, each once (unknown codes are left out)."""
+    found: list[str] = []
+    for code in codes:
+        view = portal.region_by_code.get(code)
+        while view is not None and view.region.code not in found:
+            found.append(view.region.code)
+            view = view.parent
+    return found
 
 
 def plan(portal: "Portal") -> FeedPlan:
@@ -94,14 +97,19 @@ def plan(portal: "Portal") -> FeedPlan:
                 by_task.setdefault(task_id, []).append(e)
         if e.kind == "complaint":
             by_complaint.setdefault(e.item_id, []).append(e)
+    # each event goes to the feed of every region it names and of every region enclosing those, once
+    # (one pass over the events: scanning them once per region took minutes at national scale)
+    by_region: dict[str, list[Event]] = {}
+    for e in events:
+        for code in _enclosing(portal, e.regions):
+            by_region.setdefault(code, []).append(e)
     regions = {}
     for r in portal.regions:
-        codes = _region_codes(r)
         inside = "（含下辖地区）" if r.children else ""
         regions[r.region.code] = Feed(
             f"feeds/regions/{r.region.code}", f"{r.region.name}整改动态",
             f"{r.region.name}{inside}的整改任务、信访举报和销号公示的每一次状态变化。", r.url, "地区",
-            tuple(e for e in events if codes.intersection(e.regions)),
+            tuple(by_region.get(r.region.code, ())),
         )
     return FeedPlan(
         site=Feed("feeds/all", "全站动态", "所有整改任务、信访举报和销号公示的每一次状态变化。", urls.HOME, "全站", tuple(events)),

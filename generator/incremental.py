@@ -11,6 +11,7 @@ modification time, no work; see publish.py). Other jobs run, split over
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -136,6 +137,14 @@ class Jobs:
 
 def _run_forked(jobs: list[Job], workers: int) -> None:
     """Run ``jobs`` in ``workers`` forked children (round robin); re-raise the first child's error."""
+    gc.freeze()  # the children's garbage collector then leaves the parent's objects, and their shared pages, alone
+    try:
+        _fork_and_wait(jobs, workers)
+    finally:
+        gc.unfreeze()
+
+
+def _fork_and_wait(jobs: list[Job], workers: int) -> None:
     children = []
     for k in range(workers):
         read_end, write_end = os.pipe()

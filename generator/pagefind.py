@@ -50,7 +50,7 @@ from .search_index import SearchDoc
 BUNDLE = "pagefind"
 SHARDS_FILE = "pagefind/shards.json"
 MAGIC = b"pagefind_dcd"  # what Pagefind puts before the CBOR in its gzipped index files
-SHARD_MAX = 5000  # items per shard before a region is split (PORTAL_SEARCH_SHARD_MAX overrides)
+SHARD_MAX = 8000  # items per shard before a region is split (PORTAL_SEARCH_SHARD_MAX overrides)
 STUB_VERSION = "1"  # change when the stub markup changes: every shard is then re-indexed
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

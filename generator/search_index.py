@@ -51,8 +51,7 @@ def normalize_ref(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).upper()
 
 
-def _with_ancestors(views: list[RegionView], codes: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    by_code = {v.region.code: v for v in views}
+def _with_ancestors(by_code: dict[str, RegionView], codes: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     found: dict[str, str] = {}
     for code in codes:
         view = by_code.get(code)
@@ -67,7 +66,7 @@ def documents(portal: Portal) -> Iterator[SearchDoc]:
     """What is searchable about each task, complaint and notice."""
     for t in portal.tasks:
         task = t.task
-        codes, names = _with_ancestors(portal.regions, task.regions)
+        codes, names = _with_ancestors(portal.region_by_code, task.regions)
         text = [task.problem, task.target, *task.measures, *task.responsible_units, *task.supervising_units,
                 task.acceptance_unit, *(e.note for e in task.history), *names]
         yield SearchDoc(f"task:{task.id}", "task", task.id, f"第{task.number}项 {task.title}", "\n".join(text),
@@ -75,7 +74,7 @@ def documents(portal: Portal) -> Iterator[SearchDoc]:
                         _filters("task", names, TASK_STATUS_LABELS[t.status]), _first(task.regions))
     for c in portal.complaints:
         m = c.complaint
-        codes, names = _with_ancestors(portal.regions, m.region)
+        codes, names = _with_ancestors(portal.region_by_code, m.region)
         text = [m.ref, m.summary, m.findings, m.handling, m.accountability, m.substantiated or "", *m.types,
                 *(u.note for u in m.updates), f"第{c.batch.batch}批", *names]
         yield SearchDoc(f"complaint:{m.ref}", "complaint", m.ref, complaint_title(m), "\n".join(text),
@@ -86,7 +85,7 @@ def documents(portal: Portal) -> Iterator[SearchDoc]:
     for n in portal.notices:
         a = n.ann
         notice_regions = [code for t in n.tasks for code in t.task.regions]
-        codes, names = _with_ancestors(portal.regions, notice_regions)
+        codes, names = _with_ancestors(portal.region_by_code, notice_regions)
         text = [a.summary, *(t.task.title for t in n.tasks), a.acceptance.opinion if a.acceptance else "", *names]
         yield SearchDoc(f"notice:{a.id}", "notice", a.id, a.title, "\n".join(text), codes, names,
                         n.state, NOTICE_STATE_LABELS[n.state], n.url, _filters("notice", names, NOTICE_STATE_LABELS[n.state]),

@@ -167,10 +167,11 @@ def _assemble(staged: Path, published: Path, spare: Path) -> None:
             pass
         _put(source, target, move=False)
     wanted = set(site)
-    for name in sorted(before - wanted):
+    gone = sorted(before - wanted)
+    for name in gone:
         with contextlib.suppress(FileNotFoundError, IsADirectoryError):
             (spare / name).unlink()
-    _remove_empty_folders(spare)
+    _remove_empty_folders(spare, {os.path.dirname(name) for name in gone})
     spare.chmod(0o755)
     if _listing(published) == wanted:  # the same files as before: keep the published listing (and its time)
         _put(published / FILES, spare / FILES, move=False)
@@ -178,11 +179,15 @@ def _assemble(staged: Path, published: Path, spare: Path) -> None:
         _write_listing(spare, site)
 
 
-def _remove_empty_folders(root: Path) -> None:
-    for folder, dirs, names in os.walk(root, topdown=False):
-        if folder != str(root) and not dirs and not names:
-            with contextlib.suppress(OSError):
-                os.rmdir(folder)
+def _remove_empty_folders(root: Path, folders: set[str]) -> None:
+    """Remove each of ``folders`` (relative to ``root``) that is now empty, and its parents that become so."""
+    for folder in sorted(folders, key=len, reverse=True):
+        while folder:
+            try:
+                os.rmdir(root / folder)  # only succeeds on an empty folder
+            except OSError:
+                break
+            folder = os.path.dirname(folder)
 
 
 def _exchange_or_rename(new: Path, output: Path) -> None:

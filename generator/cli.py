@@ -6,7 +6,6 @@ import argparse
 import functools
 import http.server
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -66,7 +65,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     stats: dict = {}
     output = build(Path(args.content), Path(args.output), args.as_of, args.settings, args.verbose, stats)
-    files = sum(len(names) for _, _, names in os.walk(output))
+    files = len(publish.listing(output) or ())
     print(f"built {files} files into {output}/ in {time.perf_counter() - started:.1f} s")
     if stats:  # pages and feeds rendered or reused (unchanged), workers, seconds for rendering and the search index
         print("  " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in sorted(stats.items())))

@@ -9,7 +9,6 @@ Made at build time from the finished Simplified pages with OpenCC (the ``opencc`
   to files (style sheets, scripts, downloads, feeds, data; anything with a file extension) and the
   ``portal-root`` meta (search and look-up) gain one ``../`` and so point to the shared files;
 - the 繁體 switch becomes a 简体 switch back to the same page;
-- ``data-pagefind-body`` is removed: search indexes each item once, in Simplified Chinese.
 
 Each page's render job writes its Traditional file right after the Simplified one (render.Renderer.write),
 so both are made in the same worker, and an incremental build reuses both or neither.
@@ -50,7 +49,7 @@ def convert_page(html: str) -> str:
     """The Traditional reading of one Simplified page (written for the page one folder deeper)."""
     switch = _SWITCH.search(html)
     text = converter().convert(html)
-    text = text.replace('<html lang="zh-CN">', '<html lang="zh-Hant">', 1).replace(" data-pagefind-body", "")
+    text = text.replace('<html lang="zh-CN">', '<html lang="zh-Hant">', 1)
 
     def relink(m: re.Match[str]) -> str:
         url = m.group("url")

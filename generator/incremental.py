@@ -44,6 +44,11 @@ def fingerprint(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
+def workers(settings: Any) -> int:
+    """Processes to use: PORTAL_WORKERS from the environment or the Pelican settings; default up to 2 cores."""
+    return int(os.environ.get("PORTAL_WORKERS") or settings.get("PORTAL_WORKERS") or min(2, os.cpu_count() or 1))
+
+
 KEPT = ".portal-kept.txt"  # in a build folder: published files this build keeps instead of writing
 
 
@@ -65,16 +70,21 @@ def kept(output: Path) -> set[str]:
     return names
 
 
+def link_or_copy(source: Path | str, target: Path | str) -> None:
+    """Make the new file ``target`` a hard link to ``source``, or on another file system a copy that keeps its time."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def link_tree(source: Path, target: Path) -> None:
-    """Hard-link every file under ``source`` to the same place under ``target`` (a copy on another file system)."""
+    """:func:`link_or_copy` every file under ``source`` to the same place under ``target``."""
     for folder, _dirs, names in os.walk(source):
         into = target / os.path.relpath(folder, source)
         into.mkdir(parents=True, exist_ok=True)
         for name in names:
-            try:
-                os.link(os.path.join(folder, name), into / name)
-            except OSError:
-                shutil.copy2(os.path.join(folder, name), into / name)
+            link_or_copy(os.path.join(folder, name), into / name)
 
 
 @dataclass
@@ -117,10 +127,11 @@ class Jobs:
         return all((self.previous / name).is_file() for name in job.outputs)
 
     def run(self) -> RunReport:
-        reused = [job for job in self.jobs if self._reusable(job)]
+        reused: list[Job] = []
+        pending: list[Job] = []
+        for job in self.jobs:
+            (reused if self._reusable(job) else pending).append(job)
         keep(self.output, [name for job in reused for name in job.outputs])  # publish.py links them in
-        skip = {id(job) for job in reused}
-        pending = [job for job in self.jobs if id(job) not in skip]
         workers = self.workers if len(pending) >= self.parallel_min else 1
         if workers == 1:
             for job in pending:

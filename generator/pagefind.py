@@ -60,7 +60,6 @@ class Shard:
     id: str  # the bundle's folder under pagefind/
     label: str  # the scope's name on the search page
     docs: tuple[SearchDoc, ...]
-    region: str = ""  # the region code of a region shard
 
     def digest(self, version: str) -> str:
         return incremental.fingerprint(STUB_VERSION, version, self.id, self.label, [d.digest for d in self.docs])
@@ -81,7 +80,7 @@ def plan(portal: Portal, docs: Sequence[SearchDoc], limit: int | None = None) ->
     limit = shard_max() if limit is None else limit
     if len(docs) <= limit:
         return [Shard("all", "全部", tuple(docs))]
-    by_code = {v.region.code: v for v in portal.regions}
+    by_code = portal.region_by_code
     homes: dict[str, list[SearchDoc]] = {}
     for d in docs:
         homes.setdefault(d.home if d.home in by_code else "", []).append(d)
@@ -101,10 +100,10 @@ def plan(portal: Portal, docs: Sequence[SearchDoc], limit: int | None = None) ->
         path = " ".join([*(a.region.name for a in view.ancestors()), view.region.name])
         if sizes[code] <= limit or not view.children:
             inside = [d for c in _subtree(view) for d in homes.get(c, [])]
-            shards.append(Shard(_shard_id(code), path, tuple(inside), code))
+            shards.append(Shard(_shard_id(code), path, tuple(inside)))
             return
         if homes.get(code):
-            shards.append(Shard(_shard_id(code) + "-self", f"{path}（本级）", tuple(homes[code]), code))
+            shards.append(Shard(_shard_id(code) + "-self", f"{path}（本级）", tuple(homes[code])))
         for child in view.children:
             visit(child)
 
@@ -130,10 +129,10 @@ def _shard_id(code: str) -> str:
 def scopes(shards: Sequence[Shard]) -> list[dict[str, Any]]:
     """What the search page offers: one entry per scope, each with the bundles it searches."""
     out = [{"id": s.id, "label": s.label, "count": len(s.docs), "bundles": [s.id]} for s in shards]
-    regional = [s.id for s in shards if s.id != "overview"]
+    regional = [s for s in shards if s.id != "overview"]
     if len(shards) > 1:
-        out.append({"id": "everything", "label": "全部地区（下载数据较多）", "count": sum(len(s.docs) for s in shards[1:]),
-                    "bundles": regional})
+        out.append({"id": "everything", "label": "全部地区（下载数据较多）", "count": sum(len(s.docs) for s in regional),
+                    "bundles": [s.id for s in regional]})
     return out
 
 
@@ -150,9 +149,7 @@ def stub_page(doc: SearchDoc) -> str:
 
 def _binary() -> str:
     try:
-        from pagefind.service import (
-            _must_get_executable,  # the binary inside the pip package
-        )
+        from pagefind.service import _must_get_executable  # the binary inside the pip package
     except ImportError:
         raise PortalError("Pagefind is not installed: pip install 'pagefind[extended]'") from None
     return str(_must_get_executable())

@@ -18,7 +18,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from . import pagefind, pipeline
+from . import incremental, pagefind, pipeline
 from .render import FEEDS_SKIPPED, Renderer
 
 log = logging.getLogger(__name__)
@@ -53,9 +53,8 @@ def index_for_search(pelican_object: Any) -> None:
         settings = pelican_object.settings
         started = time.perf_counter()
         previous = settings.get("PORTAL_PREVIOUS_OUTPUT")
-        workers = int(os.environ.get("PORTAL_WORKERS") or settings.get("PORTAL_WORKERS") or min(2, os.cpu_count() or 1))
         report = pagefind.index_site(Path(pelican_object.output_path), settings.get("PORTAL_SEARCH_SHARDS") or [],
-                                     Path(previous) if previous else None, workers)
+                                     Path(previous) if previous else None, incremental.workers(settings))
         _stats(settings).update(search_index_s=time.perf_counter() - started, shards_indexed=report.indexed,
                                 shards_reused=report.reused)
 

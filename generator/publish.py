@@ -118,7 +118,8 @@ def _write_listing(site: Path, files: list[str]) -> None:
     (site / FILES).write_text("".join(f"{name}\n" for name in files), encoding="utf-8")
 
 
-def _listing(site: Path) -> set[str] | None:
+def listing(site: Path) -> set[str] | None:
+    """The files of a site ``portal build`` published (its ``.portal-files.txt``); None without one."""
     try:
         return set((site / FILES).read_text(encoding="utf-8").splitlines())
     except OSError:
@@ -137,10 +138,7 @@ def _put(source: Path, target: Path, move: bool) -> None:
     temporary = target.with_name(f".{target.name}.portal-link")
     with contextlib.suppress(FileNotFoundError):
         temporary.unlink()
-    try:
-        os.link(source, temporary)
-    except OSError:
-        shutil.copy2(source, temporary)  # another file system: a copy that keeps the time
+    incremental.link_or_copy(source, temporary)
     os.replace(temporary, target)
 
 
@@ -149,8 +147,8 @@ def _assemble(staged: Path, published: Path, spare: Path) -> None:
     from ``published``. Files whose bytes equal the published ones are links to those."""
     kept = incremental.kept(staged)
     written = [name for name in _files(staged) if name != FILES]
-    site = sorted({*written, *kept, FILES})
-    before = _listing(spare) or set(_files(spare))
+    wanted = {*written, *kept, FILES}
+    before = listing(spare) or set(_files(spare))
     (spare / FILES).unlink(missing_ok=True)  # from here until the listing is rewritten, the spare is unfinished
     for name in written:
         new, old = staged / name, published / name
@@ -166,17 +164,16 @@ def _assemble(staged: Path, published: Path, spare: Path) -> None:
         except FileNotFoundError:
             pass
         _put(source, target, move=False)
-    wanted = set(site)
     gone = sorted(before - wanted)
     for name in gone:
         with contextlib.suppress(FileNotFoundError, IsADirectoryError):
             (spare / name).unlink()
     _remove_empty_folders(spare, {os.path.dirname(name) for name in gone})
     spare.chmod(0o755)
-    if _listing(published) == wanted:  # the same files as before: keep the published listing (and its time)
+    if listing(published) == wanted:  # the same files as before: keep the published listing (and its time)
         _put(published / FILES, spare / FILES, move=False)
     else:
-        _write_listing(spare, site)
+        _write_listing(spare, sorted(wanted))
 
 
 def _remove_empty_folders(root: Path, folders: set[str]) -> None:
@@ -213,7 +210,7 @@ def publish(output: Path, build: Callable[[Path], None]) -> None:
             tmp.rename(output)
             return
         spare = spare_of(output)
-        if _listing(spare) is None:  # no spare yet (or an unfinished one): the published site, linked
+        if listing(spare) is None:  # no spare yet (or an unfinished one): the published site, linked
             shutil.rmtree(spare, ignore_errors=True)
             incremental.link_tree(output, spare)
         _assemble(tmp, output, spare)

@@ -113,9 +113,9 @@ class Renderer:
                             feed_plan=self.feeds, FEEDS_ENABLED=bool(self.base_url))
         install_filters(env)
         previous = context.get("PORTAL_PREVIOUS_OUTPUT")
-        # PORTAL_WORKERS (processes; default: up to 2 cores) and PORTAL_PARALLEL_MIN (fewer jobs run in
-        # this process), from the environment or the Pelican settings
-        workers = int(os.environ.get("PORTAL_WORKERS") or context.get("PORTAL_WORKERS") or min(2, os.cpu_count() or 1))
+        # PORTAL_WORKERS (incremental.workers) and PORTAL_PARALLEL_MIN (fewer jobs run in this process),
+        # from the environment or the Pelican settings
+        workers = incremental.workers(context)
         parallel_min = int(os.environ.get("PORTAL_PARALLEL_MIN") or context.get("PORTAL_PARALLEL_MIN") or incremental.PARALLEL_MIN_JOBS)
         self.jobs = incremental.Jobs(self.output_path, Path(previous) if previous else None, workers, parallel_min)
         # what every page is made of besides its own data: a change here re-renders everything

@@ -51,8 +51,13 @@ BUNDLE = "pagefind"
 SHARDS_FILE = "pagefind/shards.json"
 MAGIC = b"pagefind_dcd"  # what Pagefind puts before the CBOR in its gzipped index files
 SHARD_MAX = 8000  # items per shard before a region is split (PORTAL_SEARCH_SHARD_MAX overrides)
-STUB_VERSION = "1"  # change when the stub markup changes: every shard is then re-indexed
+STUB_VERSION = "2"  # change when the stub markup changes: every shard is then re-indexed
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# Pagefind's own interfaces, which the site does not use: they render filter values as HTML, so markup in
+# content (a region name) would run in them. The search page has its own interface (theme/static/js/search.js)
+# over pagefind.js, and these files are not published at all.
+UNUSED_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+             "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
 
 @dataclass(frozen=True)
@@ -136,10 +141,26 @@ def scopes(shards: Sequence[Shard]) -> list[dict[str, Any]]:
     return out
 
 
+_FILTER_ESCAPES = {"%": "%25", '"': "%22", "\\": "%5C"}
+
+
+def filter_value(value: str) -> str:
+    """A filter value as the stub page must write it for Pagefind to give it back unchanged.
+
+    Pagefind decodes character references in filter values once more after parsing the page, so '&' is
+    written as '&amp;' (a region named "A&lt;B" stays "A&lt;B", not "A<B"); and a filter value containing '"'
+    or '\\' is listed but never matches when chosen, so those two (and '%') are percent-encoded. The search
+    page (theme/static/js/search.js, ``shown``) decodes these three for display and passes the encoded value
+    back to Pagefind."""
+    encoded = "".join(_FILTER_ESCAPES.get(c, c) for c in value)
+    return encoded.replace("&", "&amp;")
+
+
 def stub_page(doc: SearchDoc) -> str:
     """The page Pagefind reads for one item: its title, filters and searchable text."""
     e = html.escape
-    filters = "".join(f'<span data-pagefind-filter="{e(name)}">{e(value)}</span>' for name, value in doc.filters)
+    filters = "".join(f'<span data-pagefind-filter="{e(name)}">{e(filter_value(value))}</span>'
+                      for name, value in doc.filters)
     text = "".join(f"<p>{e(line)}</p>" for line in doc.text.split("\n") if line.strip())
     return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{e(doc.title)}</title></head>'
             f'<body><main data-pagefind-body><div hidden data-pagefind-ignore><span data-pagefind-meta="title">'
@@ -213,6 +234,8 @@ def _index_shard(binary: str, shard: Shard, stubs: Path, bundle: Path) -> None:
     if done.returncode != 0:
         raise PortalError(f"Pagefind failed on shard {shard.id} ({done.returncode}): "
                           f"{(done.stderr or done.stdout).strip()[-2000:]}")
+    for name in UNUSED_UI:
+        (bundle / name).unlink(missing_ok=True)
     stabilize(bundle)
 
 

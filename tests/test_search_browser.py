@@ -25,12 +25,12 @@ def page(browser, served):  # type: ignore[no-untyped-def]
 
 
 def result_links(page) -> list[str]:  # type: ignore[no-untyped-def]
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-    return [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
+    page.wait_for_selector(".search-result-link", timeout=15000)
+    return [a.get_attribute("href") for a in page.locator(".search-result-link").all()]
 
 
 def result_count(page) -> int:  # type: ignore[no-untyped-def]
-    message = page.locator(".pagefind-ui__message").inner_text()
+    message = page.locator(".search-message").inner_text()
     match = re.search(r"(\d+)", message)
     assert match, message
     return int(match.group(1))
@@ -47,10 +47,10 @@ def test_header_search_finds_the_landfill_task_on_the_first_page(page, served) -
     assert 0 < len(links) <= 10
     found = {m.group(1) for link in links if (m := re.search(r"/site/tasks/([^/]+)/$", link))}
     assert found & LANDFILL_TASKS, links
-    titles = page.locator(".pagefind-ui__result-title").all_inner_texts()
+    titles = page.locator(".search-result-title").all_inner_texts()
     assert any("垃圾填埋场" in t for t in titles) and not any(t.startswith(PORTAL.content.site.title) for t in titles)
     # results open the right page, under the sub-path
-    page.locator(".pagefind-ui__result-link").first.click()
+    page.locator(".search-result-link").first.click()
     page.wait_for_load_state()
     assert page.url.startswith(served) and "垃圾填埋场" in page.locator("h1").inner_text() + page.content()
 
@@ -60,11 +60,11 @@ def test_region_filter_narrows_results(page, served) -> None:  # type: ignore[no
     result_links(page)
     before = result_count(page)
     city = next(r for r in PORTAL.regions if r.depth == 1 and r.children)
-    group = page.locator("fieldset.pagefind-ui__filter-group", has_text="地区")
+    group = page.locator("fieldset.search-filter-group", has_text="地区")
     if not group.is_visible():
-        page.locator(".pagefind-ui__filter-name", has_text="地区").first.click()
-    page.locator("label.pagefind-ui__filter-label", has_text=city.region.name).first.click()
-    page.wait_for_function(f"() => !document.querySelector('.pagefind-ui__message').innerText.includes('{before}')")
+        page.locator(".search-filter-name", has_text="地区").first.click()
+    page.locator("label.search-filter-label", has_text=city.region.name).first.click()
+    page.wait_for_function(f"() => !document.querySelector('.search-message').innerText.includes('{before}')")
     after = result_count(page)
     assert 0 < after < before
     for link in result_links(page):
@@ -130,13 +130,13 @@ def _city_of(c):  # type: ignore[no-untyped-def]
 
 
 def _search(page, query: str) -> list[str]:  # type: ignore[no-untyped-def]
-    page.locator(".pagefind-ui__search-input").fill(query)
-    page.wait_for_function("q => (document.querySelector('.pagefind-ui__message') || {innerText: ''}).innerText"
+    page.locator("#search-input").fill(query)
+    page.wait_for_function("q => (document.querySelector('.search-message') || {innerText: ''}).innerText"
                            ".includes('「' + q + '」')", arg=query, timeout=15000)
-    if page.locator(".pagefind-ui__message").inner_text().startswith("没有找到"):
+    if page.locator(".search-message").inner_text().startswith("没有找到"):
         return []
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-    return [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
+    page.wait_for_selector(".search-result-link", timeout=15000)
+    return [a.get_attribute("href") for a in page.locator(".search-result-link").all()]
 
 
 def test_a_sharded_site_searches_one_scope_at_a_time(browser, sharded) -> None:  # type: ignore[no-untyped-def]

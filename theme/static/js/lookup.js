@@ -9,6 +9,17 @@
     return text.normalize("NFKC").replace(/\s+/g, "").toUpperCase();
   }
 
+  /* Only pages of this site: same protocol and host as the site root, below its path. */
+  function inside(path) {
+    try {
+      var target = new URL(String(path), root);
+      return target.protocol === root.protocol && target.host === root.host &&
+        target.pathname.indexOf(root.pathname) === 0 ? target.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
   function notFound(out, ref) {
     out.textContent = "";
     var p = document.createElement("p");
@@ -36,8 +47,9 @@
       fetch(shard).then(function (r) { return r.ok ? r.json() : {}; })
         .catch(function () { return {}; })
         .then(function (map) {
-          if (Object.prototype.hasOwnProperty.call(map, ref)) {
-            window.location.href = new URL(map[ref], root).href;
+          var target = Object.prototype.hasOwnProperty.call(map, ref) ? inside(map[ref]) : null;
+          if (target) {
+            window.location.href = target;
           } else {
             notFound(out, ref);
           }

@@ -143,12 +143,16 @@
     panel.appendChild(el("legend", {}, "筛选"));
     names.forEach(function (name, i) {
       var values = available[name];
+      var choices = Object.keys(values).sort().filter(function (value) {
+        return values[value] > 0 || (state.selected[name] || []).indexOf(value) >= 0;  // no empty choices
+      });
+      if (!choices.length) return;
       var details = el("details", { "class": "search-filter", "data-name": name });
       if (open[name] || (state.selected[name] || []).length) details.open = true;
       details.appendChild(el("summary", { "class": "search-filter-name" }, name));
       var group = el("fieldset", { "class": "search-filter-group" });
       group.appendChild(el("legend", { "class": "visually-hidden" }, name));
-      Object.keys(values).sort().forEach(function (value, j) {
+      choices.forEach(function (value, j) {
         var id = "filter-" + i + "-" + j;
         var row = el("div", { "class": "search-filter-value" });
         var check = el("input", { type: "checkbox", id: id });

@@ -2,8 +2,13 @@
 
 - ``data/tasks.csv``, ``data/complaints.csv``, ``data/notices.csv``, ``data/regions.csv``,
   ``data/events.csv``: one row per item (per status change for events, oldest first), UTF-8 with a
-  byte-order mark so that Excel shows Chinese correctly; ``data/events.json``: the event history alone;
-- ``data/portal.json``: every table in one JSON file, with the site, the data date and the licence;
+  byte-order mark so that Excel shows Chinese correctly; ``data/events.json``: the event history alone.
+  Every CSV is written by :func:`csv_bytes`, which keeps spreadsheets from running a text as a formula
+  (OWASP "CSV injection"): a text cell that starts with = + - @ (also after spaces, and in their
+  full-width and small forms) or with a tab, CR or LF gets a leading ``'`` (:func:`spreadsheet_text`);
+  every text cell is quoted; numbers are written bare, so they stay numbers (-3 is the number -3);
+- ``data/portal.json``: every table in one JSON file, with the site, the data date and the licence
+  (JSON and SQLite are not opened as spreadsheets: they keep every text exactly as written);
 - ``data/portal.sqlite``: the same tables in one SQLite database (ready for Datasette), built in
   memory with a fixed row order and copied out with ``VACUUM INTO`` so the bytes are the same for the
   same content and as-of date;
@@ -20,6 +25,7 @@ import csv
 import io
 import json
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -229,11 +235,38 @@ def meta(portal: "Portal", base: str) -> dict[str, str]:
             "licence": site.licence, "site_url": base + "/" if base else "", "sample": "1" if site.sample else "0"}
 
 
+FORMULA_STARTS = frozenset("=+-@\u2212")  # after NFKC also ＝＋－＠ ﹦﹢﹣﹫ ⁼⁺₌₊; U+2212 − (and ⁻ ₋, NFKC −) for safety
+CELL_BREAKS = frozenset("\t\r\n")  # OWASP: a leading tab or CR (and LF) can also start a formula or a cell
+
+
+def formula_like(value: str) -> bool:
+    """Would Excel, LibreOffice or Google Sheets take this text as a formula? It starts with a tab, CR or LF,
+    or its first character after spaces and invisible format characters is = + - @ in any width."""
+    if value[:1] in CELL_BREAKS:
+        return True
+    for ch in value:
+        if ch.isspace() or unicodedata.category(ch) == "Cf":
+            continue
+        return unicodedata.normalize("NFKC", ch)[:1] in FORMULA_STARTS
+    return False
+
+
+def spreadsheet_text(value: str) -> str:
+    """A text as a CSV cell: with a leading ``'`` when a spreadsheet would run it as a formula (OWASP's
+    advice: the cell is then text; a spreadsheet may show the mark), any other text unchanged."""
+    if not value or value[0].isalnum():  # letters, digits, Chinese: the usual case, decided at once
+        return value
+    return "'" + value if formula_like(value) else value
+
+
 def csv_bytes(table: Table, rows: list[dict[str, Any]]) -> bytes:
+    """The one CSV writer of the portal: every text cell through :func:`spreadsheet_text` and quoted (so a
+    spreadsheet that splits on ';' never starts a cell inside a text), numbers bare."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[c.name for c in table.columns], lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=[c.name for c in table.columns], lineterminator="\r\n",
+                            quoting=csv.QUOTE_NONNUMERIC)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_text(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel then reads UTF-8
 
 

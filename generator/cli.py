@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import errno
 import functools
 import http.server
 import logging
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Sequence
 
-from . import pipeline, publish
-from .errors import ContentError, PortalError, UsageError
+from . import incremental, pipeline, publish
+from .errors import ContentError, PortalError, UsageError, os_error_message
 
 
 def _settings_file(value: str | None) -> Path | None:
@@ -37,10 +40,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def build(content: Path, output: Path, as_of_text: str | None, settings: str | None, verbose: bool = False,
-          stats: dict | None = None) -> Path:
+          stats: dict | None = None, wait: float = publish.LOCK_WAIT_S) -> Path:
     as_of = pipeline.parse_as_of(as_of_text)
     settings_file = _settings_file(settings)
-    publish.recover(output.resolve())  # first repair what an interrupted earlier build left
+    if not wait >= 0:  # also NaN
+        raise UsageError(f"--wait: {wait:g} is not a number of seconds ≥ 0; give the seconds to wait for another build (0: do not wait)")
+    with publish.locked(output, wait, lambda text: print(text, file=sys.stderr)):  # one build at a time
+        publish.recover(output.resolve())  # first repair what an interrupted earlier build left
+        _build(content, output, as_of, settings_file, verbose, stats)
+    return output
+
+
+def _build(content: Path, output: Path, as_of: dt.date, settings_file: Path | None, verbose: bool,
+           stats: dict | None) -> None:
     started = time.perf_counter()
     portal = pipeline.prepare(content, as_of)
     figures = stats if stats is not None else {}
@@ -54,17 +66,19 @@ def build(content: Path, output: Path, as_of_text: str | None, settings: str | N
         warnings.extend(pipeline.render(portal, tmp, settings_file, verbose, previous, figures))
         rendered[0] = time.perf_counter()
 
+    damaged = incremental.damaged_digests(previous)
+    if damaged:
+        warnings.insert(0, damaged)
     publish.publish(output, render)
     figures["publish_s"] = time.perf_counter() - rendered[0]  # unchanged times kept, swap, old site removed
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    return output
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     stats: dict = {}
-    output = build(Path(args.content), Path(args.output), args.as_of, args.settings, args.verbose, stats)
+    output = build(Path(args.content), Path(args.output), args.as_of, args.settings, args.verbose, stats, args.wait)
     files = len(publish.listing(output) or ())
     print(f"built {files} files into {output}/ in {time.perf_counter() - started:.1f} s")
     if stats:  # pages and feeds rendered or reused (unchanged), workers, seconds for rendering and the search index
@@ -73,9 +87,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    output = build(Path(args.content), Path(args.output), args.as_of, args.settings, args.verbose)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
-    with http.server.ThreadingHTTPServer((args.bind, args.port), handler) as server:
+    output = Path(args.output)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output.resolve()))
+    try:  # before building: a port in use is known at once
+        server = http.server.ThreadingHTTPServer((args.bind, args.port), handler)
+    except OSError as exc:  # the address is what the message must name
+        raise OSError(exc.errno, exc.strerror, f"{args.bind}:{args.port}") from None
+    except OverflowError:
+        raise UsageError(f"--port: {args.port} is not a port (0–65535)") from None
+    with server:
+        build(Path(args.content), output, args.as_of, args.settings, args.verbose, wait=args.wait)
         print(f"serving {output}/ at http://{args.bind}:{args.port}/ (Ctrl-C to stop)")
         try:
             server.serve_forever()
@@ -165,6 +186,9 @@ def parser() -> argparse.ArgumentParser:
         if output:
             sp.add_argument("--output", default="output", help="output folder (default: output)")
             sp.add_argument("--settings", default=None, help="Pelican settings file (default: ./pelicanconf.py if present)")
+            sp.add_argument("--wait", type=float, default=publish.LOCK_WAIT_S, metavar="SECONDS",
+                            help="when another build is writing the same output folder, wait this long for it, "
+                                 f"then give up (default {publish.LOCK_WAIT_S:g})")
 
     sp = sub.add_parser("build", help="check the content and build the site into the output folder")
     common(sp)
@@ -232,6 +256,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PortalError as exc:
         print(f"portal: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Exception as exc:  # an OS error, possibly wrapped (by Pelican, a worker …): one message, exit 1
+        os_error = _os_error(exc)
+        if os_error is None:
+            raise
+        print(f"portal: {os_error_message(os_error, _writing(args))}", file=sys.stderr)
+        if args.command == "build":
+            print(f"portal: 已发布的网站 {args.output}/ 保持原样（构建是先在旁边生成、成功后才整体替换的）。", file=sys.stderr)
+        return 1
+
+
+# the argument naming the folder each command writes: named in a message when the system gives no path
+_WRITES = {"build": "output", "serve": "output", "search": "index", "import": "content", "demo-data": "output",
+           "check": "fix_pii"}
+
+
+def _writing(args: argparse.Namespace) -> str | None:
+    value = getattr(args, _WRITES.get(args.command, ""), None)
+    return os.path.abspath(value) if value else None
+
+
+def _os_error(exc: BaseException | None) -> OSError | None:
+    """``exc`` if it is an OSError, else the first one it was raised from or during (SQLite's errors of
+    the disk count as the OS errors they are)."""
+    import sqlite3
+
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, OSError):
+            return exc
+        if isinstance(exc, sqlite3.OperationalError):  # the disk or the file system failed SQLite
+            code = _SQLITE_ERRNO.get(getattr(exc, "sqlite_errorcode", -1) & 0xFF)
+            return OSError(code, f"SQLite: {exc}") if code else OSError(f"SQLite: {exc}")
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+# SQLite's primary result codes that say what the disk did → errno (others, like CANTOPEN, do not say why)
+_SQLITE_ERRNO = {13: errno.ENOSPC, 8: errno.EROFS, 10: errno.EIO}  # SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR
 
 
 if __name__ == "__main__":

@@ -50,24 +50,45 @@ def workers(settings: Any) -> int:
 
 
 KEPT = ".portal-kept.txt"  # in a build folder: published files this build keeps instead of writing
+KEPT_HEADER = "# published files this build keeps"  # its first line: a list without it is not a whole list
+
+
+def begin_keeping(output: Path) -> None:
+    """Start the (empty) list of kept files of the build in ``output``; publishing refuses a build without it."""
+    (Path(output) / KEPT).write_text(KEPT_HEADER + "\n", encoding="utf-8")
 
 
 def keep(output: Path, names: Sequence[str]) -> None:
     """Note that the build in ``output`` keeps the published files ``names`` (relative) as they are."""
-    if names:
-        with (Path(output) / KEPT).open("a", encoding="utf-8") as f:
-            f.writelines(f"{name}\n" for name in names)
+    if not names:
+        return
+    path = Path(output) / KEPT
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND)  # never created here: a list that vanished stays missing
+    except FileNotFoundError:
+        raise _lost(path) from None
+    with os.fdopen(fd, "a", encoding="utf-8") as f:
+        f.writelines(f"{name}\n" for name in names)
 
 
 def kept(output: Path) -> set[str]:
-    """What :func:`keep` noted for the build in ``output``; the note itself is removed."""
+    """What :func:`keep` noted for the build in ``output``; the note itself is removed. Raise
+    :class:`PortalError` when the list is missing or unreadable: publishing without it would drop files."""
     path = Path(output) / KEPT
     try:
-        names = set(path.read_text(encoding="utf-8").splitlines())
-    except FileNotFoundError:
-        return set()
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        raise _lost(path) from None
+    if not lines or lines[0] != KEPT_HEADER:
+        raise _lost(path)
     path.unlink()
-    return names
+    return set(lines[1:])
+
+
+def _lost(path: Path) -> PortalError:
+    return PortalError(f"本次构建的保留文件清单 {path} 缺失或无法读取（构建过程中被其他程序删除或改动？）；"
+                       f"为避免发布缺少文件的网站，没有发布，已发布的网站保持不变。\n"
+                       f"    提示：确认没有其他程序在 {path.parent.parent} 中删除文件，然后重新构建。")
 
 
 def link_or_copy(source: Path | str, target: Path | str) -> None:
@@ -110,10 +131,7 @@ class Jobs:
         self.jobs: list[Job] = []
         self.old: dict[str, str] = {}
         if self.previous is not None and (self.previous / MANIFEST).is_file():
-            try:
-                self.old = json.loads((self.previous / MANIFEST).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                self.old = {}  # a damaged manifest only costs a full render
+            self.old = read_digests(self.previous / MANIFEST) or {}  # damaged: a full render (the CLI warns)
 
     def add(self, outputs: Sequence[str], digest: str, run: Callable[[], None]) -> None:
         self.jobs.append(Job(tuple(outputs), digest, run))
@@ -144,6 +162,26 @@ class Jobs:
         report = RunReport(len(pending), len(self.jobs) - len(pending), workers)
         self.jobs = []
         return report
+
+
+def read_digests(path: Path) -> dict[str, str] | None:
+    """The digests a published build wrote in ``path``; None when the file is damaged (not UTF-8 JSON
+    mapping names to digests), which only costs a full render."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # ValueError: not UTF-8, or not JSON
+        return None
+    if isinstance(data, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        return data
+    return None
+
+
+def damaged_digests(previous: Path | None) -> str | None:
+    """A warning for the user when the published site's digest file exists but is damaged."""
+    if previous is None or not (Path(previous) / MANIFEST).is_file() or read_digests(Path(previous) / MANIFEST) is not None:
+        return None
+    return (f"{Path(previous) / MANIFEST} 已损坏（不是门户写的摘要清单）：本次不复用已发布的页面，全部重新生成；"
+            f"构建结束后它会被重新写好")
 
 
 def _run_forked(jobs: list[Job], workers: int) -> None:

@@ -17,6 +17,14 @@ previous site becomes the next spare. Only the first rebuild pays for making the
 file); later ones touch only changed files, plus a ``stat`` per file. ``.portal-files.txt``, in the
 site, lists its files; in the spare it is written last, so a spare without it (an interrupted
 assembly) is thrown away and made again.
+
+**One build at a time.** A build holds ``.output.lock`` (beside output/, so it exists before output/
+does) with ``flock`` from before :func:`recover` until its site is published (:func:`locked`); it
+holds the builder's pid, for the message another build gives. A second build into the same output/
+waits for it, up to a bound, then refuses: without the lock, each build's recovery would delete the
+other's working folders. The build removes the file before it releases the lock (a build waiting on
+the removed file notices and locks the new one); the kernel releases the lock when its process ends,
+even killed, so a file a killed build left behind is harmless.
 """
 
 from __future__ import annotations
@@ -24,17 +32,23 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import errno
+import fcntl
 import os
 import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Callable, Iterator
 
 from . import incremental
+from .errors import PortalError
 
 FILES = ".portal-files.txt"  # in a site: every file of it, one per line, sorted
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
+LOCK_WAIT_S = 600.0  # how long a second build waits for the first before it refuses
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -50,10 +64,10 @@ def _exchange(a: Path, b: Path) -> bool:
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     result = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
     if result != 0:
-        errno = ctypes.get_errno()
-        if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: file system or kernel cannot
+        code = ctypes.get_errno()
+        if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # file system or kernel cannot
             return False
-        raise OSError(errno, os.strerror(errno), str(a))
+        raise OSError(code, os.strerror(code), str(a), None, str(b))
     return True
 
 
@@ -67,9 +81,101 @@ def spare_of(output: Path) -> Path:
     return output.parent / f".{output.name}.spare"
 
 
+def lock_of(output: Path) -> Path:
+    return output.parent / f".{output.name}.lock"
+
+
+_held = threading.local()  # the lock files this thread holds: publish() inside cli.build's lock takes it again
+
+
+@contextlib.contextmanager
+def locked(output: Path, wait: float = LOCK_WAIT_S, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold ``output``'s lock file while the block runs. Wait up to ``wait`` seconds for another build
+    holding it (``on_wait`` is told who, once), then raise :class:`PortalError`."""
+    output = Path(output).resolve()
+    lock = lock_of(output)
+    held: set[str] = _held.__dict__.setdefault("paths", set())
+    if str(lock) in held:
+        yield
+        return
+    _make_folder(output.parent)
+    fd = _acquire(lock, output, time.monotonic() + wait, wait, on_wait)
+    try:
+        with contextlib.suppress(OSError):  # the pid only helps the message of another build (disk full: none)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        held.add(str(lock))
+        try:
+            yield
+        finally:
+            held.discard(str(lock))
+            with contextlib.suppress(OSError):
+                lock.unlink()  # while still held: a build waiting on this file sees it gone and locks a new one
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _make_folder(folder: Path) -> None:
+    """``mkdir -p``, where a file in the way is named as such (``--output somefile/out``)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:  # an existing file where a folder must be
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), exc.filename) from None
+
+
+def _acquire(lock: Path, output: Path, deadline: float, wait: float, on_wait: Callable[[str], None] | None) -> int:
+    """An open descriptor of ``lock``, locked, that is still the file the path names."""
+    told = False
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            while not _try_lock(fd):
+                who = _holder(fd)
+                if time.monotonic() >= deadline:
+                    raise PortalError(f"另一个构建{who}正在写入 {output}，等了 {wait:g} 秒仍未结束，本次构建没有进行"
+                                      f"（锁文件 {lock}）；已发布的网站保持不变。\n"
+                                      f"    提示：等那个构建结束后再运行；要等得更久，用 --wait 秒数。")
+                if on_wait is not None and not told:
+                    on_wait(f"另一个构建{who}正在写入 {output}（锁文件 {lock}），最多等待 {wait:g} 秒……")
+                    told = True
+                time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+            if _same_file(fd, lock):
+                return fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # the build that held it removed the file: lock the one the path names now
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        here, there = os.fstat(fd), os.stat(path)
+    except FileNotFoundError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _holder(fd: int) -> str:
+    """"（进程 PID）" for the build holding the lock, as it wrote it; "" when unknown."""
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return f"（进程 {text}）" if text.isdigit() else ""
+
+
 def recover(output: Path) -> None:
     """Repair what an interrupted earlier build left: restore output/ if only its previous copy exists,
-    delete temporary folders, and a spare whose assembly did not finish."""
+    delete temporary folders, and a spare whose assembly did not finish. Only under :func:`locked`:
+    the folders of a build that is still running look just the same."""
     if not output.exists():
         previous = sorted(p for p in _leftovers(output) if ".previous-" in p.name)
         if previous:
@@ -85,7 +191,7 @@ def recover(output: Path) -> None:
 def staging(output: Path) -> Iterator[Path]:
     """A fresh temporary folder beside ``output``; removed again unless it was published."""
     output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(output.parent)
     recover(output)
     tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     try:
@@ -199,9 +305,13 @@ def _exchange_or_rename(new: Path, output: Path) -> None:
 
 
 def publish(output: Path, build: Callable[[Path], None]) -> None:
-    """Run ``build(tmp_dir)``; only if it returns normally does its site replace ``output``."""
+    """Run ``build(tmp_dir)``; only if it returns normally does its site replace ``output``. Holds the
+    output's lock (already held when called from inside :func:`locked`)."""
     output = output.resolve()
-    with staging(output) as tmp:
+    if output.exists() and not output.is_dir():  # never exchange a file of the user's for the site
+        raise FileExistsError(errno.EEXIST, "exists and is not a folder", str(output))
+    with locked(output), staging(output) as tmp:
+        incremental.begin_keeping(tmp)
         build(tmp)
         if not output.exists():  # the first build: the staging folder is the whole site
             incremental.kept(tmp)

@@ -257,8 +257,13 @@ def _write(folder: Path, prefix: str, digits: int, suffix: str, data: Any) -> st
 def stabilize(bundle: Path) -> None:
     """Rewrite the filter indexes and the metadata file of each language in a canonical order."""
     entry_path = bundle / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
-    for language, info in entry["languages"].items():
+    try:
+        entry = json.loads(entry_path.read_text(encoding="utf-8"))
+        languages = entry["languages"].items()
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise PortalError(f"Pagefind wrote an unreadable {entry_path} ({exc}); build again, or reinstall "
+                          "pagefind[extended]") from None
+    for language, info in languages:
         meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
         meta = _read(meta_path)
         filters = []

@@ -77,8 +77,9 @@ def pelican_settings(content_dir: Path, output_dir: Path, portal: Portal | None,
     path = str(settings_file) if settings_file else None
     settings = read_settings(path, override=override)
     if settings_file is not None:
-        # the project's file may set anything, but never our paths or the switched-off pipeline
-        for key in ("ARTICLE_PATHS", "PAGE_PATHS", "DIRECT_TEMPLATES"):
+        # the project's file may set anything, but never our paths, the switched-off pipeline, or the deletion of
+        # the output folder (under portal build that is the staging folder, with its list of kept files)
+        for key in ("ARTICLE_PATHS", "PAGE_PATHS", "DIRECT_TEMPLATES", "DELETE_OUTPUT_DIRECTORY"):
             settings[key] = PORTAL_SETTINGS[key]
     return settings
 

@@ -199,8 +199,10 @@ def parser() -> argparse.ArgumentParser:
                     help="write a copy of the content with personal data masked into the new folder DIR, then check the copy")
     sp.set_defaults(func=cmd_check)
     sp = sub.add_parser("verify", help="compare two built sites: was published history or a document changed?",
-                        description="Compare the integrity manifests of two builds (folders or http(s) URLs of the site root). "
-                                    "Exit 0 when every event and document file of OLD is unchanged in NEW, 3 when not.")
+                        description="Compare the integrity manifests of two builds (folders or http(s) URLs of the site root): "
+                                    "every published record, event and document file of OLD must be unchanged in NEW "
+                                    "(additions are fine), and each manifest must match its own site's data files. "
+                                    "Exit 0 when all holds, 3 when not, 1 when a manifest is not a portal manifest.")
     sp.add_argument("old", help="the earlier site (folder or URL)")
     sp.add_argument("new", help="the later site (folder or URL)")
     sp.set_defaults(func=cmd_verify)

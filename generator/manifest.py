@@ -209,35 +209,17 @@ def item_files(kind: str, key: str) -> str:
     return {"tasks": urls.task_json, "complaints": urls.complaint_json, "notices": urls.notice_json}.get(kind, lambda _k: "")(key)
 
 
-def _site_base(output: Path) -> str:
-    """The absolute site URL the data files were written with (their ``url`` columns), read back
-    from the ``meta`` at the start of ``data/portal.json``."""
-    try:
-        with open(output / urls.DATA_JSON, "rb") as f:
-            head = f.read(1 << 20).decode("utf-8", "ignore")
-        meta, _end = json.JSONDecoder().raw_decode(head, head.index("{", 1))
-        return str(meta.get("site_url", "")).rstrip("/")
-    except (OSError, ValueError, AttributeError):
-        return ""
-
-
-def data_hashes(portal: "Portal", output: Path, base: str | None = None) -> dict[str, str]:
-    """SHA-256 of the data files already written into ``output`` and of every item's own JSON file
-    (computed from the records, as :func:`generator.opendata.write_all` queues them to be written)."""
-    from . import opendata
-
+def data_hashes(output: Path, items: dict[str, str]) -> dict[str, str]:
+    """SHA-256 of the data files already written into ``output``, with ``items``: the hashes of every
+    item's own JSON file, as :func:`generator.opendata.write_all` returned them."""
     out = {rel: _file_sha256(output / rel) for rel in data_tables() if (output / rel).is_file()}
-    base = _site_base(output) if base is None else base
-    rows = opendata.Rows(portal, base)
-    info = opendata.meta(portal, base)
-    stamp = {"as_of": info["as_of"], "licence": info["licence"]}
-    for rel, make in opendata.item_records(portal, rows):
-        out[rel] = hashlib.sha256(opendata._json_bytes({**make(), **stamp})).hexdigest()
-    return dict(sorted(out.items()))
+    return dict(sorted({**out, **items}.items()))
 
 
-def build(portal: "Portal", documents_dir: Path, output: Path | None = None, base: str | None = None) -> dict[str, Any]:
-    """The manifest of a build (see the module docstring); ``output`` holds the data files written so far."""
+def build(portal: "Portal", documents_dir: Path, output: Path | None = None,
+          items: dict[str, str] | None = None) -> dict[str, Any]:
+    """The manifest of a build (see the module docstring); ``output`` holds the data files written so far,
+    ``items`` the hashes of the items' own JSON files."""
     files = {}
     for d in sorted(portal.documents, key=lambda d: d.id):
         if d.file:
@@ -258,15 +240,16 @@ def build(portal: "Portal", documents_dir: Path, output: Path | None = None, bas
                 "files and data: sha256 of the file's bytes",
         "records": records(portal),
         "files": files,
-        "data": data_hashes(portal, output, base) if output is not None else {},
+        "data": data_hashes(output, items or {}) if output is not None else {},
         "events": events,
         "chain_head": chain,
     }
 
 
-def write(portal: "Portal", output: Path, base: str | None = None) -> None:
-    """Write integrity/manifest.json; called after the data files (data/) are written."""
-    data = build(portal, Path(portal.content.root) / "documents", output, base)
+def write(portal: "Portal", output: Path, items: dict[str, str]) -> None:
+    """Write integrity/manifest.json; called after the data files (data/) are written, with the hashes of
+    the items' own JSON files."""
+    data = build(portal, Path(portal.content.root) / "documents", output, items)
     target = output / urls.MANIFEST
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8") + b"\n")

@@ -22,6 +22,7 @@ page (``data/index.html``) are all made from it.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import sqlite3
@@ -334,8 +335,9 @@ def item_records(portal: "Portal", rows: Rows) -> list[tuple[str, Callable[[], d
     return out
 
 
-def write_all(portal: "Portal", base: str, output: Path, jobs: "Jobs") -> None:
-    """Write the tables (CSV, JSON, SQLite) now, and queue each item's JSON file on ``jobs`` (reused when unchanged)."""
+def write_all(portal: "Portal", base: str, output: Path, jobs: "Jobs") -> dict[str, str]:
+    """Write the tables (CSV, JSON, SQLite) now, and queue each item's JSON file on ``jobs`` (reused when
+    unchanged). Returns the SHA-256 of each item's JSON file by its path (for the integrity manifest)."""
     rows = Rows(portal, base)
     tables = rows.tables()
     info = meta(portal, base)
@@ -348,15 +350,18 @@ def write_all(portal: "Portal", base: str, output: Path, jobs: "Jobs") -> None:
     sqlite_file(tables, info, output / urls.DATA_SQLITE)
     stamp = {"as_of": info["as_of"], "licence": info["licence"]}
     code = code_digest()
+    hashes: dict[str, str] = {}
     for path, make in item_records(portal, rows):
-        record = {**make(), **stamp}
+        data = _json_bytes({**make(), **stamp})
+        hashes[path] = hashlib.sha256(data).hexdigest()
 
-        def run(path: str = path, record: dict[str, Any] = record) -> None:
+        def run(path: str = path, data: bytes = data) -> None:
             target = output / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(_json_bytes(record))
+            target.write_bytes(data)
 
-        jobs.add([path], fingerprint(code, record), run)  # the record's repr (plain data) stands for its bytes
+        jobs.add([path], fingerprint(code, hashes[path]), run)
+    return hashes
 
 
 def downloads(portal: "Portal") -> list[tuple[str, str, str]]:

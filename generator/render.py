@@ -214,8 +214,8 @@ class Renderer:
         self.write(writer, urls.CORRECTIONS, "corrections.html", "更正记录", corrections=integrity.corrections(p))
         self.write(writer, urls.STATS, "stats.html", "统计", stats=stats.statistics(p))  # issue 8
         self.write(writer, urls.DATA_PAGE, "data.html", "数据下载")
-        opendata.write_all(p, self.base_url, self.output_path, self.jobs)  # data/*.csv, portal.json, portal.sqlite
-        manifest.write(p, self.output_path)  # integrity/manifest.json
+        items = opendata.write_all(p, self.base_url, self.output_path, self.jobs)  # data/*.csv, portal.json, portal.sqlite
+        manifest.write(p, self.output_path, items)  # integrity/manifest.json
         self.write_lookup()
         self.copy_documents()
         ics.write_all(p, self.output_path, self.context["SITE_ABS_URL"])

@@ -42,6 +42,18 @@ def build(content: Path, output: Path, as_of: str = AS_OF) -> Result:
     return portal("build", "--content", content, "--output", output, "--as-of", as_of)
 
 
+def check(content: Path, as_of: str = AS_OF) -> Result:
+    return portal("check", "--content", content, "--as-of", as_of)
+
+
+def edit(content: Path, file: str, old: str, new: str) -> None:
+    """Replace the first ``old`` in ``content/file`` by ``new``; a test whose ``old`` is gone fails here."""
+    path = content / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test case out of date: {old!r} not in {file}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def tree_digest(root: Path) -> dict[str, str]:
     """Path → SHA-256 of every file below root."""
     return {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build, portal, tree_digest
+from conftest import build, edit, portal, tree_digest
 
 # (id, file under content/, text to replace, replacement, expected fragments of the message)
 CASES = [
@@ -48,20 +48,13 @@ CASES = [
 ]
 
 
-def _apply(content: Path, file: str, old: str, new: str) -> None:
-    path = content / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"test case out of date: {old!r} not in {file}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 @pytest.mark.parametrize("file, old, new, expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_input_is_reported_and_output_kept(mini: Path, tmp_path: Path, file: str, old: str, new: str, expected: list[str]) -> None:
     output = tmp_path / "output"
     assert build(mini, output).code == 0
     before = tree_digest(output)
 
-    _apply(mini, file, old, new)
+    edit(mini, file, old, new)
     result = build(mini, output)
 
     assert result.code == 2, result.err
@@ -77,16 +70,16 @@ def test_bad_input_is_reported_and_output_kept(mini: Path, tmp_path: Path, file:
 
 
 def test_closeout_exception_allows_closing_without_notice(mini: Path) -> None:
-    _apply(mini, "tasks/T-1.yaml", "status: closed, announcement: N-1}", "status: closed, closeout_exception: 已并入第2项统一验收}")
-    _apply(mini, "tasks/T-1.yaml", "status: accepted, note: 验收通过", "status: completed, note: 验收通过")
+    edit(mini, "tasks/T-1.yaml", "status: closed, announcement: N-1}", "status: closed, closeout_exception: 已并入第2项统一验收}")
+    edit(mini, "tasks/T-1.yaml", "status: accepted, note: 验收通过", "status: completed, note: 验收通过")
     result = portal("check", "--content", mini, "--as-of", "2026-11-01")
     assert result.code == 0, result.err
 
 
 def test_closing_without_any_notice_is_refused(mini: Path) -> None:
-    _apply(mini, "tasks/T-1.yaml", "status: closed, announcement: N-1}", "status: closed}")
+    edit(mini, "tasks/T-1.yaml", "status: closed, announcement: N-1}", "status: closed}")
     assert portal("check", "--content", mini, "--as-of", "2026-11-01").code == 0  # N-1 covers T-1: naming it is optional
-    _apply(mini, "announcements/N-1.yaml", "tasks: [T-1]", "tasks: [T-2]")
+    edit(mini, "announcements/N-1.yaml", "tasks: [T-1]", "tasks: [T-2]")
     result = portal("check", "--content", mini, "--as-of", "2026-11-01")
     assert result.code == 2
     assert "content/tasks/T-1.yaml:18: history[3].status: closed without a close-out notice (公示) covering this task" in result.err
@@ -94,9 +87,9 @@ def test_closing_without_any_notice_is_refused(mini: Path) -> None:
 
 
 def test_all_problems_are_reported_at_once(mini: Path, tmp_path: Path) -> None:
-    _apply(mini, "tasks/T-2.yaml", "target:", "targte:")
-    _apply(mini, "complaints/1.yaml", "forwarded_on: 2021-05-12", "forwarded_on: 2021-02-30")
-    _apply(mini, "announcements/N-1.yaml", "end: 2024-01-10", "end: 2024-01-04")
+    edit(mini, "tasks/T-2.yaml", "target:", "targte:")
+    edit(mini, "complaints/1.yaml", "forwarded_on: 2021-05-12", "forwarded_on: 2021-02-30")
+    edit(mini, "announcements/N-1.yaml", "end: 2024-01-10", "end: 2024-01-04")
     result = build(mini, tmp_path / "output")
     assert result.code == 2
     assert "content/tasks/T-2.yaml:5: targte" in result.err

@@ -7,21 +7,14 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build
-
-
-def _edit(content: Path, file: str, old: str, new: str) -> None:
-    path = content / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from conftest import build, edit
 
 
 @pytest.fixture
 def pending(mini: Path) -> Path:
     """The mini content on the eve of its notice: T-1 accepted, N-1 (2024-01-02 … 2024-01-10) undecided."""
-    _edit(mini, "tasks/T-1.yaml", "  - {date: 2024-01-20, status: closed, announcement: N-1}\n", "")
-    _edit(mini, "tasks/T-2.yaml", "  - {date: 2024-05-01, status: in_progress, note: 进度滞后, on_schedule: false}\n", "")
+    edit(mini, "tasks/T-1.yaml", "  - {date: 2024-01-20, status: closed, announcement: N-1}\n", "")
+    edit(mini, "tasks/T-2.yaml", "  - {date: 2024-05-01, status: in_progress, note: 进度滞后, on_schedule: false}\n", "")
     text = (mini / "announcements" / "N-1.yaml").read_text(encoding="utf-8")
     (mini / "announcements" / "N-1.yaml").write_text(text.split("outcome:")[0], encoding="utf-8")
     return mini
@@ -68,7 +61,7 @@ def test_overdue_starts_the_day_after_the_deadline(mini: Path, tmp_path: Path) -
 
 
 def test_completed_after_the_deadline_is_late_not_overdue(mini: Path, tmp_path: Path) -> None:
-    _edit(mini, "tasks/T-1.yaml", "deadline: 2023-12-31", "deadline: 2023-10-31")
+    edit(mini, "tasks/T-1.yaml", "deadline: 2023-12-31", "deadline: 2023-10-31")
     site = tmp_path / "site"
     assert build(mini, site).code == 0
     body = _task_text(site, "T-1")

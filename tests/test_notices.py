@@ -15,7 +15,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import AS_OF, SAMPLE, build, local_page, portal
+from conftest import AS_OF, SAMPLE, build, edit, local_page, portal
 from generator.load import load
 
 SITE_URL = "https://jiangchuan.example.org/zhenggai"  # site_url of the sample, without the slash
@@ -234,8 +234,8 @@ def test_without_site_url_the_mail_carries_the_page_path(mini: Path, tmp_path: P
 
 def _pending(mini: Path) -> Path:
     """The mini content while its notice N-1 (2024-01-02 … 2024-01-10) is open: nothing after it happened yet."""
-    _edit(mini, "tasks/T-1.yaml", T1_CLOSED, "")
-    _edit(mini, "tasks/T-2.yaml", "  - {date: 2024-05-01, status: in_progress, note: 进度滞后, on_schedule: false}\n", "")
+    edit(mini, "tasks/T-1.yaml", T1_CLOSED, "")
+    edit(mini, "tasks/T-2.yaml", "  - {date: 2024-05-01, status: in_progress, note: 进度滞后, on_schedule: false}\n", "")
     path = mini / "announcements" / "N-1.yaml"
     path.write_text(path.read_text(encoding="utf-8").split("outcome:")[0], encoding="utf-8")
     return mini
@@ -296,13 +296,6 @@ def test_calendar_is_the_same_whatever_the_build_date(sample_at) -> None:  # typ
 
 # --- rules -------------------------------------------------------------------------------------------------
 
-def _edit(content: Path, file: str, old: str, new: str) -> None:
-    path = content / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {file}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 T1_CLOSED = "  - {date: 2024-01-20, status: closed, announcement: N-1}\n"
 
 RULES = [
@@ -350,7 +343,7 @@ RULES = [
 @pytest.mark.parametrize("edits, expected", [r[1:] for r in RULES], ids=[r[0] for r in RULES])
 def test_close_out_rules_name_file_line_and_field(mini: Path, tmp_path: Path, edits: list, expected: list[str]) -> None:
     for file, old, new in edits:
-        _edit(mini, file, old, new)
+        edit(mini, file, old, new)
     checked = portal("check", "--content", mini, "--as-of", "2026-11-01")
     assert checked.code == 2, checked.err
     for line in expected:
@@ -362,8 +355,8 @@ def test_close_out_rules_name_file_line_and_field(mini: Path, tmp_path: Path, ed
 
 
 def test_upheld_objection_followed_by_reopened_is_fine_and_linked(mini: Path, tmp_path: Path) -> None:
-    _edit(mini, "announcements/N-1.yaml", "result: no_objection", "result: objection_upheld")
-    _edit(mini, "tasks/T-1.yaml", T1_CLOSED, "  - {date: 2024-01-16, status: reopened, note: 异议成立，重新整改}\n")
+    edit(mini, "announcements/N-1.yaml", "result: no_objection", "result: objection_upheld")
+    edit(mini, "tasks/T-1.yaml", T1_CLOSED, "  - {date: 2024-01-16, status: reopened, note: 异议成立，重新整改}\n")
     site = tmp_path / "site"
     result = build(mini, site)
     assert result.code == 0, result.err

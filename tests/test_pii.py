@@ -15,22 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import AS_OF, portal
+from conftest import AS_OF, check, edit, portal
 from generator import pii
 
 SUMMARY = "summary: 某河道有污水直排。"
 SUMMARY_LINE = "content/complaints/1.yaml:21: complaints[1].summary:"
-
-
-def _apply(content: Path, file: str, old: str, new: str) -> None:
-    path = content / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"test case out of date: {old!r} not in {file}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def check(content: Path):  # type: ignore[no-untyped-def]
-    return portal("check", "--content", content, "--as-of", AS_OF)
 
 
 def squeezed(text: str) -> str:
@@ -186,7 +175,7 @@ CLI = [c for c in LEAKS if c[0] in {
 @pytest.mark.parametrize("written, kind, secret", [c[1:] for c in CLI], ids=[c[0] for c in CLI])
 def test_message_is_masked_and_fix_pii_copy_passes(mini: Path, tmp_path: Path, written: str, kind: str,
                                                    secret: str) -> None:
-    _apply(mini, "complaints/1.yaml", SUMMARY, f"summary: 某河道有污水直排，举报人{written}。")
+    edit(mini, "complaints/1.yaml", SUMMARY, f"summary: 某河道有污水直排，举报人{written}。")
     result = check(mini)
     assert result.code == 2
     assert SUMMARY_LINE in result.err and "Traceback" not in result.err
@@ -202,7 +191,7 @@ def test_message_is_masked_and_fix_pii_copy_passes(mini: Path, tmp_path: Path, w
 
 def test_a_landline_without_separators_is_never_printed_in_full(mini: Path) -> None:
     # the defect class: a mask that kept every digit it could not split; every message now masks
-    _apply(mini, "complaints/1.yaml", SUMMARY, "summary: 某河道有污水直排，电话075187654321。")
+    edit(mini, "complaints/1.yaml", SUMMARY, "summary: 某河道有污水直排，电话075187654321。")
     result = check(mini)
     assert result.code == 2 and "0751****4321" in result.err and "87654321" not in result.err
 
@@ -211,10 +200,10 @@ def test_a_landline_without_separators_is_never_printed_in_full(mini: Path) -> N
 
 def test_reference_numbers_are_scanned(mini: Path) -> None:
     assert check(mini).code == 0  # D2CS202105110001 and X2CS202105100002: ordinary refs pass
-    _apply(mini, "complaints/1.yaml", "ref: X2CS202105100002", "ref: X13812345678")
+    edit(mini, "complaints/1.yaml", "ref: X2CS202105100002", "ref: X13812345678")
     result = check(mini)
     assert result.code == 2 and "complaints[1].ref: looks like a mobile phone number: 138****5678" in result.err
-    _apply(mini, "complaints/1.yaml", "ref: X13812345678", "ref: JB11010519491231002X")
+    edit(mini, "complaints/1.yaml", "ref: X13812345678", "ref: JB11010519491231002X")
     result = check(mini)
     assert result.code == 2 and "complaints[1].ref: looks like a resident ID number (身份证号): 110105********002X" in result.err
 
@@ -309,7 +298,7 @@ REVIEW = [
 
 @pytest.mark.parametrize("written, kind", [c[1:] for c in REVIEW], ids=[c[0] for c in REVIEW])
 def test_names_and_addresses_stop_the_build_until_acknowledged(mini: Path, tmp_path: Path, written: str, kind: str) -> None:
-    _apply(mini, "complaints/1.yaml", SUMMARY, f"summary: 某河道有污水直排，{written}反映。")
+    edit(mini, "complaints/1.yaml", SUMMARY, f"summary: 某河道有污水直排，{written}反映。")
     result = check(mini)
     assert result.code == 2 and SUMMARY_LINE in result.err
     assert "须人工确认" in result.err and "pii-reviewed.yaml" in result.err
@@ -325,12 +314,12 @@ def test_names_and_addresses_stop_the_build_until_acknowledged(mini: Path, tmp_p
 
 
 def test_an_acknowledgement_by_text_and_a_stale_one(mini: Path) -> None:
-    _apply(mini, "complaints/1.yaml", SUMMARY, "summary: 某河道有污水直排，张先生反映。")
+    edit(mini, "complaints/1.yaml", SUMMARY, "summary: 某河道有污水直排，张先生反映。")
     reviewed = mini / "pii-reviewed.yaml"
     reviewed.write_text("- {file: content/complaints/1.yaml, field: 'complaints[1].summary', text: 张先生, "
                         "reviewed_by: 甲, reason: 同意公开}\n", encoding="utf-8")
     assert check(mini).code == 0
-    _apply(mini, "complaints/1.yaml", "张先生", "某群众")
+    edit(mini, "complaints/1.yaml", "张先生", "某群众")
     result = check(mini)
     assert result.code == 2
     assert "content/pii-reviewed.yaml:1: 这一条（content/complaints/1.yaml 的 complaints[1].summary）已不对应任何待确认的内容" in result.err

@@ -11,20 +11,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build, portal, serve
+from conftest import build, check, edit, portal, serve
 
 AS_OF = "2026-11-01"
-
-
-def _apply(content: Path, file: str, old: str, new: str) -> None:
-    path = content / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"test case out of date: {old!r} not in {file}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def check(content: Path):  # type: ignore[no-untyped-def]
-    return portal("check", "--content", content, "--as-of", AS_OF)
 
 
 def text_of(html_file: Path) -> str:
@@ -58,7 +47,7 @@ FINDINGS = [
 @pytest.mark.parametrize("file, old, new, expected", [c[1:] for c in FINDINGS], ids=[c[0] for c in FINDINGS])
 def test_integrity_errors_stop_the_build(mini: Path, file: str, old: str, new: str, expected: list[str]) -> None:
     assert check(mini).code == 0
-    _apply(mini, file, old, new)
+    edit(mini, file, old, new)
     result = check(mini)
     assert result.code == 2, result.err
     for fragment in expected:
@@ -67,24 +56,24 @@ def test_integrity_errors_stop_the_build(mini: Path, file: str, old: str, new: s
 
 
 def test_deadline_before_the_plan_document(mini: Path) -> None:
-    _apply(mini, "site.yaml", "approved_on: 2021-10-20", "approved_on: 2021-06-01")
-    _apply(mini, "tasks/T-2.yaml", "deadline: 2024-06-30", "deadline: 2021-07-31")
+    edit(mini, "site.yaml", "approved_on: 2021-10-20", "approved_on: 2021-06-01")
+    edit(mini, "tasks/T-2.yaml", "deadline: 2024-06-30", "deadline: 2021-07-31")
     result = check(mini)
     assert result.code == 2
     assert "content/tasks/T-2.yaml:8: deadline: deadline 2021-07-31 is earlier than the plan document doc-plan" in result.err
-    _apply(mini, "tasks/T-2.yaml", "deadline: 2021-07-31", "deadline: 2021")  # a bare year: the end of 2021
+    edit(mini, "tasks/T-2.yaml", "deadline: 2021-07-31", "deadline: 2021")  # a bare year: the end of 2021
     assert check(mini).code == 0
 
 
 def test_reopened_with_reason_and_correction_back_to_work_are_accepted(mini: Path) -> None:
-    _apply(mini, "tasks/T-1.yaml", "status: closed, announcement: N-1}",
+    edit(mini, "tasks/T-1.yaml", "status: closed, announcement: N-1}",
            "status: closed, announcement: N-1}\n  - {date: 2024-03-01, status: reopened, note: 问题反弹}")
-    _apply(mini, "tasks/T-2.yaml", "note: 进度滞后,", "note: 进度滞后,")
+    edit(mini, "tasks/T-2.yaml", "note: 进度滞后,", "note: 进度滞后,")
     assert check(mini).code == 0
 
 
 def test_public_flags_on_task_pages_and_checks_page(mini: Path, tmp_path: Path) -> None:
-    _apply(mini, "tasks/T-1.yaml", "deadline: 2023-12-31", "deadline: 2023-06-30")  # completed 2023-11-01: late
+    edit(mini, "tasks/T-1.yaml", "deadline: 2023-12-31", "deadline: 2023-06-30")  # completed 2023-11-01: late
     output = tmp_path / "output"
     assert build(mini, output).code == 0
 
@@ -111,7 +100,7 @@ def test_public_flags_on_task_pages_and_checks_page(mini: Path, tmp_path: Path) 
 
 
 def test_stale_counts_from_the_latest_entry_and_not_for_finished_tasks(mini: Path, tmp_path: Path) -> None:
-    _apply(mini, "tasks/T-2.yaml", "on_schedule: false}", "on_schedule: false}\n  - {date: 2026-06-01, status: in_progress, note: 继续推进}")
+    edit(mini, "tasks/T-2.yaml", "on_schedule: false}", "on_schedule: false}\n  - {date: 2026-06-01, status: in_progress, note: 继续推进}")
     output = tmp_path / "output"
     assert build(mini, output, "2026-11-28").code == 0  # 180 days after 2026-06-01: not yet
     assert "长期未更新" not in text_of(output / "tasks/T-2/index.html")
@@ -121,7 +110,7 @@ def test_stale_counts_from_the_latest_entry_and_not_for_finished_tasks(mini: Pat
 
 
 def test_corrections_page_lists_each_correction_with_its_reason(mini: Path, tmp_path: Path) -> None:
-    _apply(mini, "tasks/T-1.yaml", "status: closed, announcement: N-1}",
+    edit(mini, "tasks/T-1.yaml", "status: closed, announcement: N-1}",
            "status: closed, announcement: N-1}\n  - {date: 2024-03-01, status: reopened, note: 抽查发现问题, "
            "correction: 2024年1月20日销号依据的验收资料不完整}")
     output = tmp_path / "output"
@@ -179,7 +168,7 @@ def verify(old: Path | str, new: Path | str):  # type: ignore[no-untyped-def]
 
 
 def test_verify_clean_when_history_only_grows(mini: Path, old_site: Path, tmp_path: Path) -> None:
-    _apply(mini, "tasks/T-2.yaml", "on_schedule: false}",
+    edit(mini, "tasks/T-2.yaml", "on_schedule: false}",
            "on_schedule: false}\n  - {date: 2026-10-01, status: in_progress, correction: 2024年5月1日记录的进度有误, note: 实际进度正常}")
     assert build(mini, tmp_path / "new", "2026-11-15").code == 0
     result = verify(old_site, tmp_path / "new")
@@ -188,7 +177,7 @@ def test_verify_clean_when_history_only_grows(mini: Path, old_site: Path, tmp_pa
 
 
 def test_verify_names_a_changed_past_entry(mini: Path, old_site: Path, tmp_path: Path) -> None:
-    _apply(mini, "tasks/T-1.yaml", "note: 处理站投入运行", "note: 处理站提前投入运行")
+    edit(mini, "tasks/T-1.yaml", "note: 处理站投入运行", "note: 处理站提前投入运行")
     assert build(mini, tmp_path / "new").code == 0
     result = verify(old_site, tmp_path / "new")
     assert result.code == 3
@@ -197,8 +186,8 @@ def test_verify_names_a_changed_past_entry(mini: Path, old_site: Path, tmp_path:
 
 
 def test_verify_names_removed_and_redated_entries(mini: Path, old_site: Path, tmp_path: Path) -> None:
-    _apply(mini, "tasks/T-2.yaml", "  - {date: 2024-05-01, status: in_progress, note: 进度滞后, on_schedule: false}\n", "")
-    _apply(mini, "tasks/T-1.yaml", "date: 2022-01-10", "date: 2022-01-11")
+    edit(mini, "tasks/T-2.yaml", "  - {date: 2024-05-01, status: in_progress, note: 进度滞后, on_schedule: false}\n", "")
+    edit(mini, "tasks/T-1.yaml", "date: 2022-01-10", "date: 2022-01-11")
     assert build(mini, tmp_path / "new").code == 0
     result = verify(old_site, tmp_path / "new")
     assert result.code == 3
@@ -207,7 +196,7 @@ def test_verify_names_removed_and_redated_entries(mini: Path, old_site: Path, tm
 
 
 def test_verify_names_a_document_added_to_a_past_entry(mini: Path, old_site: Path, tmp_path: Path) -> None:
-    _apply(mini, "tasks/T-1.yaml", "note: 处理站投入运行}", "note: 处理站投入运行, documents: [doc-plan]}")
+    edit(mini, "tasks/T-1.yaml", "note: 处理站投入运行}", "note: 处理站投入运行, documents: [doc-plan]}")
     assert build(mini, tmp_path / "new").code == 0
     assert "event changed: task/T-1/history/1/2023-11-01" in verify(old_site, tmp_path / "new").out
 
@@ -215,7 +204,7 @@ def test_verify_names_a_document_added_to_a_past_entry(mini: Path, old_site: Pat
 def test_verify_names_a_replaced_document_file(mini: Path, old_site: Path, tmp_path: Path) -> None:
     (mini / "documents/plan.txt").write_bytes(b"a different plan\n")
     new_hash = hashlib.sha256(b"a different plan\n").hexdigest()
-    _apply(mini, "documents.yaml", "sha256: 2d295e5091740958e13f2aefd524fbbf3d1cfb8bb22eb62b81196ed3ebb15f3e", f"sha256: {new_hash}")
+    edit(mini, "documents.yaml", "sha256: 2d295e5091740958e13f2aefd524fbbf3d1cfb8bb22eb62b81196ed3ebb15f3e", f"sha256: {new_hash}")
     assert build(mini, tmp_path / "new").code == 0
     result = verify(old_site, tmp_path / "new")
     assert result.code == 3
@@ -237,7 +226,7 @@ def test_verify_detects_edits_after_the_build(old_site: Path, tmp_path: Path) ->
 
 
 def test_verify_works_on_served_sites_and_reports_unreadable_ones(mini: Path, old_site: Path, tmp_path: Path) -> None:
-    _apply(mini, "tasks/T-1.yaml", "note: 处理站投入运行", "note: 改写")
+    edit(mini, "tasks/T-1.yaml", "note: 处理站投入运行", "note: 改写")
     assert build(mini, tmp_path / "new").code == 0
     with serve(old_site, "old") as old_url, serve(tmp_path / "new", "new") as new_url:
         assert verify(old_url, old_url).code == 0
@@ -263,24 +252,24 @@ PII = [
 
 @pytest.mark.parametrize("value, masked", [c[1:] for c in PII], ids=[c[0] for c in PII])
 def test_personal_data_fails_with_file_line_field(mini: Path, value: str, masked: str) -> None:
-    _apply(mini, "complaints/1.yaml", "summary: 某河道有污水直排。", f"summary: 某河道有污水直排，举报人{value}。")
+    edit(mini, "complaints/1.yaml", "summary: 某河道有污水直排。", f"summary: 某河道有污水直排，举报人{value}。")
     result = check(mini)
     assert result.code == 2
     assert "content/complaints/1.yaml:21: complaints[1].summary: looks like a" in result.err
     assert masked in result.err
     assert value not in result.err  # the message itself leaks nothing
     # masked as the message suggests, it passes
-    _apply(mini, "complaints/1.yaml", value, masked)
+    edit(mini, "complaints/1.yaml", value, masked)
     assert check(mini).code == 0, check(mini).err
 
 
 def test_a_wrong_check_character_is_still_an_id(mini: Path) -> None:
     # 11010519491231002X is valid (ISO 7064 MOD 11-2); with another check character it is a mistyped ID, still a
     # leak while its birth date (1949-12-31) is plausible; with an impossible birth date it is just a number
-    _apply(mini, "tasks/T-2.yaml", "note: 开展排查}", "note: 编号110105000012310021}")
+    edit(mini, "tasks/T-2.yaml", "note: 开展排查}", "note: 编号110105000012310021}")
     assert check(mini).code == 0
     for value in ("110105194912310021", "11010519491231002X"):
-        _apply(mini, "tasks/T-2.yaml", "110105000012310021" if value.endswith("21") else "110105194912310021", value)
+        edit(mini, "tasks/T-2.yaml", "110105000012310021" if value.endswith("21") else "110105194912310021", value)
         result = check(mini)
         assert result.code == 2
         assert "content/tasks/T-2.yaml:10: history[0].note:" in result.err and f"110105********{value[-4:]}" in result.err
@@ -288,7 +277,7 @@ def test_a_wrong_check_character_is_still_an_id(mini: Path) -> None:
 
 
 def test_personal_data_in_markdown_is_reported_at_its_line(mini: Path) -> None:
-    _apply(mini, "pages/about.md", "本站为**测试数据**。", "本站为**测试数据**。\n\n第二段。\n\n联系人手机 13912345678")
+    edit(mini, "pages/about.md", "本站为**测试数据**。", "本站为**测试数据**。\n\n第二段。\n\n联系人手机 13912345678")
     result = check(mini)
     assert result.code == 2
     assert "content/pages/about.md:9: body: looks like a mobile phone number: 139****5678" in result.err
@@ -296,15 +285,15 @@ def test_personal_data_in_markdown_is_reported_at_its_line(mini: Path) -> None:
 
 def test_contact_channels_are_allowed(mini: Path) -> None:
     # site.yaml's contact (0999-12345678, zhenggai@example.gov.cn) is published on purpose, also when repeated
-    _apply(mini, "pages/about.md", "本站为**测试数据**。", "本站为**测试数据**。异议请致电0999-12345678或发邮件至zhenggai@example.gov.cn。")
-    _apply(mini, "announcements/N-1.yaml", "documents: [doc-accept]", "documents: [doc-accept]\ncontact: {phone: 0999-7654321, email: n1@example.gov.cn}")
+    edit(mini, "pages/about.md", "本站为**测试数据**。", "本站为**测试数据**。异议请致电0999-12345678或发邮件至zhenggai@example.gov.cn。")
+    edit(mini, "announcements/N-1.yaml", "documents: [doc-accept]", "documents: [doc-accept]\ncontact: {phone: 0999-7654321, email: n1@example.gov.cn}")
     assert check(mini).code == 0
-    _apply(mini, "pages/about.md", "0999-12345678", "0999-12345679")  # not a contact channel
+    edit(mini, "pages/about.md", "0999-12345678", "0999-12345679")  # not a contact channel
     assert check(mini).code == 2
 
 
 def test_fix_pii_writes_a_masked_copy_and_never_touches_the_original(mini: Path, tmp_path: Path) -> None:
-    _apply(mini, "complaints/1.yaml", "summary: 某河道有污水直排。", "summary: 某河道有污水直排，举报人13812345678，邮箱li@example.com。")
+    edit(mini, "complaints/1.yaml", "summary: 某河道有污水直排。", "summary: 某河道有污水直排，举报人13812345678，邮箱li@example.com。")
     original = (mini / "complaints/1.yaml").read_bytes()
     masked = tmp_path / "masked"
     result = portal("check", "--content", mini, "--as-of", AS_OF, "--fix-pii", masked)

@@ -21,19 +21,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import MINI, build, portal, serve
+from conftest import MINI, build, edit, portal, serve
 
 MANIFEST = "integrity/manifest.json"
 REF = "D2CS202105110001"
 OUTSIDE = "manifest names a file outside the site"
 NOT_A_MANIFEST = "not a portal manifest"
 
-
-def _apply(content: Path, file: str, old: str, new: str) -> None:
-    path = content / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {file}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def verify(old: Path | str, new: Path | str):  # type: ignore[no-untyped-def]
@@ -97,7 +91,7 @@ def _rewrite_id(rewrite: tuple[str, str, str, str]) -> str:
 @pytest.mark.parametrize("file,old,new,named", REWRITES, ids=[_rewrite_id(r) for r in REWRITES])
 def test_a_rewritten_published_field_fails_and_is_named(mini: Path, old_site: Path, tmp_path: Path,
                                                         file: str, old: str, new: str, named: str) -> None:
-    _apply(mini, file, old, new)
+    edit(mini, file, old, new)
     result = build(mini, tmp_path / "new")
     assert result.code == 0, result.err
     result = verify(old_site, tmp_path / "new")
@@ -108,9 +102,9 @@ def test_a_rewritten_published_field_fails_and_is_named(mini: Path, old_site: Pa
 
 def test_a_removed_record_fails(mini: Path, old_site: Path, tmp_path: Path) -> None:
     (mini / "reports/2022-06.md").unlink()
-    _apply(mini, "regions.yaml", '- {code: "990102", name: 甲市东区, parent: "990100"}', '- {code: "990103", name: 甲市东区, parent: "990100"}')
+    edit(mini, "regions.yaml", '- {code: "990102", name: 甲市东区, parent: "990100"}', '- {code: "990103", name: 甲市东区, parent: "990100"}')
     for file in ("tasks/T-1.yaml", "complaints/1.yaml"):
-        _apply(mini, file, '"990102"', '"990103"')
+        edit(mini, file, '"990102"', '"990103"')
     assert build(mini, tmp_path / "new").code == 0
     result = verify(old_site, tmp_path / "new")
     assert result.code == 3
@@ -121,12 +115,12 @@ def test_a_removed_record_fails(mini: Path, old_site: Path, tmp_path: Path) -> N
 def test_additions_and_page_edits_are_not_rewrites(mini: Path, old_site: Path, tmp_path: Path) -> None:
     """Written for the first time (accountability), appended (a measure, a related task), history
     growing (a complaint update, a task entry): not rewrites. An edited page is a note."""
-    _apply(mini, "complaints/1.yaml", "    handling: 责令停产整改，立案处罚。\n",
+    edit(mini, "complaints/1.yaml", "    handling: 责令停产整改，立案处罚。\n",
            "    handling: 责令停产整改，立案处罚。\n    accountability: 约谈厂长。\n")
-    _apply(mini, "complaints/1.yaml", "      - {date: 2021-09-30, status: done, note: 整改完成}",
+    edit(mini, "complaints/1.yaml", "      - {date: 2021-09-30, status: done, note: 整改完成}",
            "      - {date: 2021-09-30, status: done, note: 整改完成}\n      - {date: 2026-11-10, status: done, note: 回访}")
-    _apply(mini, "tasks/T-1.yaml", "  - 新建渗滤液处理站一座\n", "  - 新建渗滤液处理站一座\n  - 开展回头看\n")
-    _apply(mini, "pages/about.md", "本站为**测试数据**。", "本站为**测试数据**，每月更新。")
+    edit(mini, "tasks/T-1.yaml", "  - 新建渗滤液处理站一座\n", "  - 新建渗滤液处理站一座\n  - 开展回头看\n")
+    edit(mini, "pages/about.md", "本站为**测试数据**。", "本站为**测试数据**，每月更新。")
     assert build(mini, tmp_path / "new", "2026-11-15").code == 0
     result = verify(old_site, tmp_path / "new")
     assert result.code == 0, result.out
@@ -178,7 +172,7 @@ def test_a_data_file_edited_after_the_build_fails(built: Path, tmp_path: Path, r
 
 
 def test_an_old_manifest_republished_over_a_rewritten_site_fails(mini: Path, old_site: Path, tmp_path: Path) -> None:
-    _apply(mini, "complaints/1.yaml", "fines_wan_yuan: 5.0", "fines_wan_yuan: 0.5")
+    edit(mini, "complaints/1.yaml", "fines_wan_yuan: 5.0", "fines_wan_yuan: 0.5")
     new = tmp_path / "new"
     assert build(mini, new).code == 0
     shutil.copyfile(old_site / MANIFEST, new / MANIFEST)  # history rewritten, the old manifest kept
@@ -191,8 +185,8 @@ def test_an_old_manifest_republished_over_a_rewritten_site_fails(mini: Path, old
 def test_a_manifest_whose_records_do_not_describe_its_files_fails(mini: Path, old_site: Path, tmp_path: Path) -> None:
     """A hand-made manifest: the old records (nothing "changed"), the new site's own data hashes and
     chain (everything "matches"). The published item files still show the rewrite."""
-    _apply(mini, "complaints/1.yaml", "fines_wan_yuan: 5.0", "fines_wan_yuan: 0.5")
-    _apply(mini, "tasks/T-1.yaml", "target: 2023年底前渗滤液全部达标处理", "target: 2023年底前渗滤液基本达标处理")
+    edit(mini, "complaints/1.yaml", "fines_wan_yuan: 5.0", "fines_wan_yuan: 0.5")
+    edit(mini, "tasks/T-1.yaml", "target: 2023年底前渗滤液全部达标处理", "target: 2023年底前渗滤液基本达标处理")
     new = tmp_path / "new"
     assert build(mini, new).code == 0
     m = _manifest(new)
@@ -225,7 +219,7 @@ def test_a_manifest_stripped_of_its_data_hashes_or_downgraded_fails(built: Path,
 
 def test_a_fresh_build_verifies_against_itself_with_an_absolute_site_url(mini: Path, tmp_path: Path) -> None:
     """The data hashes are those of the files written, also when links in them are absolute."""
-    _apply(mini, "site.yaml", "title:", "site_url: https://zhenggai.example.org/x/\ntitle:")
+    edit(mini, "site.yaml", "title:", "site_url: https://zhenggai.example.org/x/\ntitle:")
     assert build(mini, tmp_path / "site").code == 0
     result = verify(tmp_path / "site", tmp_path / "site")
     assert result.code == 0, result.out
@@ -390,7 +384,7 @@ def test_endless_and_dripping_responses_are_cut_off(built: Path, tmp_path: Path,
 
 def test_a_served_site_still_verifies(mini: Path, old_site: Path, tmp_path: Path) -> None:
     """Reading through the confined opener, a served rewritten complaint is named as from a folder."""
-    _apply(mini, "complaints/1.yaml", "fines_wan_yuan: 5.0", "fines_wan_yuan: 0.5")
+    edit(mini, "complaints/1.yaml", "fines_wan_yuan: 5.0", "fines_wan_yuan: 0.5")
     assert build(mini, tmp_path / "new").code == 0
     with serve(old_site, "old") as old_url, serve(tmp_path / "new", "new") as new_url:
         assert verify(old_url, old_url).code == 0

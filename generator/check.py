@@ -8,13 +8,13 @@ content contract (docs/content-format.md, "Rules").
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import os
 import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
 
-from . import integrity, pii
+from . import integrity, load, pii
 from .errors import Problems
 from .models import Announcement, Content, HistoryEntry, Task
 from .schema import did_you_mean
@@ -182,17 +182,23 @@ class Checker:
                        "put the file directly in content/documents/ and give its name (letters, digits, . _ -)")
             return
         path = Path(self.c.root) / "documents" / d.file
-        if not path.is_file():
+        if not os.path.lexists(path):
             self.p.add(d.at("file"), "file", f"content/documents/{d.file} does not exist", "add the file or fix the name")
             return
+        try:
+            actual = load.hash_content_file(Path(self.c.root), path)  # refuses links out of content/ and special files
+        except load.RefusedFile as exc:
+            self.p.add(d.at("file"), "file", f"content/documents/{d.file} {exc.refusal.message}", exc.refusal.hint)
+            return
+        except OSError as exc:
+            self.p.add(d.at("file"), "file", f"content/documents/{d.file}: cannot read file: {exc.strerror}")
+            return
         if not d.sha256:
-            self.p.add(d.at("file"), "sha256", "sha256 is required when file is given",
-                       f"sha256: {hashlib.sha256(path.read_bytes()).hexdigest()}")
+            self.p.add(d.at("file"), "sha256", "sha256 is required when file is given", f"sha256: {actual}")
             return
         if not SHA256_RE.match(d.sha256.lower()):
             self.p.add(d.at("sha256"), "sha256", "not a SHA-256 hex digest", "64 hexadecimal characters (sha256sum FILE)")
             return
-        actual = hashlib.sha256(path.read_bytes()).hexdigest()
         if actual != d.sha256.lower():
             self.p.add(d.at("sha256"), "sha256", f"does not match the file (file hashes to {actual})",
                        "the file changed after it was registered: publish a new document entry instead of replacing the file")

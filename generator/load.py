@@ -3,19 +3,133 @@
 Reads site.yaml, regions.yaml, documents.yaml, tasks/, complaints/, announcements/, reports/ and
 pages/ under one content folder. Every problem (unreadable file, YAML syntax, schema) is collected
 and raised together as a :class:`ContentError`.
+
+Nothing outside the content folder is ever read: before a file is opened, :func:`safe_content_file`
+refuses a symbolic link (of the file or of any folder on its way) that resolves outside content/,
+and anything that is not a regular file (a device, a FIFO, a socket), which could exhaust memory or
+block forever; files are then opened without blocking and checked again on the open descriptor, so
+a file swapped in between cannot slip through (:func:`read_content_file`, :func:`hash_content_file`
+for document files). File names must be valid ids (:func:`generator.schema.path_name_problem`).
+
+Values are cleaned and bounded by :mod:`generator.schema`; the Markdown bodies of reports and pages,
+which are not YAML, are checked here with the same rules (:func:`generator.schema.text_problem`).
+A byte-order mark at the start of a file is dropped; Windows and old Mac line ends become ``\\n``.
+A YAML file (or front matter) holding U+2028, U+2029 or U+0085 as such is refused as a whole: YAML
+reads them as line breaks, so the value and every line number after them would be wrong.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
+import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, NamedTuple
 
 from .errors import Location, Problems
 from .models import Announcement, Batch, Content, Document, Page, Region, Report, Site, Task, content_fields, is_required
-from .schema import ID_RE, Builder, build_list
+from .schema import ID_RE, Builder, build_list, path_name_problem, shown, text_problem
 from .yamlio import YAMLProblem, load_yaml
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+_CHUNK = 1024 * 1024
+_YAML_LINE_BREAKS = re.compile("[\u2028\u2029\x85]")
+
+
+class Refusal(NamedTuple):
+    """Why a file under content/ is not read: a message and a hint for the publisher."""
+
+    message: str
+    hint: str
+
+
+class RefusedFile(Exception):
+    def __init__(self, refusal: Refusal):
+        super().__init__(refusal.message)
+        self.refusal = refusal
+
+
+_OUTSIDE_HINT = "把文件本身复制到 content/ 中，不要用指向其他位置的符号链接：网站只发布 content/ 里的文件"
+_SPECIAL_HINT = "content/ 里只能放普通文件；删除它，或换成普通文件"
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "文件夹"
+    if stat.S_ISFIFO(mode):
+        return "命名管道（FIFO）"
+    if stat.S_ISSOCK(mode):
+        return "套接字（socket）"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件"
+    return "特殊文件"
+
+
+def safe_content_file(root: Path, path: Path) -> Refusal | None:
+    """Why ``path`` must not be read as a content file, or ``None`` when it is a regular file inside ``root``.
+
+    Refused: a symbolic link (of the file itself or of a folder on the way) that resolves outside
+    ``root``, a broken or looping link, and anything that is not a regular file. Only ``lstat`` and
+    ``stat`` are used: nothing is opened, so a FIFO cannot block and a device is never read.
+    A path that does not exist gives ``None``: the caller reports a missing file in its own words."""
+    try:
+        own = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return Refusal(f"无法读取文件：{exc.strerror}", "")
+    try:
+        target = Path(path).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return Refusal("是一个无法解析的符号链接（目标不存在，或链接互相指向）", _OUTSIDE_HINT)
+    if not target.is_relative_to(Path(root).resolve()):
+        return Refusal(f"指向 content/ 以外的位置（{shown(target.as_posix(), 120)}），不会读取或发布", _OUTSIDE_HINT)
+    info = os.stat(path) if stat.S_ISLNK(own.st_mode) else own
+    if not stat.S_ISREG(info.st_mode):
+        return Refusal(f"不是普通文件，而是{_special_kind(info.st_mode)}", _SPECIAL_HINT)
+    return None
+
+
+def open_content_file(root: Path, path: Path) -> BinaryIO:
+    """Open a content file for reading after :func:`safe_content_file`; raise :class:`RefusedFile` or ``OSError``.
+
+    The file is opened without blocking (a FIFO put in its place after the check does not hang) and
+    checked again on the open descriptor."""
+    refusal = safe_content_file(root, path)
+    if refusal is not None:
+        raise RefusedFile(refusal)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    handle = os.fdopen(os.open(path, flags), "rb")
+    try:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise RefusedFile(Refusal(f"不是普通文件，而是{_special_kind(mode)}", _SPECIAL_HINT))
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+def read_content_file(root: Path, path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a content file of at most ``limit`` bytes; raise :class:`RefusedFile` or ``OSError``."""
+    with open_content_file(root, path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise RefusedFile(Refusal(f"file is {size} bytes (limit {limit})", "split it"))
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise RefusedFile(Refusal(f"file is more than {limit} bytes (limit {limit})", "split it"))
+    return data
+
+
+def hash_content_file(root: Path, path: Path) -> str:
+    """SHA-256 (hex) of a content file of any size, read in chunks; raise :class:`RefusedFile` or ``OSError``."""
+    digest = hashlib.sha256()
+    with open_content_file(root, path) as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 class Loader:
@@ -34,20 +148,20 @@ class Loader:
                 self.remember_unbuilt(item)
 
     def name(self, path: Path) -> str:
-        """How a file is named in messages: content/tasks/R2-07.yaml."""
+        """How a file is named in messages: content/tasks/R2-07.yaml (unprintable characters escaped)."""
         try:
-            return (Path(self.root.name) / path.relative_to(self.root)).as_posix()
+            name = (Path(self.root.name) / path.relative_to(self.root)).as_posix()
         except ValueError:
-            return path.as_posix()
+            name = path.as_posix()
+        return shown(name, 4096)  # escaped, not shortened: other stages open files by this name
 
     def read_text(self, path: Path) -> str | None:
         name = self.name(path)
         try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                self.problems.add(Location(name), "", f"file is {size} bytes (limit {MAX_FILE_BYTES})", "split it")
-                return None
-            raw = path.read_bytes()
+            raw = read_content_file(self.root, path)
+        except RefusedFile as exc:
+            self.problems.add(Location(name), "", exc.refusal.message, exc.refusal.hint)
+            return None
         except OSError as exc:
             self.problems.add(Location(name), "", f"cannot read file: {exc.strerror}")
             return None
@@ -73,6 +187,14 @@ class Loader:
             text = self.read_text(path)
             if text is None:
                 return None
+        separator = _YAML_LINE_BREAKS.search(text)
+        if separator is not None:  # YAML reads these as line breaks: every line number after one would be wrong
+            before = text[: separator.start()]
+            column = separator.start() - before.rfind("\n")
+            self.problems.add(Location(self.name(path), before.count("\n") + 1), "",
+                              f"含有 Unicode 行分隔符 U+{ord(separator.group(0)):04X}：第 {column} 个字符",
+                              "YAML 把它当作换行，内容会被读错；删除它，或改成普通的换行（常随从网页复制的文字带入）")
+            return None
         try:
             return load_yaml(text)
         except YAMLProblem as exc:
@@ -84,7 +206,9 @@ class Loader:
 
     def files(self, folder: str, suffix: str) -> list[Path]:
         directory = self.root / folder
-        if not directory.is_dir():
+        if not os.path.lexists(directory):
+            return []
+        if self.refused_folder(directory):
             return []
         found = []
         for path in sorted(directory.iterdir()):
@@ -96,10 +220,31 @@ class Loader:
             found.append(path)
         return found
 
+    def refused_folder(self, directory: Path) -> bool:
+        """Report and return True when a content folder leads outside content/ or is not a folder."""
+        try:
+            target = directory.resolve(strict=True)
+        except (OSError, RuntimeError):
+            self.problems.add(Location(self.name(directory)), "", "是一个无法解析的符号链接（目标不存在，或链接互相指向）", _OUTSIDE_HINT)
+            return True
+        if not target.is_relative_to(self.root.resolve()):
+            self.problems.add(Location(self.name(directory)), "",
+                              f"指向 content/ 以外的位置（{shown(target.as_posix(), 120)}），不会读取或发布", _OUTSIDE_HINT)
+            return True
+        if not target.is_dir():
+            self.problems.add(Location(self.name(directory)), "", "应当是一个文件夹", "把它换成同名的文件夹")
+            return True
+        return False
+
     def stem_id(self, path: Path) -> str | None:
-        if not ID_RE.match(path.stem):
-            self.problems.add(Location(self.name(path)), "", f"file name '{path.stem}' is not a valid id",
+        """The file name without its suffix when it is a valid id (it becomes a path on the site), else ``None``."""
+        if not ID_RE.fullmatch(path.stem):
+            self.problems.add(Location(self.name(path)), "", f"file name '{shown(path.stem)}' is not a valid id",
                               "use only letters A-Z a-z, digits 0-9 and '-' in file names")
+            return None
+        problem = path_name_problem(path.stem)
+        if problem is not None:
+            self.problems.add(Location(self.name(path)), "", f"文件名：{problem[0]}", problem[1])
             return None
         return path.stem
 
@@ -107,7 +252,7 @@ class Loader:
 
     def site(self) -> Site | None:
         path = self.root / "site.yaml"
-        if not path.is_file():
+        if not os.path.lexists(path):
             self.problems.add(Location(self.name(path)), "", "site.yaml is missing", "every content folder needs site.yaml; see docs/content-format.md")
             return None
         data = self.read_yaml(path)
@@ -115,7 +260,7 @@ class Loader:
 
     def top_list(self, file: str, cls: type, path_name: str, required: bool) -> list[Any]:
         path = self.root / file
-        if not path.is_file():
+        if not os.path.lexists(path):
             if required:
                 self.problems.add(Location(self.name(path)), "", f"{file} is missing", "see docs/content-format.md")
             return []
@@ -130,11 +275,12 @@ class Loader:
         """One model per ``folder/*.yaml`` file (tasks, announcements, complaint batches)."""
         out = []
         for path in self.files(folder, ".yaml"):
+            stem = self.stem_id(path)
             data = self.read_yaml(path)
             if data is None:
                 continue
             item = self.builder(path).model(cls, data, "", 1)
-            if item is not None:
+            if item is not None and stem is not None:
                 out.append(item)
             else:
                 self.remember_unbuilt(data)
@@ -153,17 +299,27 @@ class Loader:
                 self.problems.add(Location(self.name(path), 1), "", "missing YAML front matter",
                                   f"start the file with a line '---', then {fields}, then a line '---'")
                 continue
+            clean = self.clean_body(path, body, body_line)
             data = self.read_yaml(path, "\n" + meta_text)  # the blank line keeps line numbers true
             if data is None:
                 continue
             item = self.builder(path).model(cls, data, "", 2)
-            if item is None or stem is None:
+            if not clean or item is None or stem is None:
                 continue
             item.slug = stem
             item.body = body
             item.lines["body"] = body_line
             out.append(item)
         return out
+
+    def clean_body(self, path: Path, body: str, body_line: int) -> bool:
+        """Report and return False when a Markdown body holds a character no page, feed or index may carry."""
+        bad = text_problem(body, multiline=True, line_known=True)
+        if bad is None:
+            return True
+        index, message, hint = bad
+        self.problems.add(Location(self.name(path), body_line + body.count("\n", 0, index)), "body", message, hint)
+        return False
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:

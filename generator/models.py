@@ -3,7 +3,10 @@
 Every model is a dataclass whose fields are exactly the fields a publisher may write; the loader
 (:mod:`generator.schema`) builds them from YAML by reading these type hints, so this module *is*
 the schema. Field metadata: ``doc`` is a one-line description (docs/content-format.md has the full
-text), ``kind`` marks values validated beyond their type ("id", "region", "markdown").
+text), ``kind`` marks values validated beyond their type: "id" (becomes a path), "region", "file" (a
+document file name), "email", "phone", "url" for text; "serial", "count", "days" for the range of a
+number (:data:`generator.schema.INT_RANGES`). Text is single-line unless its kind is "text"
+(multi-line plain prose) or "markdown"; :mod:`generator.schema` lists what each kind allows.
 ``loc`` and ``lines`` are filled by the loader and are not content fields.
 """
 
@@ -85,8 +88,8 @@ class Deadline:
 
 @dataclass
 class Contact(Node):
-    phone: str = doc("telephone for objections and questions", default="")
-    email: str = doc("e-mail address", default="")
+    phone: str = doc("telephone for objections and questions", kind="phone", default="")
+    email: str = doc("e-mail address", kind="email", default="")
     address: str = doc("postal address", default="")
 
 
@@ -102,13 +105,13 @@ class Site(Node):
     title: str = doc("name of the portal")
     publisher: str = doc("publishing authority (发布机关)")
     inspection: str = doc("the inspection round, e.g. 第二轮中央生态环境保护督察", default="")
-    site_url: str = doc("absolute URL where the site is published (feeds and QR codes need it)", default="")
+    site_url: str = doc("absolute URL where the site is published (feeds and QR codes need it)", kind="url", default="")
     plan: Optional[Plan] = doc("the rectification plan", default=None)
     contact: Contact = doc("default channels for objections", factory=Contact)
-    notice_min_days: int = doc("minimum length in days of a close-out notice period", default=5)
+    notice_min_days: int = doc("minimum length in days of a close-out notice period", kind="days", default=5)
     sample: bool = doc("true when the content is fictional sample data (every page says so)", default=False)
-    description: str = doc("one paragraph shown on the home page", default="")
-    licence: str = doc("licence of the open data (shown on the 数据下载 page and in every download)", default="")
+    description: str = doc("one paragraph shown on the home page", kind="text", default="")
+    licence: str = doc("licence of the open data (shown on the 数据下载 page and in every download)", kind="text", default="")
 
 
 # --- regions.yaml, documents.yaml -------------------------------------------------------------
@@ -127,7 +130,7 @@ class Document(Node):
     title: str = doc("title of the document")
     issuer: str = doc("issuing authority", default="")
     issued_on: Optional[dt.date] = doc("date of issue", default=None)
-    file: str = doc("file name under content/documents/", default="")
+    file: str = doc("file name under content/documents/", kind="file", default="")
     sha256: str = doc("SHA-256 of the file (required with file)", default="")
 
 
@@ -137,25 +140,25 @@ class Document(Node):
 class HistoryEntry(Node):
     date: dt.date = doc("date of the status change or progress report")
     status: TaskStatus = doc("status from this date on")
-    note: str = doc("what happened", default="")
+    note: str = doc("what happened", kind="text", default="")
     on_schedule: Optional[bool] = doc("false: 未达到序时进度 (behind schedule)", default=None)
     documents: list[str] = doc("ids of documents that support this entry", factory=list)
     announcement: str = doc("id of the close-out notice (for status closed)", default="")
-    correction: str = doc("reason, when this entry corrects an earlier one", default="")
-    closeout_exception: str = doc("reason for closing without the notice rule (shown publicly)", default="")
+    correction: str = doc("reason, when this entry corrects an earlier one", kind="text", default="")
+    closeout_exception: str = doc("reason for closing without the notice rule (shown publicly)", kind="text", default="")
 
 
 @dataclass
 class Task(Node):
     id: str = doc("identifier, equals the file name", kind="id")
-    number: int = doc("序号 in the plan")
+    number: int = doc("序号 in the plan", kind="serial")
     title: str = doc("short title")
     problem: str = doc("督察反馈问题, Markdown", kind="markdown")
     deadline: Deadline = doc("整改时限: YYYY-MM-DD, a year, 长期坚持 or 立行立改")
     regions: list[str] = doc("codes of the regions concerned", kind="region")
     responsible_units: list[str] = doc("责任单位")
-    target: str = doc("整改目标", default="")
-    measures: list[str] = doc("整改措施", factory=list)
+    target: str = doc("整改目标", kind="text", default="")
+    measures: list[str] = doc("整改措施", kind="text", factory=list)
     supervising_units: list[str] = doc("督导单位", factory=list)
     acceptance_unit: str = doc("验收销号单位", default="")
     history: list[HistoryEntry] = doc("status history, oldest first, append-only", factory=list)
@@ -165,18 +168,18 @@ class Task(Node):
 
 @dataclass
 class Penalties(Node):
-    orders: int = doc("责令整改 (number of enterprises ordered to rectify)", default=0)
-    fines_wan_yuan: float = doc("罚款金额 in 万元", default=0.0)
-    cases: int = doc("立案处罚 (cases filed for penalties)", default=0)
-    interviews: int = doc("约谈 (official interviews)", default=0)
-    accountable_persons: int = doc("问责 (persons held accountable)", default=0)
+    orders: int = doc("责令整改 (number of enterprises ordered to rectify)", kind="count", default=0)
+    fines_wan_yuan: float = doc("罚款金额 in 万元", kind="count", default=0.0)
+    cases: int = doc("立案处罚 (cases filed for penalties)", kind="count", default=0)
+    interviews: int = doc("约谈 (official interviews)", kind="count", default=0)
+    accountable_persons: int = doc("问责 (persons held accountable)", kind="count", default=0)
 
 
 @dataclass
 class ComplaintUpdate(Node):
     date: dt.date = doc("date of the status change")
     status: ComplaintStatus = doc("status from this date on")
-    note: str = doc("what happened", default="")
+    note: str = doc("what happened", kind="text", default="")
 
 
 @dataclass
@@ -185,13 +188,13 @@ class Complaint(Node):
     channel: Channel = doc("phone 来电 | letter 来信 | online 网络")
     region: list[str] = doc("code of the region, or a list for a joint case (合办件)", kind="region")
     types: list[PollutionType] = doc("污染类型, one or more")
-    summary: str = doc("交办问题基本情况")
+    summary: str = doc("交办问题基本情况", kind="text")
     status: ComplaintStatus = doc("办结状态 when the batch was reported")
     priority: bool = doc("重点关注", default=False)
-    findings: str = doc("调查核实情况", default="")
+    findings: str = doc("调查核实情况", kind="text", default="")
     substantiated: Optional[Substantiated] = doc("是否属实", default=None)
-    handling: str = doc("处理和整改情况", default="")
-    accountability: str = doc("责任追究情况", default="")
+    handling: str = doc("处理和整改情况", kind="text", default="")
+    accountability: str = doc("责任追究情况", kind="text", default="")
     penalties: Optional[Penalties] = doc("penalty counts", default=None)
     tasks: list[str] = doc("ids of related rectification tasks", factory=list)
     updates: list[ComplaintUpdate] = doc("later status changes, oldest first", factory=list)
@@ -199,7 +202,7 @@ class Complaint(Node):
 
 @dataclass
 class Batch(Node):
-    batch: int = doc("batch number (批次), equals the file name")
+    batch: int = doc("batch number (批次), equals the file name", kind="serial")
     forwarded_on: dt.date = doc("date the batch was forwarded (交办)")
     complaints: list[Complaint] = doc("the complaints of this batch", factory=list)
 
@@ -216,14 +219,14 @@ class Period(Node):
 class Acceptance(Node):
     unit: str = doc("unit that carried out the acceptance (验收)")
     date: dt.date = doc("date of acceptance")
-    opinion: str = doc("acceptance opinion", default="")
+    opinion: str = doc("acceptance opinion", kind="text", default="")
 
 
 @dataclass
 class Outcome(Node):
     decided_on: dt.date = doc("date the outcome was decided")
     result: OutcomeResult = doc("no_objection | objections_rejected | objection_upheld")
-    note: str = doc("reasons and what follows", default="")
+    note: str = doc("reasons and what follows", kind="text", default="")
 
 
 @dataclass

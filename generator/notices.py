@@ -1,15 +1,25 @@
 """Public comment on close-out notices and on the data: prefilled e-mail links and page addresses.
 
-The templates never build a ``mailto:`` URL themselves: they call the functions below (installed as
-Jinja2 globals by :func:`install`), which percent-encode every part with :func:`urllib.parse.quote`
-(RFC 6068), so any title, id or address survives intact and Jinja2's autoescaping only has to
-escape ``&`` in the finished URL.
+The templates never build a ``mailto:`` or ``tel:`` URL themselves: they call the functions below
+(installed as Jinja2 globals by :func:`install`). :func:`mailto` gives a link only for one plain
+address (the schema refuses anything else at load; this is the second line of defence) and
+percent-encodes every part with :func:`urllib.parse.quote` (RFC 6068): the address, the subject
+(made one line: no line break or control character can reach a mail header) and the body (line
+breaks as CRLF, other controls dropped). Nothing from content can add a header (``?bcc=``,
+``&cc=``), and Jinja2's autoescaping only has to escape ``&`` in the finished URL.
+:func:`tel_href` keeps only the digits (and a leading ``+``) of the first number.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 from urllib.parse import quote
+
+from .schema import EMAIL_RE, PHONE_SEPARATORS
+
+_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+_UNSAFE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 # What an objection to a close-out notice should contain (shown on the notice page and prefilled
 # into the e-mail body).
@@ -24,16 +34,29 @@ ITEM_KINDS = {"task": "整改任务", "complaint": "信访举报", "notice": "�
 
 
 def mailto(email: str, subject: str = "", body: str = "") -> str:
-    """A ``mailto:`` URL with a percent-encoded subject and body (line breaks as CRLF, RFC 6068)."""
-    if not email:
+    """A ``mailto:`` URL with a percent-encoded subject and body (line breaks as CRLF, RFC 6068);
+    "" unless ``email`` is one plain address."""
+    address = (email or "").strip()
+    if not EMAIL_RE.fullmatch(address):
         return ""
-    url = "mailto:" + quote(email.strip(), safe="@")
+    url = "mailto:" + quote(address, safe="@")
     params = []
+    subject = _UNSAFE.sub("", _BREAKS.sub(" ", subject or ""))
     if subject:
         params.append("subject=" + quote(subject, safe=""))
+    body = _UNSAFE.sub("", _BREAKS.sub("\n", body or ""))
     if body:
-        params.append("body=" + quote(body.replace("\r\n", "\n").replace("\n", "\r\n"), safe=""))
+        params.append("body=" + quote(body.replace("\n", "\r\n"), safe=""))
     return url + ("?" + "&".join(params) if params else "")
+
+
+def tel_href(phone: str) -> str:
+    """A ``tel:`` URL (RFC 3966) of the first number in ``phone`` ("0999-12345678 或 …"), "" without digits."""
+    first = PHONE_SEPARATORS.split(phone or "")[0]
+    digits = re.sub(r"[^0-9]", "", first)
+    if not digits:
+        return ""
+    return "tel:" + ("+" if first.strip().startswith("+") else "") + digits
 
 
 def page_address(site_abs_url: str, page_url: str) -> str:
@@ -97,6 +120,8 @@ def notices_by_end(notices: Iterable[Any], reverse: bool = False) -> list:
 
 def install(env: Any) -> None:
     env.globals.update(
+        mailto=mailto,
+        tel_href=tel_href,
         objection_mailto=objection_mailto,
         objection_subject=objection_subject,
         error_mailto=error_mailto,

@@ -4,6 +4,45 @@ One generic walker checks, for every model: unknown fields (with a "did you mean
 required fields, wrong types, impossible dates, values outside an allowed set, and the format of
 ids and region codes. It reports every problem it finds and returns ``None`` for a value it could
 not build, so one run shows all mistakes.
+
+It is also the place where every value that enters from content/ is made clean and bounded, so that
+no later stage (Markdown, Pelican, feeds, calendars, JSON, SQLite, Pagefind) ever sees a value it
+cannot carry, and ``portal check`` and ``portal build`` refuse the same things:
+
+- **Characters** (:func:`bad_character`, for every text value, list item and Markdown body):
+  refused are C0 controls other than line feed and tab, DEL and the C1 controls, lone surrogates
+  (``"\ud800"`` in YAML), noncharacters (U+FDD0–U+FDEF, U+FFFE/U+FFFF of every plane), the line
+  and paragraph separators U+2028/U+2029, every format character (Unicode category Cf: bidi
+  embeddings, overrides and isolates U+202A–U+202E, U+2066–U+2069, the marks U+200E/U+200F/U+061C,
+  zero-width characters U+200B–U+200D, U+2060, U+FEFF, the soft hyphen U+00AD, …) and the Hangul
+  fillers and the combining grapheme joiner, which show as nothing. Nothing is stripped silently,
+  with two exceptions: a byte-order mark at the very start of a file is dropped when the file is
+  read (:mod:`generator.load`), and U+200D ZERO WIDTH JOINER is kept between two emoji (👨‍👩‍👧),
+  where it only joins pictures. The choice to refuse rather than strip means the published text is
+  exactly what was written and reviewed; the message names the field and the code point.
+- **Single-line fields**: every text field is single-line unless its ``kind`` is ``text`` (plain
+  multi-line prose such as notes, findings, reasons) or ``markdown``. A single-line field may not
+  contain a line break (``\n``, ``\r``, U+2028, U+2029, U+0085) or a tab and is at most
+  :data:`MAX_LINE` characters; in multi-line fields ``\r\n`` and a lone ``\r`` (possible only as a
+  YAML escape, since files are read with their line ends normalised) become ``\n``.
+- **Links**: ``email`` fields must be one plain address (:data:`EMAIL_RE`), ``phone`` fields
+  digits, spaces, ``+ - ( )`` and the separators between several numbers (``、 , ， ; ； / 或``,
+  and ``转`` before an extension), ``url`` fields an absolute http(s) URL with a host and no
+  white space, quotes or angle brackets (:func:`url_problem`).
+- **Names that become paths** (``id`` fields, document ``file`` names, and through
+  :func:`path_name_problem` the file names of content files): at most :data:`MAX_ID` characters
+  (:data:`MAX_FILE_NAME` for document files), not a Windows device name (CON, PRN, AUX, NUL,
+  COM0–9, LPT0–9, in any case and with any extension), not ending in ``.`` or a space.
+- **Numbers**: finite (no NaN or infinity), within the range of their ``kind``
+  (:data:`INT_RANGES`): ``serial`` 1–999,999 (task numbers, batch numbers), ``count``
+  0–1,000,000,000 (penalty counts and fines), ``days`` 1–366, any other whole number
+  −1,000,000,000–1,000,000,000; far inside what JSON (2^53) and SQLite (2^63) hold.
+- **Dates**: from :data:`MIN_DATE` (1949-10-01, the founding of the People's Republic, before which
+  no document of this process exists) to :data:`MAX_DATE` (2100-12-31, as for deadline years), so
+  that date arithmetic never leaves Python's range and a mistyped year is caught.
+
+Values shown in messages go through :func:`shown`: shortened, and with every character above
+written as an escape, so a message never carries a control or bidi character, or an expanded value.
 """
 
 from __future__ import annotations
@@ -11,10 +50,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import math
 import re
 import types
 import typing
+import unicodedata
 from typing import Any, Literal, Optional, Union
+from urllib.parse import urlsplit
 
 from .errors import Location, Problems
 from .models import Deadline, Node, content_fields, is_required
@@ -23,7 +65,192 @@ from .yamlio import LDict, LList
 ID_RE = re.compile(r"^[A-Za-z0-9-]+$")
 REGION_RE = re.compile(r"^[0-9]{6}$")
 DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+FILE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 MAX_TEXT = 100_000
+MAX_LINE = 1_000
+MAX_ID = 64
+MAX_FILE_NAME = 100
+MIN_DATE = dt.date(1949, 10, 1)
+MAX_DATE = dt.date(2100, 12, 31)
+MULTILINE_KINDS = frozenset({"text", "markdown"})
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "serial": (1, 999_999),
+    "count": (0, 1_000_000_000),
+    "days": (1, 366),
+    "": (-1_000_000_000, 1_000_000_000),
+}
+_RANGE_HINTS = {
+    "serial": "序号和批次号是从 1 开始的正整数",
+    "count": "数量和金额不能是负数；金额以万元为单位",
+    "days": "公示期最短天数在 1 到 366 天之间",
+    "": "检查数字是否写错",
+}
+WINDOWS_DEVICE_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))})
+
+# -- characters -------------------------------------------------------------------------------
+
+# Unicode category Cf (format characters) as of Unicode 15.1, a superset of what Python's
+# unicodedata knows today (tests/test_load_hardening.py checks it covers every Cf character).
+_FORMAT = (
+    r"\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_BLANK = r"\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0"  # shown as nothing, though not Cf
+_CONTROL = r"\x00-\x08\x0b-\x1f\x7f-\x9f"  # every C0 and C1 control and DEL, except \t and \n
+_NONCHAR = r"\ufdd0-\ufdef" + "".join(rf"\U{p:04x}fffe\U{p:04x}ffff" for p in range(17))
+_SURROGATE = r"\ud800-\udfff"
+_SEPARATOR = r"\u2028\u2029"
+_REFUSED_ANYWHERE = _FORMAT + _BLANK + _CONTROL + _NONCHAR + _SURROGATE + _SEPARATOR
+_REFUSED_MULTILINE = re.compile(f"[{_REFUSED_ANYWHERE}]")
+_REFUSED_SINGLE_LINE = re.compile(rf"[{_REFUSED_ANYWHERE}\t\n]")
+_EMOJI_JOINED = re.compile(r"[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")  # variation selectors, skin tones
+ZWJ = "\u200d"
+_LINE_BREAKS = "\n\r\u2028\u2029\x85\x0b\x0c"
+
+EMAIL_RE = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+PHONE_SEPARATORS = re.compile(r"[、,，;；/]|或|转")  # between numbers (as pii.contact_values splits them), 转 before an extension
+_PHONE_PART = re.compile(r"[0-9+()（）\- ]*[0-9][0-9+()（）\- ]*")
+_URL_CHAR = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]")
+_HOST_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?")
+
+
+def _emoji(ch: str) -> bool:
+    return unicodedata.category(ch) == "So"
+
+
+def _joins_emoji(text: str, i: int) -> bool:
+    """Whether the ZWJ at ``text[i]`` stands between two emoji (variation selectors and skin tones skipped)."""
+    before = i - 1
+    while before >= 0 and _EMOJI_JOINED.match(text[before]):
+        before -= 1
+    return 0 <= before and i + 1 < len(text) and _emoji(text[before]) and _emoji(text[i + 1])
+
+
+def _describe(ch: str) -> tuple[str, str]:
+    """(message, hint) for a refused character."""
+    cp = ord(ch)
+    code = f"U+{cp:04X}"
+    if 0xD800 <= cp <= 0xDFFF:
+        return (f"含有孤立的代理码位 {code}，它不是有效的文字",
+                "检查 YAML 转义序列（如 \\ud800）：表情等字符请直接写入，或写成 \\U0001F600 这样的完整码位")
+    if (0xFDD0 <= cp <= 0xFDEF) or (cp & 0xFFFE) == 0xFFFE:
+        return (f"含有非字符码位 {code}", "删除这个字符（检查 YAML 转义序列，如 \\uffff）：网页、订阅和日历文件都不能携带它")
+    if cp in (0x2028, 0x2029):
+        return (f"含有 Unicode 行分隔符或段分隔符 {code}", "改成普通的换行（多行字段）或空格")
+    if unicodedata.category(ch) == "Cc":
+        return (f"含有控制字符 {code}",
+                "删除这个字符（检查 YAML 转义序列，如 \\0、\\x07、\\e）：网页、RSS/Atom 订阅和日历文件都不能携带控制字符")
+    name = unicodedata.name(ch, "")
+    return (f"含有不可见或改变文字方向的字符 {code}" + (f"（{name}）" if name else ""),
+            "删除这个字符（常随从网页、Word 或聊天软件复制的文字带入）：它不显示，或会让文字显示得与实际内容不同")
+
+
+def bad_character(text: str, multiline: bool) -> tuple[int, str, str] | None:
+    """The first character ``text`` may not carry, as (index, message, hint), or ``None``.
+
+    ``multiline`` allows line feeds and tabs; see the module docstring for what is refused."""
+    pattern = _REFUSED_MULTILINE if multiline else _REFUSED_SINGLE_LINE
+    for m in pattern.finditer(text):
+        ch = m.group(0)
+        if ch == ZWJ and _joins_emoji(text, m.start()):
+            continue
+        if not multiline and (ch in _LINE_BREAKS or ch == "\t"):
+            what = "制表符" if ch == "\t" else "换行符"
+            return (m.start(), f"这个字段只能写一行，不能含有{what} U+{ord(ch):04X}",
+                    "把它改成空格或删除；需要分行的内容请写在说明类的多行字段里")
+        message, hint = _describe(ch)
+        return m.start(), message, hint
+    return None
+
+
+def text_problem(text: str, multiline: bool, line_known: bool = False) -> tuple[int, str, str] | None:
+    """Like :func:`bad_character`, with where the character is and how many there are in the message.
+
+    The place is the character's position in the value, and for a multi-line value its line within
+    the value; with ``line_known`` (the caller reports the character's own line) only its column."""
+    found = bad_character(text, multiline)
+    if found is None:
+        return None
+    index, message, hint = found
+    pattern = _REFUSED_MULTILINE if multiline else _REFUSED_SINGLE_LINE
+    count = sum(1 for m in pattern.finditer(text) if not (m.group(0) == ZWJ and _joins_emoji(text, m.start())))
+    line = text.count("\n", 0, index)
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    where = f"第 {column} 个字符" if line_known or line == 0 else f"第 {line + 1} 行第 {column} 个字符"
+    return index, f"{message}：{where}" + (f"，共 {count} 处" if count > 1 else ""), hint
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """A value as it may appear in a message: containers by their kind (never expanded), text
+    shortened to ``limit`` characters, with controls, line breaks, format characters, surrogates
+    and noncharacters written as escapes (\\u202e)."""
+    if isinstance(value, (dict, list, tuple, set, frozenset, bytes)):
+        return f"<{type_name(value)}>"
+    text = value if isinstance(value, str) else str(value)
+    cut = len(text) > limit
+    text = text[:limit]
+    text = _REFUSED_SINGLE_LINE.sub(lambda m: _escape(m.group(0)), text)
+    return text + ("…" if cut else "")
+
+
+def _escape(ch: str) -> str:
+    cp = ord(ch)
+    return f"\\u{cp:04x}" if cp <= 0xFFFF else f"\\U{cp:08x}"
+
+
+# -- names that become paths, links ------------------------------------------------------------
+
+def path_name_problem(name: str, limit: int = MAX_ID) -> tuple[str, str] | None:
+    """(message, hint) when ``name`` (an id or a file name) cannot be a file or folder name on every host."""
+    if len(name) > limit:
+        return (f"名称长度为 {len(name)} 个字符，超过上限 {limit}",
+                "编号和文件名会成为网页地址和文件名，过长时无法在磁盘上创建，请缩短")
+    if name.split(".")[0].rstrip(" ").upper() in WINDOWS_DEVICE_NAMES:
+        return (f"'{shown(name)}' 是 Windows 的保留设备名（CON、PRN、AUX、NUL、COM0–9、LPT0–9），不能用作编号或文件名",
+                "在 Windows 主机上无法创建这样的文件或文件夹；换一个名称，例如加上前缀")
+    if name.endswith((".", " ")):
+        return (f"'{shown(name)}' 以点或空格结尾", "Windows 会去掉结尾的点和空格，网址会对不上；删除它们")
+    return None
+
+
+def phone_problem(text: str) -> str | None:
+    """Why ``text`` is not one or more telephone numbers, or ``None``."""
+    for part in PHONE_SEPARATORS.split(text):
+        if not _PHONE_PART.fullmatch(part):
+            bad = next((ch for ch in part if not re.fullmatch(r"[0-9+()（）\- ]", ch)), "")
+            return (f"电话号码中含有不允许的字符 '{shown(bad)}'" if bad else "电话号码的分隔符之间缺少号码")
+    return None
+
+
+def email_problem(text: str) -> str | None:
+    """Why ``text`` is not one plain e-mail address (addr-spec without quoting or comments), or ``None``."""
+    if len(text) > 254 or not EMAIL_RE.fullmatch(text):
+        return f"'{shown(text)}' 不是一个有效的电子邮箱地址"
+    return None
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not an absolute http(s) URL that can be put into a link as is, or ``None``."""
+    bad = next((ch for ch in url if not _URL_CHAR.fullmatch(ch)), None)
+    if bad is not None:
+        return f"网址中含有不允许的字符 '{shown(bad)}'（空格、引号、尖括号、反斜杠和非 ASCII 字符都不行）"
+    if not url.lower().startswith(("http://", "https://")):
+        return "网址必须以 http:// 或 https:// 开头"
+    if "?" in url or "#" in url:
+        return "网站地址不能含有 ? 或 #"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535
+    except ValueError:
+        return "网址的主机名或端口无效"
+    if "@" in parts.netloc:
+        return "网址中不能含有用户名或密码（@ 之前的部分）"
+    host = parts.hostname or ""
+    if not (_HOST_RE.fullmatch(host) or (parts.netloc.startswith("[") and re.fullmatch(r"[0-9a-f:.]+", host))):
+        return "网址中缺少有效的主机名"
+    return None
+
 
 _HINTS_CACHE: dict[type, dict[str, Any]] = {}
 
@@ -42,8 +269,10 @@ def did_you_mean(value: str, choices: typing.Iterable[str]) -> str:
 def type_name(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple, set, frozenset)):
         return "a list"
+    if isinstance(value, bytes):
+        return "binary data"
     if value is None:
         return "an empty value"
     if isinstance(value, bool):
@@ -76,16 +305,16 @@ class Builder:
         key_lines = getattr(data, "key_lines", {})
         own_line = getattr(data, "line", line) or line
         for key, dup_line in getattr(data, "duplicates", []):
-            self.error(dup_line, _join(path, str(key)), "field given twice", "keep one of them")
+            self.error(dup_line, _join(path, shown(key)), "field given twice", "keep one of them")
         known = {f.name: f for f in content_fields(cls)}
         hints = _hints(cls)
         values: dict[str, Any] = {}
         ok = True
         for key, value in data.items():
-            key_s = str(key)
+            key_s = key if isinstance(key, str) else str(key)
             if key_s not in known:
-                hint = did_you_mean(key_s, known) or f"allowed fields: {', '.join(known)}"
-                self.error(key_lines.get(key, own_line), _join(path, key_s), "unknown field", hint)
+                hint = (did_you_mean(key_s, known) if len(key_s) <= 100 else "") or f"allowed fields: {', '.join(known)}"
+                self.error(key_lines.get(key, own_line), _join(path, shown(key_s)), "unknown field", hint)
                 ok = False
                 continue
         for name, f in known.items():
@@ -120,9 +349,9 @@ class Builder:
             choices = [str(c) for c in typing.get_args(hint)]
             text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
             if text not in choices:
-                hint_text = did_you_mean(str(raw), choices)
+                hint_text = did_you_mean(text, choices) if text is not None and len(text) <= MAX_LINE else ""
                 allowed = f"allowed: {', '.join(choices)}"
-                self.error(line, path, f"'{raw}' is not an allowed value", f"{hint_text} {allowed}".strip())
+                self.error(line, path, f"'{shown(raw)}' is not an allowed value", f"{hint_text} {allowed}".strip())
                 return _BAD
             return text
         if origin is list:
@@ -155,38 +384,76 @@ class Builder:
             return self.date(raw, path, line)
         if hint is bool:
             if not isinstance(raw, bool):
-                self.error(line, path, f"expected true or false, found {type_name(raw)} '{raw}'")
+                self.error(line, path, f"expected true or false, found {type_name(raw)} '{shown(raw)}'")
                 return _BAD
             return raw
         if hint is int:
-            if isinstance(raw, bool) or not isinstance(raw, int):
-                self.error(line, path, f"expected a whole number, found {type_name(raw)} '{_short(raw)}'")
-                return _BAD
-            return raw
+            return self.whole_number(raw, path, line, kind)
         if hint is float:
-            if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-                self.error(line, path, f"expected a number, found {type_name(raw)} '{_short(raw)}'")
-                return _BAD
-            return float(raw)
+            return self.number(raw, path, line, kind)
         if hint is str:
             return self.text(raw, path, line, kind)
         raise TypeError(f"unsupported type {hint!r} for {path}")  # a bug in models.py, not in content
 
+    def whole_number(self, raw: Any, path: str, line: int, kind: str) -> Any:
+        if isinstance(raw, str) and re.fullmatch(r"[+-]?[0-9]{16,}", raw.strip()):
+            self.out_of_range(raw.strip(), path, line, kind)  # so many digits that yamlio kept them as text
+            return _BAD
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            self.error(line, path, f"expected a whole number, found {type_name(raw)} '{shown(raw)}'")
+            return _BAD
+        low, high = INT_RANGES.get(kind, INT_RANGES[""])
+        if not low <= raw <= high:
+            self.out_of_range(raw, path, line, kind)
+            return _BAD
+        return raw
+
+    def number(self, raw: Any, path: str, line: int, kind: str) -> Any:
+        if isinstance(raw, str) and re.fullmatch(r"[+-]?[0-9]{16,}", raw.strip()):
+            self.out_of_range(raw.strip(), path, line, kind)  # so many digits that yamlio kept them as text
+            return _BAD
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            self.error(line, path, f"expected a number, found {type_name(raw)} '{shown(raw)}'")
+            return _BAD
+        if isinstance(raw, float) and not math.isfinite(raw):
+            self.error(line, path, f"数值 {shown(raw)} 不是有限的数（NaN 或无穷大）", "写一个普通的数字，例如 5.0")
+            return _BAD
+        low, high = INT_RANGES.get(kind, INT_RANGES[""])
+        if not low <= raw <= high:
+            self.out_of_range(raw, path, line, kind)
+            return _BAD
+        return float(raw)
+
+    def out_of_range(self, raw: Any, path: str, line: int, kind: str) -> None:
+        low, high = INT_RANGES.get(kind, INT_RANGES[""])
+        self.error(line, path, f"数值 {shown(raw)} 超出允许的范围（{low} 至 {high}）", _RANGE_HINTS.get(kind, _RANGE_HINTS[""]))
+
     def text(self, raw: Any, path: str, line: int, kind: str) -> Any:
-        if isinstance(raw, bool) or isinstance(raw, (dict, list)):
+        if isinstance(raw, (bool, dict, list, tuple, set, frozenset, bytes)):
             self.error(line, path, f"expected text, found {type_name(raw)}")
             return _BAD
-        text = str(raw).strip() if not isinstance(raw, str) else raw.strip("\n") if kind == "markdown" else raw.strip()
+        multiline = kind in MULTILINE_KINDS
         if kind == "region" and isinstance(raw, int):
             text = f"{raw:06d}"
-        if len(text) > MAX_TEXT:
-            self.error(line, path, f"text is {len(text)} characters long (limit {MAX_TEXT})", "split it or link a document")
+        elif not isinstance(raw, str):
+            text = str(raw).strip()
+        else:
+            text = raw.strip("\n") if kind == "markdown" else raw.strip()
+        if multiline:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        limit = MAX_TEXT if multiline else MAX_LINE
+        if len(text) > limit:
+            hint = "split it or link a document" if multiline else "这个字段只能写一行；较长的内容请写在说明类的多行字段里，或链接一份文件"
+            self.error(line, path, f"text is {len(text)} characters long (limit {limit})", hint)
             return _BAD
-        if kind == "id" and not ID_RE.match(text):
-            self.error(line, path, f"'{_short(text)}' is not a valid id", "use only letters A-Z a-z, digits 0-9 and '-'")
+        bad = text_problem(text, multiline)
+        if bad is not None:
+            _, message, hint = bad
+            self.error(line, path, message, hint)
             return _BAD
-        if kind == "region" and not REGION_RE.match(text):
-            self.error(line, path, f"'{_short(text)}' is not a region code", "write the 6-digit GB/T 2260 code in quotes, e.g. \"440200\"")
+        problem = kind_problem(text, kind)
+        if problem is not None:
+            self.error(line, path, *problem)
             return _BAD
         return text
 
@@ -194,13 +461,17 @@ class Builder:
         text = str(raw).strip() if isinstance(raw, (str, dt.date)) else None
         match = DATE_RE.match(text) if text else None
         if not match:
-            self.error(line, path, f"'{_short(raw)}' is not a date", "write dates as YYYY-MM-DD, e.g. 2023-12-31")
+            self.error(line, path, f"'{shown(raw)}' is not a date", "write dates as YYYY-MM-DD, e.g. 2023-12-31")
             return _BAD
         try:
-            return dt.date(*(int(g) for g in match.groups()))
+            value = dt.date(*(int(g) for g in match.groups()))
         except ValueError as exc:
             self.error(line, path, f"'{text}' is not a real date ({exc})", "check the day and month")
             return _BAD
+        if not MIN_DATE <= value <= MAX_DATE:
+            self.error(line, path, f"日期 {value} 超出允许的范围（{MIN_DATE} 至 {MAX_DATE}）", "检查年份是否写错")
+            return _BAD
+        return value
 
     def deadline(self, raw: Any, path: str, line: int) -> Any:
         if isinstance(raw, str) and raw.strip() in ("长期坚持", "立行立改"):
@@ -211,8 +482,36 @@ class Builder:
         if isinstance(raw, str) and DATE_RE.match(raw.strip()):
             value = self.date(raw, path, line)
             return _BAD if value is _BAD else Deadline("date", value, "")
-        self.error(line, path, f"'{_short(raw)}' is not a deadline", "write YYYY-MM-DD, a year such as 2023, 长期坚持 or 立行立改")
+        self.error(line, path, f"'{shown(raw)}' is not a deadline", "write YYYY-MM-DD, a year such as 2023, 长期坚持 or 立行立改")
         return _BAD
+
+
+def kind_problem(text: str, kind: str) -> tuple[str, str] | None:
+    """(message, hint) when clean text is not a valid value of its ``kind``."""
+    if kind == "id":
+        if not ID_RE.fullmatch(text):
+            return f"'{shown(text)}' is not a valid id", "use only letters A-Z a-z, digits 0-9 and '-'"
+        return path_name_problem(text)
+    if kind == "region" and not REGION_RE.fullmatch(text):
+        return f"'{shown(text)}' is not a region code", "write the 6-digit GB/T 2260 code in quotes, e.g. \"440200\""
+    if kind == "file" and text:
+        if not FILE_NAME_RE.fullmatch(text) or ".." in text:
+            return (f"'{shown(text)}' is not a plain file name",
+                    "put the file directly in content/documents/ and give its name (letters, digits, . _ -)")
+        return path_name_problem(text, MAX_FILE_NAME)
+    if kind == "email" and text:
+        problem = email_problem(text)
+        if problem:
+            return problem, "只写一个邮箱地址，例如 zhenggai@example.gov.cn；不要加姓名、尖括号、空格或 ?subject= 之类的参数"
+    if kind == "phone" and text:
+        problem = phone_problem(text)
+        if problem:
+            return problem, "只写号码：数字、空格和 + - ( )；几个号码之间用 、 , ; / 或「或」分隔，分机号前写「转」"
+    if kind == "url" and text:
+        problem = url_problem(text)
+        if problem:
+            return problem, "写完整的网址，例如 https://zhenggai.example.gov.cn/，或不写这个字段"
+    return None
 
 
 class _Bad:
@@ -225,11 +524,6 @@ _BAD: Any = _Bad()
 
 def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
-
-
-def _short(value: Any, limit: int = 40) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def build_list(builder: Builder, cls: type, data: Any, path: str) -> list[Any]:
@@ -248,4 +542,5 @@ def build_list(builder: Builder, cls: type, data: Any, path: str) -> list[Any]:
     return out
 
 
-__all__ = ["Builder", "build_list", "did_you_mean", "ID_RE", "REGION_RE", "LDict", "LList", "Optional"]
+__all__ = ["Builder", "build_list", "did_you_mean", "ID_RE", "REGION_RE", "EMAIL_RE", "LDict", "LList", "Optional",
+           "bad_character", "text_problem", "shown", "path_name_problem", "email_problem", "phone_problem", "url_problem"]

@@ -1,9 +1,25 @@
 """YAML reading that remembers where every value came from.
 
-PyYAML's safe loader, with three changes: mappings and sequences remember their lines
+PyYAML's safe loader, with these changes: mappings and sequences remember their lines
 (:class:`LDict`, :class:`LList`), timestamps and numbers with leading zeros stay text (so an impossible date such as 2023-02-30
 becomes a clear content error later instead of a traceback), and duplicate keys are reported.
-Aliases are limited so that an "anchor bomb" cannot exhaust memory.
+
+Bounded, so that no file can exhaust memory or time, and every refusal is a :class:`YAMLProblem`
+with a line, never a traceback:
+
+- **Aliases** (``*name``): at most :data:`MAX_ALIASES`, and together they may stand for at most
+  :data:`MAX_ALIAS_NODES` nodes (each alias counts the size of the value it repeats, itself
+  counted with its own aliases). Counting aliases alone is not enough: levels of lists that each
+  repeat the level below twice stand for 2^levels values with 2 aliases a level; when an error
+  message turned such a value into text, 52 aliases took 34 s and 56 exhausted 2 GiB of memory,
+  far below the 200 aliases allowed. An alias to the node that contains it (a recursive structure)
+  is refused.
+- **Tags**: only the plain data types are accepted: text, whole numbers, numbers, true/false,
+  null, mappings, lists, (timestamps, read as text) and merge keys (``<<``). ``!!omap``,
+  ``!!pairs``, ``!!set``, ``!!binary``, ``!!python/…`` and every unknown tag are refused; an
+  explicit ``!!bool``, ``!!float`` or ``!!map`` on a value of the wrong shape is a problem, not a crash.
+- **Numbers** written with more than :data:`MAX_DIGITS` digits stay text (Python refuses to convert
+  more than 4,300 digits, and no content number needs so many); the schema then reports them.
 """
 
 from __future__ import annotations
@@ -13,6 +29,8 @@ from typing import Any
 import yaml
 
 MAX_ALIASES = 200
+MAX_ALIAS_NODES = 10_000
+MAX_DIGITS = 100
 
 
 class LDict(dict):
@@ -42,21 +60,58 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, stream: str):
         super().__init__(stream)
         self._aliases_seen = 0
+        self._alias_nodes = 0
+        self._sizes: dict[int, int] = {}  # id(node) -> nodes it stands for, aliases expanded
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        if self.check_event(yaml.AliasEvent):
-            self._aliases_seen += 1
-            if self._aliases_seen > MAX_ALIASES:
-                mark = self.peek_event().start_mark
-                raise YAMLProblem(
-                    mark.line + 1,
-                    f"more than {MAX_ALIASES} YAML aliases (*name)",
-                    "write the values out; many aliases can make a file expand enormously",
-                )
-        return super().compose_node(parent, index)
+        if not self.check_event(yaml.AliasEvent):
+            node = super().compose_node(parent, index)
+            self._sizes[id(node)] = self._size(node)
+            return node
+        line = self.peek_event().start_mark.line + 1
+        self._aliases_seen += 1
+        if self._aliases_seen > MAX_ALIASES:
+            raise YAMLProblem(line, f"more than {MAX_ALIASES} YAML aliases (*name)",
+                              "write the values out; many aliases can make a file expand enormously")
+        node = super().compose_node(parent, index)
+        size = self._sizes.get(id(node))
+        if size is None:
+            raise YAMLProblem(line, "YAML 别名（*name）指向包含它自己的值（递归结构）",
+                              "把值直接写出来；内容文件里的值不能包含它自己")
+        self._alias_nodes += size
+        if self._alias_nodes > MAX_ALIAS_NODES:
+            raise YAMLProblem(line, f"YAML 别名（aliases，*name）展开后超过 {MAX_ALIAS_NODES} 个值",
+                              "把值直接写出来：别名重复含有别名的列表，会让文件展开得极其庞大")
+        return node
+
+    def _size(self, node: yaml.Node) -> int:
+        if isinstance(node, yaml.SequenceNode):
+            return 1 + sum(self._sizes.get(id(child), 1) for child in node.value)
+        if isinstance(node, yaml.MappingNode):
+            return 1 + sum(self._sizes.get(id(k), 1) + self._sizes.get(id(v), 1) for k, v in node.value)
+        return 1
+
+
+_STANDARD = "tag:yaml.org,2002:"
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len(_STANDARD):] if tag.startswith(_STANDARD) else tag
+
+
+def _refuse_tag(loader: Any, node: yaml.Node) -> Any:
+    raise YAMLProblem(node.start_mark.line + 1, f"YAML 标签 '{_shown(_tag_name(str(node.tag)))}' 不受支持",
+                      "删除以 ! 或 !! 开头的标签，直接写值：内容文件只用文本、数字、日期、true/false、列表和映射")
+
+
+def _shape(node: yaml.Node, kind: type, what: str) -> None:
+    if not isinstance(node, kind):
+        raise YAMLProblem(node.start_mark.line + 1, f"标签 '{_shown(_tag_name(str(node.tag)))}' 要求{what}",
+                          "删除这个标签，或改写成相应的值")
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
+    _shape(node, yaml.MappingNode, "一个映射（key: value）")
     data = LDict()
     data.line = node.start_mark.line + 1
     data.key_lines = {}
@@ -75,6 +130,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode):  # type: ignore
 
 
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode):  # type: ignore[no-untyped-def]
+    _shape(node, yaml.SequenceNode, "一个列表")
     data = LList()
     data.line = node.start_mark.line + 1
     data.item_lines = [child.start_mark.line + 1 for child in node.value]
@@ -83,16 +139,38 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode):  # type: igno
 
 
 def _construct_text(loader: _Loader, node: yaml.ScalarNode) -> str:
-    return loader.construct_scalar(node)
+    return loader.construct_scalar(node)  # a ConstructorError (with its line) for !!str on a list or mapping
 
 
 def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | str:
     """A plain decimal is a number; anything else YAML 1.1 calls an int (0012, 0x1F, 1_000,
     a 64-digit hash of zeros) stays the text that was written, so no digits are lost."""
     text = loader.construct_scalar(node)
-    if text.lstrip("+-").isdigit() and str(int(text)) == text.lstrip("+"):
+    digits = text.lstrip("+-")
+    if digits.isascii() and digits.isdigit() and len(digits) <= MAX_DIGITS and str(int(text)) == text.lstrip("+"):
         return int(text)
     return text
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> float:
+    loader.construct_scalar(node)
+    try:
+        return loader.construct_yaml_float(node)
+    except ValueError:
+        raise YAMLProblem(node.start_mark.line + 1, f"'{_shown(node.value)}' 不是数字", "删除 !!float 标签，或写一个数字") from None
+
+
+def _construct_bool(loader: _Loader, node: yaml.ScalarNode) -> bool:
+    text = loader.construct_scalar(node)
+    if text.lower() not in loader.bool_values:
+        raise YAMLProblem(node.start_mark.line + 1, f"'{_shown(text)}' 不是 true 或 false", "删除 !!bool 标签，写 true 或 false")
+    return loader.bool_values[text.lower()]
+
+
+def _shown(value: Any) -> str:
+    from .schema import shown  # late: schema imports this module
+
+    return shown(value)
 
 
 _FastLoader: Any = None
@@ -106,12 +184,17 @@ for _cls in (_Loader, _FastLoader):
     if _cls is None:
         continue
     _cls.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-    _cls.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
     _cls.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+    _cls.add_constructor("tag:yaml.org,2002:str", _construct_text)
     _cls.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+    _cls.add_constructor("tag:yaml.org,2002:value", _construct_text)  # a lone '='
+    _cls.add_constructor("tag:yaml.org,2002:merge", _construct_text)  # a lone '<<' that is not a key
     _cls.add_constructor("tag:yaml.org,2002:int", _construct_int)
-    _cls.add_constructor("tag:yaml.org,2002:binary", _construct_text)
-    _cls.add_constructor("tag:yaml.org,2002:set", _construct_mapping)
+    _cls.add_constructor("tag:yaml.org,2002:float", _construct_float)
+    _cls.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
+    for _tag in ("omap", "pairs", "set", "binary"):
+        _cls.add_constructor(_STANDARD + _tag, _refuse_tag)
+    _cls.add_constructor(None, _refuse_tag)  # every other tag: !!python/…, !foo, !<tag:…>
 
 
 def load_yaml(text: str) -> Any:
@@ -125,8 +208,8 @@ def load_yaml(text: str) -> Any:
         fast = _FastLoader(text)
         try:
             return fast.get_single_data()
-        except (yaml.YAMLError, RecursionError):
-            pass  # parse again below for the full message
+        except Exception:  # noqa: BLE001 - the Python parser below reads it again and gives the message
+            pass
         finally:
             fast.dispose()
     try:
@@ -140,15 +223,22 @@ def load_yaml(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        message = _shown_message(" ".join(str(part) for part in (exc.context, exc.problem) if part))
         raise YAMLProblem(line, f"YAML syntax error: {message}", _syntax_hint(message)) from None
     except yaml.YAMLError as exc:
-        raise YAMLProblem(1, f"YAML error: {exc}") from None
+        raise YAMLProblem(1, f"YAML error: {_shown_message(str(exc))}") from None
     except RecursionError:
         raise YAMLProblem(1, "YAML nested too deeply", "flatten the structure") from None
     finally:
         loader.dispose()
     return data
+
+
+def _shown_message(message: str) -> str:
+    """PyYAML's message, which may quote what was written, with unprintable characters escaped."""
+    from .schema import shown  # late: schema imports this module
+
+    return shown(message, 300)
 
 
 def _syntax_hint(message: str) -> str:

@@ -113,18 +113,24 @@ class Checker:
                 k = key(item)
                 if k in seen:
                     first = seen[k]
-                    self.p.add(item.at(field_name), field_name, f"{what} '{k}' is used twice (first at {first.at(field_name)})",
+                    shown = getattr(item, field_name)
+                    same = "" if shown == getattr(first, field_name) else \
+                        f"; '{getattr(first, field_name)}' differs only in case, and names the same file on Windows and macOS hosts"
+                    self.p.add(item.at(field_name), field_name, f"{what} '{shown}' is used twice (first at {first.at(field_name)}{same})",
                                "ids must be unique; rename one of them")
                 else:
                     seen[k] = item
 
         dupes(self.c.regions, lambda r: r.code, "code", "region code")
-        dupes(self.c.documents, lambda d: d.id, "id", "document id")
-        dupes(self.c.tasks, lambda t: t.id, "id", "task id")
+        # ids become file names: two that differ only in case would overwrite each other on a case-blind file system
+        dupes(self.c.documents, lambda d: d.id.casefold(), "id", "document id")
+        dupes(self.c.tasks, lambda t: t.id.casefold(), "id", "task id")
         dupes(self.c.tasks, lambda t: t.number, "number", "task number")
         dupes(self.c.batches, lambda b: b.batch, "batch", "batch number")
         dupes([c for b in self.c.batches for c in b.complaints], lambda c: c.ref.upper(), "ref", "complaint reference")
-        dupes(self.c.announcements, lambda a: a.id, "id", "announcement id")
+        dupes(self.c.announcements, lambda a: a.id.casefold(), "id", "announcement id")
+        dupes(self.c.reports, lambda r: r.slug.casefold(), "slug", "report file name")
+        dupes(self.c.pages, lambda r: r.slug.casefold(), "slug", "page file name")
 
     # -- site, regions, documents ------------------------------------------------------------
 

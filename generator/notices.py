@@ -16,7 +16,7 @@ import re
 from typing import Any, Iterable
 from urllib.parse import quote
 
-from .schema import EMAIL_RE, PHONE_SEPARATORS
+from .schema import EMAIL_RE, NUMBER_SEPARATORS
 
 _BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 _UNSAFE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -52,11 +52,13 @@ def mailto(email: str, subject: str = "", body: str = "") -> str:
 
 def tel_href(phone: str) -> str:
     """A ``tel:`` URL (RFC 3966) of the first number in ``phone`` ("0999-12345678 或 …"), "" without digits."""
-    first = PHONE_SEPARATORS.split(phone or "")[0]
-    digits = re.sub(r"[^0-9]", "", first)
+    first = NUMBER_SEPARATORS.split(phone or "")[0]
+    number, _, extension = first.partition("转")  # 0999-1234567转123: extension 123
+    digits = re.sub(r"[^0-9]", "", number)
     if not digits:
         return ""
-    return "tel:" + ("+" if first.strip().startswith("+") else "") + digits
+    ext = re.sub(r"[^0-9]", "", extension)
+    return "tel:" + ("+" if number.strip().startswith("+") else "") + digits + (f";ext={ext}" if ext else "")
 
 
 def page_address(site_abs_url: str, page_url: str) -> str:

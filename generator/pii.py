@@ -644,7 +644,7 @@ def _document_findings(content: Content, allowed: frozenset[str], result: Scan) 
         where = Location(_relative(content, path))
         for m in find(Path(d.file).name, allowed):
             yield Finding(where, FILE_NAME_FIELD, m)
-        text = _document_text(path, where, result)
+        text = _document_text(Path(content.root), path, where, result)
         if text is None:
             continue
         for page, page_text in text:
@@ -662,24 +662,23 @@ def _relative(content: Content, path: Path) -> str:
         return path.as_posix()
 
 
-def _document_text(path: Path, where: Location, result: Scan) -> Optional[list[tuple[int, str]]]:
+def _document_text(root: Path, path: Path, where: Location, result: Scan) -> Optional[list[tuple[int, str]]]:
     """The text of a document file as (page, text): page 0 for a text file, 1… for PDF pages; None
-    when there is no file or it cannot be read (then noted in ``result.unscanned``)."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return None  # a missing file is the integrity check's business
-    if not stat.S_ISREG(info.st_mode):
-        return None  # symlinks, FIFOs and devices are refused by the load stage
-    if info.st_size > MAX_DOCUMENT_BYTES:
-        result.unscanned.append((where, f"文件超过 {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB"))
-        return None
+    when there is no file or it cannot be read (then noted in ``result.unscanned``). A link that stays
+    inside content/ is followed (its target is published); anything the load stage refuses (a link out of
+    content/, a FIFO, a device) is not read here either."""
+    from .load import RefusedFile, read_content_file, safe_content_file
+
+    if not os.path.lexists(path) or safe_content_file(root, path) is not None:
+        return None  # a missing file is the integrity check's business, a refused one the load stage's
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES and suffix != ".pdf":
         return None  # images, office files: documented as not scanned
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_DOCUMENT_BYTES + 1)
+        raw = read_content_file(root, path, MAX_DOCUMENT_BYTES)
+    except RefusedFile as exc:  # too large, or changed into something else since the check
+        result.unscanned.append((where, exc.refusal.message))
+        return None
     except OSError as exc:
         result.unscanned.append((where, f"无法读取（{exc.strerror or exc}）"))
         return None

@@ -109,7 +109,8 @@ ZWJ = "\u200d"
 _LINE_BREAKS = "\n\r\u2028\u2029\x85\x0b\x0c"
 
 EMAIL_RE = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
-PHONE_SEPARATORS = re.compile(r"[、,，;；/]|或|转")  # between numbers (as pii.contact_values splits them), 转 before an extension
+NUMBER_SEPARATORS = re.compile(r"[、,，;；/]|或")  # between numbers (as pii.contact_values splits them)
+PHONE_SEPARATORS = re.compile(NUMBER_SEPARATORS.pattern + "|转")  # and 转 before an extension
 _PHONE_PART = re.compile(r"[0-9+()（）\- ]*[0-9][0-9+()（）\- ]*")
 _URL_CHAR = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]")
 _HOST_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?")

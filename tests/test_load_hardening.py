@@ -762,3 +762,20 @@ def test_a_safe_content_file_guard_is_usable_by_other_stages(mini: Path, outside
         read_content_file(mini, link)
     with pytest.raises(RefusedFile):
         hash_content_file(mini, link)
+
+
+# -- ids that differ only in case name the same file on Windows and macOS hosts -------------------
+
+@pytest.mark.parametrize("folder, old, new", [
+    ("tasks", "T-2", "t-2"), ("announcements", "N-1", "n-1"), ("pages", "about", "About"), ("reports", "2022-06", "2022-06X")])
+def test_ids_that_differ_only_in_case_are_refused(mini: Path, folder: str, old: str, new: str) -> None:
+    """A copy of an item under a name that differs only in case (for reports: two copies, 2022-06X and 2022-06x)."""
+    source = next((mini / folder).glob(f"{old}.*"))
+    text = source.read_text(encoding="utf-8").replace(f"id: {old}", f"id: {new}", 1).replace("number: 2\n", "number: 92\n", 1)
+    (mini / folder / f"{new}{source.suffix}").write_text(text, encoding="utf-8")
+    if folder == "reports":
+        (mini / folder / f"{new.lower()}{source.suffix}").write_text(text, encoding="utf-8")
+    result = check(mini)
+    assert result.code == 2, result.err
+    assert "is used twice" in result.err and "differs only in case" in result.err
+    assert "Traceback" not in result.err

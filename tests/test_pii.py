@@ -230,6 +230,20 @@ def test_text_document_bytes_are_scanned(mini: Path) -> None:
     assert "content/documents/annex.txt:3: 文件内容: looks like a mobile phone number: 138 **** 5678" in result.err
 
 
+def test_a_document_linked_inside_content_is_scanned(mini: Path) -> None:
+    """A symbolic link that stays inside content/ is published (the load stage allows it), so its target is scanned."""
+    data = "第一行\n联系人 139-1234-5678\n".encode("utf-8")
+    (mini / "documents" / "real").mkdir()
+    (mini / "documents" / "real" / "annex.txt").write_bytes(data)
+    (mini / "documents" / "annex.txt").symlink_to(Path("real") / "annex.txt")
+    with open(mini / "documents.yaml", "a", encoding="utf-8") as fh:
+        fh.write(f"- id: doc-x\n  number: 测环函〔2023〕99号\n  title: 附件\n  file: annex.txt\n"
+                 f"  sha256: {hashlib.sha256(data).hexdigest()}\n")
+    result = check(mini)
+    assert result.code == 2
+    assert "content/documents/annex.txt:2: 文件内容: looks like a mobile phone number: 139-****-5678" in result.err
+
+
 def test_document_file_names_are_scanned(mini: Path) -> None:
     _register(mini, "zhang-13812345678.txt", b"ok")
     result = check(mini)

@@ -54,8 +54,8 @@ def tel_href(phone: str) -> str:
     """A ``tel:`` URL (RFC 3966) of the first number in ``phone`` ("0999-12345678 或 …"), "" without digits."""
     first = NUMBER_SEPARATORS.split(phone or "")[0]
     number, _, extension = first.partition("转")  # 0999-1234567转123: extension 123
-    digits = re.sub(r"[^0-9]", "", number)
-    if not digits:
+    digits = re.sub(r"-{2,}", "-", re.sub(r"[^0-9-]", "", number)).strip("-")  # '-' is a visual separator (RFC 3966)
+    if not re.search(r"[0-9]", digits):
         return ""
     ext = re.sub(r"[^0-9]", "", extension)
     return "tel:" + ("+" if number.strip().startswith("+") else "") + digits + (f";ext={ext}" if ext else "")

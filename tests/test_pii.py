@@ -292,7 +292,7 @@ def test_only_regular_files_are_read(mini: Path) -> None:
     fifo = mini / "documents" / "pipe.txt"
     os.mkfifo(fifo)
     scan = pii.Scan()
-    assert pii._document_text(fifo, pii.Location("x"), scan) is None
+    assert pii._document_text(mini, fifo, pii.Location("x"), scan) is None
     assert scan.unscanned == []
 
 

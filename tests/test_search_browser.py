@@ -24,7 +24,17 @@ def page(browser, served):  # type: ignore[no-untyped-def]
     assert not foreign, foreign  # everything is served from the site itself
 
 
-def result_links(page) -> list[str]:  # type: ignore[no-untyped-def]
+def settled(page, query: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the search for ``query`` is done: the page says so (aria-busy) and the count names the query;
+    the count is shown only once the first results are on screen."""
+    page.wait_for_function("q => { const box = document.getElementById('search'), m = document.querySelector('.search-message');"
+                           " return box && box.getAttribute('aria-busy') === 'false' && m && m.textContent.includes('「' + q + '」'); }",
+                           arg=query, timeout=20000)
+
+
+def result_links(page, query: str = "") -> list[str]:  # type: ignore[no-untyped-def]
+    if query:
+        settled(page, query)
     page.wait_for_selector(".search-result-link", timeout=15000)
     return [a.get_attribute("href") for a in page.locator(".search-result-link").all()]
 
@@ -43,7 +53,7 @@ def test_header_search_finds_the_landfill_task_on_the_first_page(page, served) -
     page.fill("#site-search-q", "垃圾填埋场")
     page.press("#site-search-q", "Enter")  # the header form submits to search/?q=…
     page.wait_for_url(re.compile(r"/site/search/\?q="))
-    links = result_links(page)
+    links = result_links(page, "垃圾填埋场")
     assert 0 < len(links) <= 10
     found = {m.group(1) for link in links if (m := re.search(r"/site/tasks/([^/]+)/$", link))}
     assert found & LANDFILL_TASKS, links
@@ -57,7 +67,7 @@ def test_header_search_finds_the_landfill_task_on_the_first_page(page, served) -
 
 def test_region_filter_narrows_results(page, served) -> None:  # type: ignore[no-untyped-def]
     page.goto(served + "search/?q=" + "整改")
-    result_links(page)
+    result_links(page, "整改")
     before = result_count(page)
     city = next(r for r in PORTAL.regions if r.depth == 1 and r.children)
     group = page.locator("fieldset.search-filter-group", has_text="地区")
@@ -65,6 +75,7 @@ def test_region_filter_narrows_results(page, served) -> None:  # type: ignore[no
         page.locator(".search-filter-name", has_text="地区").first.click()
     page.locator("label.search-filter-label", has_text=city.region.name).first.click()
     page.wait_for_function(f"() => !document.querySelector('.search-message').innerText.includes('{before}')")
+    settled(page, "整改")
     after = result_count(page)
     assert 0 < after < before
     for link in result_links(page):
@@ -131,11 +142,10 @@ def _city_of(c):  # type: ignore[no-untyped-def]
 
 def _search(page, query: str) -> list[str]:  # type: ignore[no-untyped-def]
     page.locator("#search-input").fill(query)
-    page.wait_for_function("q => (document.querySelector('.search-message') || {innerText: ''}).innerText"
-                           ".includes('「' + q + '」')", arg=query, timeout=15000)
+    page.locator("#search-input").press("Enter")
+    settled(page, query)
     if page.locator(".search-message").inner_text().startswith("没有找到"):
         return []
-    page.wait_for_selector(".search-result-link", timeout=15000)
     return [a.get_attribute("href") for a in page.locator(".search-result-link").all()]
 
 
@@ -151,7 +161,7 @@ def test_a_sharded_site_searches_one_scope_at_a_time(browser, sharded) -> None: 
     assert options[0].startswith("整改任务和销号公示") and options[-1].startswith("全部地区")
     assert any(o.startswith(_city_of(first).region.name) or _city_of(first).region.name in o for o in options)
     # the default scope: tasks and notices of every region, no complaints
-    links = result_links(page)
+    links = result_links(page, "垃圾填埋场")
     assert links and all("/complaints/" not in link for link in links), links
     assert not _search(page, first.complaint.ref)
 
@@ -164,7 +174,7 @@ def test_a_sharded_site_searches_one_scope_at_a_time(browser, sharded) -> None: 
     # 全部地区 merges every region's index; ?scope= opens it directly
     page.goto(sharded + f"search/?scope=everything&q={first.complaint.ref}")
     assert page.locator("#search-scope").input_value() == "everything"
-    assert [link for link in result_links(page) if link.endswith(first.url)]
+    assert [link for link in result_links(page, first.complaint.ref) if link.endswith(first.url)]
     assert [link for link in _search(page, other.complaint.ref) if link.endswith(other.url)]
     context.close()
     assert not errors, errors

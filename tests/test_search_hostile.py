@@ -21,6 +21,7 @@ import yaml
 from conftest import MINI, build, serve
 
 from test_hostile import HOSTILE
+from test_search_browser import settled
 
 AS_OF = "2026-11-01"
 MARK = "恶意测试"  # every hostile item carries this word, so one search finds them all
@@ -114,9 +115,7 @@ def page(browser):  # type: ignore[no-untyped-def]
 
 
 def _wait_for_results(page, query: str) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_function("q => { const m = document.querySelector('.search-message');"
-                           " return m && m.textContent.includes('「' + q + '」'); }", arg=query, timeout=20000)
-    page.wait_for_timeout(200)  # the results' data arrive after the count
+    settled(page, query)
 
 
 def _show_everything(page) -> None:  # type: ignore[no-untyped-def]
@@ -186,9 +185,8 @@ def test_choosing_a_hostile_filter_value_finds_its_items(page, hostile_search: s
 def _toggle(page, i: int) -> None:  # type: ignore[no-untyped-def]
     before = page.locator(".search-message").inner_text()
     page.locator(".search-filter-label", has_text=re.compile(f"^丙{i}区")).click()
-    page.wait_for_function("b => { const t = document.querySelector('.search-message').textContent;"
-                           " return t !== b && t.includes('「'); }", arg=before, timeout=10000)
-    page.wait_for_timeout(200)
+    page.wait_for_function("b => document.querySelector('.search-message').textContent !== b", arg=before, timeout=10000)
+    settled(page, MARK)
 
 
 @pytest.mark.parametrize("query", ['<img src=x onerror="window.__pwned=1">', "</p><script>window.__pwned=1</script>",

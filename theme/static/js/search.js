@@ -190,9 +190,11 @@
     if (!query) {
       say("");
       filters.textContent = "";
+      box.setAttribute("aria-busy", "false");
       return Promise.resolve();
     }
     say("正在搜索…");
+    box.setAttribute("aria-busy", "true");
     return engine().then(function (pf) {
       return pf.search(query, { filters: chosenFilters() });
     }).then(function (search) {
@@ -201,10 +203,14 @@
       state.shown = 0;
       renderFilters(search.totalFilters || search.filters);
       var n = search.results.length;
-      say(n ? "找到 " + n + " 条与「" + query + "」相关的结果" : "没有找到与「" + query + "」相关的结果");
-      return showMore();
+      return showMore().then(function () {  // the count is shown once the first results are on screen
+        if (serial !== state.serial) return;
+        say(n ? "找到 " + n + " 条与「" + query + "」相关的结果" : "没有找到与「" + query + "」相关的结果");
+        box.setAttribute("aria-busy", "false");
+      });
     }).catch(function () {
       if (serial !== state.serial) return;
+      box.setAttribute("aria-busy", "false");
       say(window.location.protocol === "file:"
         ? "从本地磁盘打开网站时无法使用全文搜索（浏览器不允许读取搜索索引）。请通过网站服务器访问，或直接浏览整改任务、信访举报和销号公示栏目。"
         : "搜索索引未能加载，请稍后刷新页面重试，或直接浏览整改任务、信访举报和销号公示栏目。");
@@ -214,7 +220,9 @@
   var timer = null;
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(function () { run(input.value); }, 250);
+    timer = setTimeout(function () {
+      if (input.value.trim() !== state.query) run(input.value);  // typing back the same words changes nothing
+    }, 250);
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();

@@ -132,6 +132,9 @@ def hash_content_file(root: Path, path: Path) -> str:
     return digest.hexdigest()
 
 
+_WRITTEN_ID = re.compile(r"""(?:^|[\s{,-])(?:id|ref|code|batch):\s*["']?([A-Za-z0-9-]{1,64})""", re.M)
+
+
 class Loader:
     def __init__(self, root: Path):
         self.root = root
@@ -146,6 +149,17 @@ class Loader:
             complaints = data.get("complaints")
             for item in complaints if isinstance(complaints, list) else []:
                 self.remember_unbuilt(item)
+
+    def remember_unreadable(self, path: Path, stem: str | None) -> None:
+        """A file that could not be parsed still names its items: its file name (a task's or notice's id)
+        and the ids written in it, so that references to them are not reported again as dangling."""
+        if stem is not None:
+            self.unbuilt.add(stem)
+        try:
+            text = read_content_file(self.root, path).decode("utf-8", "replace")
+        except (OSError, RefusedFile):
+            return
+        self.unbuilt.update(_WRITTEN_ID.findall(text))
 
     def name(self, path: Path) -> str:
         """How a file is named in messages: content/tasks/R2-07.yaml (unprintable characters escaped)."""
@@ -278,6 +292,7 @@ class Loader:
             stem = self.stem_id(path)
             data = self.read_yaml(path)
             if data is None:
+                self.remember_unreadable(path, stem)
                 continue
             item = self.builder(path).model(cls, data, "", 1)
             if item is not None and stem is not None:

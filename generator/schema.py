@@ -48,6 +48,7 @@ written as an escape, so a message never carries a control or bidi character, or
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import difflib
 import math
@@ -59,7 +60,7 @@ from typing import Any, Literal, Optional, Union
 from urllib.parse import urlsplit
 
 from .errors import Location, Problems
-from .models import Deadline, Node, content_fields, is_required
+from .models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, Deadline, Node, OUTCOME_LABELS, TASK_STATUS_LABELS, content_fields, is_required
 from .yamlio import LDict, LList
 
 ID_RE = re.compile(r"^[A-Za-z0-9-]+$")
@@ -262,6 +263,20 @@ def _hints(cls: type) -> dict[str, Any]:
     return _HINTS_CACHE[cls]
 
 
+@functools.lru_cache(maxsize=None)
+def label_synonyms(choices: tuple[str, ...]) -> dict[str, str]:
+    """The Chinese labels the site shows for a set of fixed values, as synonyms of the values
+    (整改中 → in_progress, 已办结 → done, 来电 → phone), so that publishers may write either. A label
+    with a bracketed remark is also accepted without it (已完成（待验收） and 已完成 → completed)."""
+    out: dict[str, str] = {}
+    for labels in (TASK_STATUS_LABELS, COMPLAINT_STATUS_LABELS, CHANNEL_LABELS, OUTCOME_LABELS):
+        if set(labels) == set(choices):
+            for value, label in labels.items():
+                out[label] = value
+                out.setdefault(re.sub(r"（[^）]*）$", "", label), value)
+    return out
+
+
 def did_you_mean(value: str, choices: typing.Iterable[str]) -> str:
     close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
@@ -301,6 +316,10 @@ class Builder:
     def model(self, cls: type, data: Any, path: str, line: int) -> Any:
         """Build ``cls`` from a mapping; ``path`` names it in messages (e.g. ``history[2]``)."""
         if not isinstance(data, dict):
+            if isinstance(data, str) and re.match(r"\s*[A-Za-z_][A-Za-z0-9_]*\s*：", data):
+                self.error(line, path or cls.__name__, "字段名后面用了全角冒号「：」(a full-width colon after a field name)",
+                           "YAML 只认半角冒号加空格：把「：」改成「: 」，例如 title: 某某")
+                return None
             self.error(line, path or cls.__name__, f"expected a mapping of fields, found {type_name(data)}")
             return None
         key_lines = getattr(data, "key_lines", {})
@@ -349,6 +368,7 @@ class Builder:
         if origin is Literal:
             choices = [str(c) for c in typing.get_args(hint)]
             text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
+            text = label_synonyms(tuple(choices)).get(text or "", text)  # 整改中 → in_progress
             if text not in choices:
                 hint_text = did_you_mean(text, choices) if text is not None and len(text) <= MAX_LINE else ""
                 allowed = f"allowed: {', '.join(choices)}"

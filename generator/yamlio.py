@@ -24,6 +24,7 @@ with a line, never a traceback:
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -224,6 +225,10 @@ def load_yaml(text: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         message = _shown_message(" ".join(str(part) for part in (exc.context, exc.problem) if part))
+        wide = _full_width_colon(text, line)
+        if wide:
+            raise YAMLProblem(wide, "字段名后面用了全角冒号「：」(a full-width colon after a field name)",
+                              "YAML 只认半角冒号加空格：把「：」改成「: 」，例如 title: 某某") from None
         raise YAMLProblem(line, f"YAML syntax error: {message}", _syntax_hint(message)) from None
     except yaml.YAMLError as exc:
         raise YAMLProblem(1, f"YAML error: {_shown_message(str(exc))}") from None
@@ -239,6 +244,19 @@ def _shown_message(message: str) -> str:
     from .schema import shown  # late: schema imports this module
 
     return shown(message, 300)
+
+
+_WIDE_KEY = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*：")
+
+
+def _full_width_colon(text: str, error_line: int) -> int:
+    """The line (1-based) of a ``key：value`` written with a full-width colon, at or before the line where
+    the parser gave up (it usually notices a line later); 0 when there is none."""
+    lines = text.split("\n")[:error_line]
+    for number in range(len(lines), 0, -1):
+        if _WIDE_KEY.match(lines[number - 1]):
+            return number
+    return 0
 
 
 def _syntax_hint(message: str) -> str:

@@ -348,9 +348,12 @@ def test_every_mail_link_of_a_built_site_has_one_address_and_only_subject_and_bo
 
 
 def test_tel_link_keeps_only_the_digits_of_the_first_number() -> None:
+    """Digits, a leading '+', and '-' as RFC 3966's visual separator; an extension after 转 as ;ext=."""
     from generator.notices import tel_href
 
-    assert tel_href("0999-12345678、0999-87654321") == "tel:099912345678"
+    assert tel_href("0999-12345678、0999-87654321") == "tel:0999-12345678"
+    assert tel_href("0999-1234567转123") == "tel:0999-1234567;ext=123"
+    assert tel_href("--0999--1234567-") == "tel:0999-1234567"
     assert tel_href("+86 999 1234 5678") == "tel:+8699912345678"
     assert tel_href("(0999)12345678 或 12345678") == "tel:099912345678"
     assert tel_href("") == "" and tel_href("电话") == ""

@@ -158,8 +158,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     from . import importer
 
     as_of = pipeline.parse_as_of(args.as_of)
-    if args.kind == "complaints" and (args.batch is None or not args.forwarded_on):
-        raise UsageError("--kind complaints needs --batch N and --forwarded-on YYYY-MM-DD (the date the batch was forwarded)")
     forwarded_on = pipeline.parse_as_of(args.forwarded_on) if args.forwarded_on else None
     path = Path(args.file)
     if not path.is_file():
@@ -230,8 +228,8 @@ def parser() -> argparse.ArgumentParser:
                                     "without --overwrite. See docs/import.md.")
     sp.add_argument("file", help=".xlsx or .csv (UTF-8 or GBK)")
     sp.add_argument("--kind", required=True, choices=["complaints", "tasks"])
-    sp.add_argument("--batch", type=int, default=None, help="complaints: the batch number (writes complaints/N.yaml)")
-    sp.add_argument("--forwarded-on", default=None, metavar="YYYY-MM-DD", help="complaints: the date the batch was forwarded")
+    sp.add_argument("--batch", type=int, default=None, help="complaints: the batch number (writes complaints/N.yaml); default: from the table's title (第19批) or its 受理编号 cells")
+    sp.add_argument("--forwarded-on", default=None, metavar="YYYY-MM-DD", help="complaints: the date the batch was forwarded; default: from the table's title (2022年10月9日)")
     sp.add_argument("--id-prefix", default="T-", help="tasks: id = prefix + 序号 with two digits (default T-, e.g. T-07)")
     sp.add_argument("--force", action="store_true", help="write the rows without problems and leave out the others")
     sp.add_argument("--overwrite", action="store_true", help="replace files that exist already")

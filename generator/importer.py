@@ -1,15 +1,32 @@
 """``portal import``: complaint tables and task lists, as provinces keep them in spreadsheets, into content files.
 
 Reads .xlsx (openpyxl, the first sheet) and .csv (UTF-8, with or without BOM, else GBK/GB18030,
-detected). The header row is the first of the first ten rows that names the key column (受理编号 for
-complaints, 序号 for tasks); rows above it (a table title) and empty rows are skipped. Column names
-are compared without spaces and brackets (罚款金额（万元） = 罚款金额万元).
+detected). What the import knows about real layouts is data, in :mod:`generator.import_vocab`: the
+header spellings of every field, the columns left out on purpose (each with its reason, printed as a
+warning), the words that mark a personal-data column (refused by name; ``--force`` drops it with a
+warning; never read), and the value synonyms (是/否, 大气污染, 扬尘 …, 已销号, 未办结, deadline words, progress
+phrases). Header cells are compared without spaces, line breaks, brackets and units (「罚款金额（万元）」 =
+「罚款金额」; a fine column in 元 is converted to 万元).
+
+Layout (:func:`header_map`, :func:`_data_rows`): the header is the row among the first ten that names the
+most known columns (title rows above it, 「附件1」, are skipped; they may carry the batch and date,
+「（第19批 2022年10月9日）」 or 第十七批, which ``--batch``/``--forwarded-on`` then only confirm — a disagreement is
+a problem naming both, and with ``--force`` the flags win). A second row of sub-columns under a group
+cell (处理处罚和问责情况 over 责令整改, 罚款金额 …) is part of the header. In an .xlsx every cell of a merged
+range reads as the range's first cell. Section rows 「来电」/「来信」 are not items: they set the channel of
+the rows below. A 受理编号 cell may name its batch (「第31批 D3GS…」) or hold several numbers joined by 、 (the
+first is the ref; the others are added to the summary, as the content format has no field for them); a
+file with several batches (in the ref cells or a 批次 column) writes several batch files; a table
+without 受理编号 gets ids made from batch and row order (``B19-0001``), and says so. In a task list a
+反馈问题 merged over several rows (or left blank in a CSV's continuation rows) is one task with the
+measures and units of all of them; without a 序号 column tasks are numbered by their order.
 
 A spreadsheet is untrusted input. Before openpyxl opens an .xlsx, :func:`read_xlsx` checks it as a zip
 (sizes from its directory: a "zip bomb" is refused before anything is unpacked) and reads every XML part
 once with expat, refusing DTDs and entity declarations (entity bombs, external entities: Excel never
 writes them) and measuring the first sheet itself, so a false ``<dimension>`` cannot make openpyxl pad
-millions of empty cells. Sizes are bounded (:data:`MAX_FILE_BYTES`, :data:`MAX_ROWS`, :data:`MAX_COLUMNS`,
+millions of empty cells; merged ranges are bounded in number (:data:`MAX_MERGES`), clipped to the cells with
+values, and refused when they overlap. Sizes are bounded (:data:`MAX_FILE_BYTES`, :data:`MAX_ROWS`, :data:`MAX_COLUMNS`,
 a cell at most ``schema.MAX_TEXT`` characters), and so is every number written (序号, penalty counts,
 fines, years). A formula is imported as the result Excel saved with it (a formula without a saved result
 is refused); a text that merely starts with ``=`` stays that text (``data/*.csv`` neutralises it on
@@ -45,7 +62,8 @@ from typing import Any, Callable, Optional, get_args
 from xml.parsers import expat
 
 from .errors import ContentError, PortalError, Problem, UsageError
-from .models import COMPLAINT_STATUS_LABELS, PollutionType, Region, Substantiated
+from .models import COMPLAINT_STATUS_LABELS, PollutionType, Region
+from . import import_vocab as vocab
 from .schema import ID_RE, MAX_TEXT
 
 SEPARATORS = re.compile(r"[、，,；;/／\n]+")
@@ -58,6 +76,7 @@ MAX_XML_DEPTH = 64  # element nesting in an .xlsx part (a sheet needs 5)
 MAX_SHARED_STRINGS = 1_000_000
 MAX_ROWS = 50_000  # rows of the sheet, the title and header rows included
 MAX_COLUMNS = 100
+MAX_MERGES = 100_000  # merged ranges in the first sheet
 MAX_PREFIX = 16  # --id-prefix
 MAX_ID = 64  # a task id or 受理编号: file and folder names on every host
 MAX_NUMBER = 9999  # 序号, and --batch
@@ -104,6 +123,7 @@ class Sheet:
     rows: list[tuple[int, list[Any]]]  # (row number, cells)
     formulas: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)  # (row, column index) → (message, hint)
     issues: list[Issue] = field(default_factory=list)  # found while reading (too many columns …)
+    merged: dict[tuple[int, int], int] = field(default_factory=dict)  # (row, column index) in a merged range → its first row
 
 
 def read_sheet(path: Path) -> Sheet:
@@ -194,6 +214,7 @@ class _SheetScan:
     beyond_rows: int = 0  # the first row with a value beyond MAX_ROWS
     wide: dict[int, int] = field(default_factory=dict)  # row → first column index with a value beyond MAX_COLUMNS
     formulas: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (first row, first col, last row, last col), 1-based
 
 
 class _PartReader:
@@ -255,6 +276,22 @@ class _PartReader:
             self.cell[self.capture] = ""
         elif self.cell is not None and name == f"{MAIN_NS} is":
             self.cell["value"] = True
+        elif name == f"{MAIN_NS} mergeCell":
+            self._merge(attrs.get("ref", ""))
+
+    def _merge(self, ref: str) -> None:
+        """A merged range (<mergeCell ref="A1:L1"/>): its cells are read as the value of its first cell."""
+        if len(self.scan.merges) >= MAX_MERGES:
+            raise _Refused(f"合并单元格超过 {MAX_MERGES:,} 处")
+        m = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,9}):\$?([A-Za-z]{1,3})\$?([0-9]{1,9})", ref)
+        if not m:
+            if re.fullmatch(r"\$?[A-Za-z]{1,3}\$?[0-9]{1,9}", ref):
+                return  # a range of one cell merges nothing
+            raise _Refused(f"合并单元格范围 '{ref[:20]}' 无效")
+        r1, r2 = sorted((int(m[2]), int(m[4])))
+        c1, c2 = sorted((_col_number(m[1]), _col_number(m[3])))
+        if r1 >= 1 and c1 >= 1 and (r1, c1) != (r2, c2):
+            self.scan.merges.append((r1, c1, r2, c2))
 
     def _chars(self, data: str) -> None:
         if self.capture and self.cell is not None and len(self.cell[self.capture]) < 200:
@@ -372,6 +409,7 @@ def read_xlsx(name: str, raw: bytes) -> Sheet:
         finally:
             book.close()
     sheet = Sheet(name, "xlsx", rows, dict(scan.formulas), [_too_wide(row, i) for row, i in sorted(scan.wide.items())])
+    _fill_merges(sheet, scan)
     for warning in caught:  # openpyxl turns a date cell it cannot convert into #VALUE! and only warns
         m = re.match(r"Cell \$?([A-Z]{1,3})\$?([0-9]+) is marked as a date", str(warning.message))
         if m:
@@ -379,8 +417,35 @@ def read_xlsx(name: str, raw: bytes) -> Sheet:
     return sheet
 
 
+def _fill_merges(sheet: Sheet, scan: _SheetScan) -> None:
+    """Every cell of a merged range holds the value of the range's first cell (a title merged across the
+    columns, a 反馈问题 merged over its measure rows); ``sheet.merged`` records where each came from.
+    Ranges are clipped to the cells with values; overlapping ranges (Excel never writes them) cannot make
+    more cells than the sheet has."""
+    if not sheet.rows:
+        return
+    budget = scan.max_row * scan.max_col
+    for r1, c1, r2, c2 in scan.merges:
+        if r1 > scan.max_row or c1 > scan.max_col:
+            continue
+        r2, c2 = min(r2, scan.max_row), min(c2, scan.max_col)
+        budget -= (r2 - r1 + 1) * (c2 - c1 + 1)
+        if budget < 0:
+            raise unreadable(sheet.name, "合并单元格互相重叠（Excel 从不写入），无法读取")
+        value = sheet.rows[r1 - 1][1][c1 - 1] if c1 - 1 < len(sheet.rows[r1 - 1][1]) else None
+        for r in range(r1, r2 + 1):
+            cells = sheet.rows[r - 1][1]
+            for c in range(c1 - 1, c2):
+                if (r, c) == (r1, c1 - 1):
+                    continue
+                while len(cells) <= c:
+                    cells.append(None)
+                cells[c] = value
+                sheet.merged[(r, c)] = r1
+
+
 def norm_header(value: Any) -> str:
-    return re.sub(r"[\s()（）\[\]【】]", "", str(value or ""))
+    return vocab.norm_header(value)
 
 
 def col_letter(i: int) -> str:
@@ -442,19 +507,101 @@ def parse_whole(value: Any, low: int, high: int) -> tuple[Optional[int], str]:
     return int(s), ""
 
 
-def parse_fines(value: Any) -> tuple[Optional[str], str]:
-    """罚款金额 in 万元 as the YAML number to write."""
-    if isinstance(value, float):
-        value = round(value, FINE_PLACES)  # a computed cell: 0.30000000000000004
+def parse_count(value: Any) -> tuple[Optional[int], str]:
+    """A penalty count; a unit after the number (3家, 2人次) is allowed."""
     s = ascii_digits(value)
+    m = re.fullmatch(rf"([0-9]+)(?:{'|'.join(vocab.UNITS[2:])})", s)
+    return parse_whole(m[1] if m else value, 0, MAX_COUNT)
+
+
+def parse_fines(value: Any, unit: str = "万元") -> tuple[Optional[str], str]:
+    """罚款金额 as the YAML number in 万元 to write; ``unit`` is the column's (元 or 万元), a unit written
+    after the number in the cell wins."""
+    if isinstance(value, float):
+        value = round(value, FINE_PLACES + (4 if unit == "元" else 0))  # a computed cell: 0.30000000000000004
+    s = ascii_digits(value)
+    m = re.fullmatch(r"(.*?)(万元|元)", s)
+    if m and m[1]:
+        s, unit = m[1], m[2]
     if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", s):
-        return None, f"'{shown(s)}' is not a number（只能用数字 0-9 和小数点书写，单位万元）"
-    amount = decimal.Decimal(s) if len(s) <= 40 else MAX_FINES + 1
+        return None, f"'{shown(s)}' is not a number（只能用数字 0-9 和小数点书写，单位{unit or '万元'}）"
+    amount = decimal.Decimal(s) if len(s) <= 40 else MAX_FINES * 10_000 + 1
+    if unit == "元":
+        amount = amount / 10_000
     if amount > MAX_FINES:
-        return None, f"{shown(s)} 万元超出允许的范围（0–{MAX_FINES:,} 万元）"
+        return None, f"{shown(s)} {unit or '万元'}超出允许的范围（0–{MAX_FINES:,} 万元）"
     if amount != round(amount, FINE_PLACES):
         return None, f"{shown(s)} 的小数超过 {FINE_PLACES} 位（万元保留到 6 位小数，即 0.01 元）"
     return f"{amount.normalize():f}", ""
+
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def chinese_number(s: str) -> Optional[int]:
+    """17 from 17, １７ or 十七 (一百零二 = 102); None when it is not such a number."""
+    s = s.translate(ASCII_DIGITS)
+    if re.fullmatch(r"[0-9]{1,6}", s):
+        return int(s)
+    if not s or len(s) > 8 or any(ch not in CN_DIGITS and ch not in CN_UNITS for ch in s):
+        return None
+    total = digit = 0
+    for ch in s:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        else:
+            total += (digit or 1) * CN_UNITS[ch]
+            digit = 0
+    return total + digit
+
+
+BATCH_RE = re.compile(r"第\s*([0-9０-９零〇一二两三四五六七八九十百千]{1,8})\s*批")
+TITLE_DATE_RE = re.compile(r"([0-9]{4})\s*(?:年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日|[-./]([0-9]{1,2})[-./]([0-9]{1,2}))")
+
+
+def title_facts(sheet: Sheet, first_header_row: int) -> tuple[Optional[tuple[int, int]], Optional[tuple[int, dt.date]]]:
+    """The batch (第19批, 第十七批) and the date (2022年10月9日) the title rows above the header name, each
+    with its row: ((row, batch) or None, (row, date) or None)."""
+    batch = day = None
+    for row, cells in sheet.rows:
+        if row >= first_header_row:
+            break
+        for cell in dict.fromkeys(text(c) for c in cells if text(c)):
+            line = cell.translate(ASCII_DIGITS)
+            m = BATCH_RE.search(line)
+            number = chinese_number(m[1]) if m else None
+            if batch is None and number is not None:
+                batch = (row, number)
+            m = TITLE_DATE_RE.search(line)
+            if day is None and m:
+                try:
+                    day = (row, dt.date(int(m[1]), int(m[2] or m[4]), int(m[3] or m[5])))
+                except ValueError:
+                    pass
+    return batch, day
+
+
+def split_units(value: str) -> list[str]:
+    """A cell of units or regions split on 、，,；; and line breaks, but not inside brackets:
+    「各县（市、区）人民政府、市生态环境局」 is two units."""
+    out, depth, current = [], 0, ""
+    for ch in value:
+        if ch in "（(【[〔":
+            depth += 1
+        elif ch in "）)】]〕":
+            depth = max(depth - 1, 0)
+        if depth == 0 and ch in "、，,；;/／\n":
+            out.append(current)
+            current = ""
+        else:
+            current += ch
+    out.append(current)
+    return [u.strip() for u in out if u.strip()]
+
+
+def unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
 
 
 # --- region names ----------------------------------------------------------------------------
@@ -532,8 +679,9 @@ def _deadline(value: Any) -> tuple[Any, str]:
     s = ascii_digits(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return parse_date(value)
-    if s in ("长期坚持", "立行立改"):
-        return s, ""
+    word = vocab.DEADLINE_WORDS.get(re.sub(r"[，,、；;。]", "", s))
+    if word:
+        return word, ""
     m = re.fullmatch(r"([0-9]{4})年?(?:年底|底|12月底)?前?", s)
     if m and (s.endswith(("底", "底前", "年", "年前")) or s == m[1]):
         return int(m[1]), ""
@@ -549,30 +697,19 @@ def _deadline(value: Any) -> tuple[Any, str]:
     return None, f"'{shown(s)}' is not a deadline"
 
 
-PROGRESS = [  # (words in 整改进展, status, on_schedule); first match wins
-    ("未达到序时进度", "in_progress", False),
-    ("达到序时进度", "in_progress", True),
-    ("长期坚持", "ongoing", None),
-    ("未完成", "in_progress", None),
-    ("已完成", "completed", None),
-    ("完成整改", "completed", None),
-    ("整改中", "in_progress", None),
-    ("推进中", "in_progress", None),
-    ("正在整改", "in_progress", None),
-    ("序时推进", "in_progress", True),
-    ("未启动", "planned", None),
-]
-
-
 def parse_progress(value: Any) -> tuple[Any, str]:
+    """(status, on_schedule) from the phrases of :data:`generator.import_vocab.PROGRESS` in 整改进展. A
+    close-out (销号, 已验收) needs a notice and is recorded in the task file after import; 完成交账销号 is
+    read as 已完成 (待验收), its close-out likewise recorded later."""
     s = text(value)
     if not s:
         return ("", None), ""
-    if "销号" in s or "已验收" in s:
+    compact = re.sub(r"\s", "", s)
+    hit = next(((status, on) for words, status, on in vocab.PROGRESS if words in compact), None)
+    if ("销号" in compact or "已验收" in compact) and "完成交账销号" not in compact:
         return None, f"'{shown(s)}': acceptance and close-out are recorded in the task file after import (they need a notice)"
-    for words, status, on_schedule in PROGRESS:
-        if words in s:
-            return (status, on_schedule), ""
+    if hit:
+        return hit, ""
     return None, f"'{shown(s)}' does not say the task's progress (已完成, 达到序时进度, 未达到序时进度, 整改中, 长期坚持, 未启动)"
 
 
@@ -586,68 +723,126 @@ class Col:
     aliases: tuple[str, ...] = ()
 
 
-COMPLAINT_COLUMNS = [
-    Col("受理编号", "ref", True),
-    Col("交办问题基本情况", "summary", True, ("问题基本情况", "举报内容")),
-    Col("行政区域", "region", True, ("所属区域", "所在地区")),
-    Col("污染类型", "types", True),
-    Col("调查核实情况", "findings"),
-    Col("是否属实", "substantiated"),
-    Col("处理和整改情况", "handling", aliases=("处理整改情况",)),
-    Col("责任追究情况", "accountability"),
-    Col("办结状态", "status", True),
-    Col("序号", "", aliases=("编号",)),
-    Col("受理方式", "channel", aliases=("来源", "举报方式")),
-    Col("重点关注", "priority"),
-    Col("责令整改家次", "orders", aliases=("责令整改",)),
-    Col("罚款金额万元", "fines_wan_yuan", aliases=("罚款金额", "罚款万元")),
-    Col("立案处罚件", "cases", aliases=("立案处罚", "立案处罚家")),
-    Col("约谈人次", "interviews", aliases=("约谈",)),
-    Col("问责人次", "accountable_persons", aliases=("问责", "问责人数")),
-]
-TASK_COLUMNS = [
-    Col("序号", "number", True),
-    Col("督察反馈问题", "problem", True, ("反馈问题", "问题")),
-    Col("整改目标", "target"),
-    Col("整改措施", "measures"),
-    Col("责任单位", "responsible_units", True),
-    Col("督导单位", "supervising_units"),
-    Col("验收销号单位", "acceptance_unit", aliases=("验收单位",)),
-    Col("整改时限", "deadline", True),
-    Col("整改进展", "progress", aliases=("整改进展情况", "进展情况")),
-    Col("任务名称", "title", aliases=("标题",)),
-    Col("涉及地区", "regions", aliases=("行政区域",)),
-]
-CHANNELS = {"来电": "phone", "电话": "phone", "来信": "letter", "信件": "letter", "网络": "online", "网上": "online"}
-REF_CHANNEL = {"D": "phone", "X": "letter", "W": "online"}
+def _columns(kind: str, spec: list[tuple[str, str, bool]]) -> list[Col]:
+    """Cols whose aliases are the header spellings :data:`generator.import_vocab.COLUMNS` lists."""
+    return [Col(header, key, required, tuple(vocab.COLUMNS[kind].get(key or "number", ()))) for header, key, required in spec]
+
+
+COMPLAINT_COLUMNS = _columns("complaints", [
+    ("受理编号", "ref", False),  # absent in older rounds: ids are made from batch and row
+    ("交办问题基本情况", "summary", True),
+    ("行政区域", "region", True),
+    ("污染类型", "types", True),
+    ("调查核实情况", "findings", False),
+    ("是否属实", "substantiated", False),
+    ("处理和整改情况", "handling", False),
+    ("责任追究情况", "accountability", False),
+    ("办结状态", "status", True),
+    ("序号", "", False),
+    ("受理方式", "channel", False),
+    ("重点关注", "priority", False),
+    ("责令整改家次", "orders", False),
+    ("罚款金额万元", "fines_wan_yuan", False),
+    ("立案处罚件", "cases", False),
+    ("约谈人次", "interviews", False),
+    ("问责人次", "accountable_persons", False),
+    ("批次", "batch", False),
+])
+TASK_COLUMNS = _columns("tasks", [
+    ("序号", "number", False),  # absent: tasks are numbered by their order
+    ("督察反馈问题", "problem", True),
+    ("整改目标", "target", False),
+    ("整改措施", "measures", False),
+    ("牵头责任单位", "lead_units", False),
+    ("责任单位", "responsible_units", False),  # this or 牵头责任单位 (see header_map)
+    ("督导单位", "supervising_units", False),
+    ("验收销号单位", "acceptance_unit", False),
+    ("整改时限", "deadline", True),
+    ("整改进展", "progress", False),
+    ("任务名称", "title", False),
+    ("涉及地区", "regions", False),
+])
 STATUS_BY_LABEL = {label: key for key, label in COMPLAINT_STATUS_LABELS.items()}
 
 
-def header_map(sheet: Sheet, columns: list[Col], issues: list[Issue]) -> tuple[int, dict[int, Col]]:
-    """(header row number, column position → Col)."""
+@dataclass
+class Header:
+    row: int  # the last header row: data rows follow
+    first: int  # the first header row: rows above are titles
+    mapping: dict[int, Col]
+    units: dict[int, str] = field(default_factory=dict)  # column index → unit its header names (元, 万元 …)
+    notes: list[Issue] = field(default_factory=list)  # columns left out on purpose (printed as warnings)
+    cells: tuple[str, ...] = ()  # the header as compared, to skip a header repeated further down
+
+
+def _personal(name: str) -> bool:
+    return any(word.lower() in name.lower() for word in vocab.PERSONAL)
+
+
+def header_map(sheet: Sheet, kind: str, columns: list[Col], issues: list[Issue]) -> Header:
+    """Find the header (the row among the first ten naming the most known columns, and a second row of
+    sub-columns under a group cell such as 处理处罚和问责情况) and map each column to a Col."""
     known = {norm_header(n): c for c in columns for n in (c.header, *c.aliases)}
-    key_col = next(c for c in columns if c.required)
-    for row, cells in sheet.rows[:10]:
-        if norm_header(key_col.header) in [norm_header(x) for x in cells]:
-            mapping: dict[int, Col] = {}
-            for i, cell in enumerate(cells):
-                name = norm_header(cell)
-                if not name:
-                    continue
-                col = known.get(name)
-                if col is None:
-                    issues.append(Issue(row, f"{col_letter(i)}列", f"unknown column '{text(cell)}'",
-                                        "known columns: " + "、".join(c.header for c in columns)))
-                elif col in mapping.values():
-                    issues.append(Issue(row, f"{col_letter(i)}列", f"column '{col.header}' appears twice"))
-                else:
-                    mapping[i] = col
-            for c in columns:
-                if c.required and c not in mapping.values():
-                    issues.append(Issue(row, "", f"missing column '{c.header}'"))
-            return row, mapping
-    issues.append(Issue(0, "", f"no header row with '{key_col.header}' in the first 10 rows"))
-    return 0, {}
+    ignored = {norm_header(n): why for n, why in vocab.IGNORED[kind].items()}
+
+    def names(cells: list[Any]) -> set[str]:
+        return {n for n in (norm_header(x) for x in cells) if n in known or n in ignored}
+
+    rows = sheet.rows[:10]
+    best = max(range(len(rows)), key=lambda k: (len(names(rows[k][1])), -k), default=None)
+    if best is None or len(names(rows[best][1])) < 2:
+        issues.append(Issue(0, "", f"前 10 行中找不到表头（表头行至少有两个已知列名，例如 {columns[0].header}、{columns[1].header}）",
+                            "known columns: " + "、".join(c.header for c in columns if c.key)))
+        return Header(0, 0, {})
+    first, top = rows[best]
+    row, combined, where = first, list(top), [first] * len(top)
+    if best + 1 < len(sheet.rows):
+        below_row, below = sheet.rows[best + 1]
+        filled = [(i, norm_header(x)) for i, x in enumerate(below) if norm_header(x)]
+        if filled and all(n in known or n in ignored or _personal(n) for _, n in filled) \
+                and any(i >= len(top) or norm_header(top[i]) != n for i, n in filled):
+            row = below_row  # a two-row header: the sub-column names under a group cell win
+            combined += [None] * (len(below) - len(combined))
+            where += [first] * (len(below) - len(where))
+            for i, _ in filled:
+                combined[i], where[i] = below[i], below_row
+    header = Header(row, first, {}, cells=tuple(norm_header(x) for x in combined))
+    for i, cell in enumerate(combined):
+        name = norm_header(cell)
+        at = f"{col_letter(i)}列"
+        if not name:
+            continue
+        if _personal(name) and name not in known:
+            issues.append(Issue(where[i], f"{at} {text(cell)}", "此列含个人信息（联系人、电话、举报人等），不得导入公开内容",
+                                "删除此列后再导入；给 --force 时此列被丢弃，不导入"))
+        elif name in known:
+            col = known[name]
+            if col in header.mapping.values():
+                issues.append(Issue(where[i], at, f"column '{col.header}' appears twice"))
+            else:
+                header.mapping[i] = col
+                header.units[i] = vocab.header_unit(cell)
+        elif name in ignored:
+            header.notes.append(Issue(where[i], f"{at} {text(cell)}", f"此列按规则不导入：{ignored[name]}"))
+        else:
+            issues.append(Issue(where[i], at, f"unknown column '{text(cell)}'",
+                                "known columns: " + "、".join(c.header for c in columns if c.key)))
+    mapped = {c.key for c in header.mapping.values()}
+    for c in columns:
+        if c.required and c.key not in mapped:
+            issues.append(Issue(row, "", f"missing column '{c.header}'"))
+    if kind == "tasks" and not mapped & {"responsible_units", "lead_units"}:
+        issues.append(Issue(row, "", "missing column '责任单位'"))
+    return header
+
+
+def section_channel(cells: list[Any]) -> Optional[str]:
+    """The channel a section row 「来电」/「来信」 sets for the rows below it, or None for any other row."""
+    values = {re.sub(r"\s", "", text(c)) for c in cells if text(c)}
+    if len(values) != 1:
+        return None
+    m = vocab.SECTION_RE.match(values.pop())
+    return vocab.CHANNELS[m[1]] if m else None
 
 
 @dataclass
@@ -655,6 +850,8 @@ class Item:
     row: int
     key: str  # complaint ref or task id
     fields: list[tuple[str, str]] = field(default_factory=list)  # (YAML key, YAML value text)
+    batch: Optional[int] = None  # a complaint's batch, when its row names one
+    rows: list[int] = field(default_factory=list)  # all rows of a task (a 反馈问题 merged over several)
 
 
 _YAML_UNSAFE = re.compile(r'[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|["\\]')
@@ -681,10 +878,12 @@ def qlist(values: list[str]) -> str:
 
 
 class RowReader:
-    def __init__(self, row: int, cells: list[Any], mapping: dict[int, Col], issues: list[Issue]):
+    def __init__(self, row: int, cells: list[Any], mapping: dict[int, Col], issues: list[Issue],
+                 units: Optional[dict[int, str]] = None):
         self.row, self.issues = row, issues
         self.values = {c.key: (i, cells[i] if i < len(cells) else None) for i, c in mapping.items() if c.key}
         self.cols = {c.key: (i, c) for i, c in mapping.items()}
+        self.units = {c.key: (units or {}).get(i, "") for i, c in mapping.items()}
         self.ok = True
 
     def raw(self, key: str) -> Any:
@@ -694,8 +893,11 @@ class RowReader:
         return text(self.raw(key))
 
     def bad(self, key: str, message: str, hint: str = "") -> None:
-        i, c = self.cols[key]
-        self.issues.append(Issue(self.row, f"{col_letter(i)}列 {c.header}", message, hint))
+        if key in self.cols:
+            i, c = self.cols[key]
+            self.issues.append(Issue(self.row, f"{col_letter(i)}列 {c.header}", message, hint))
+        else:
+            self.issues.append(Issue(self.row, "", message, hint))
         self.ok = False
 
     def parse(self, key: str, parser: Callable[[Any], tuple[Any, str]], hint: str = "") -> Any:
@@ -711,50 +913,128 @@ class RowReader:
         return value
 
 
-def complaint_item(r: RowReader, regions: RegionNames) -> Item:
-    ref = r.require("ref")
-    if ref and not re.fullmatch(r"[A-Za-z0-9-]+", ref):
-        r.bad("ref", f"'{shown(ref)}' is not a valid reference number (letters, digits and - only)")
-    elif len(ref) > MAX_ID:
-        r.bad("ref", f"受理编号有 {len(ref)} 个字符，超过上限 {MAX_ID}", "检查是否把几个单元格合在了一起")
-    item = Item(r.row, ref)
+REF_BATCH_RE = re.compile(r"^\s*第\s*([0-9０-９零〇一二两三四五六七八九十百千]{1,8})\s*批[\s:：,，、]*")
+
+
+def split_ref(value: str) -> tuple[Optional[int], list[str]]:
+    """「第31批 D3GS202312200043」 → (31, [ref]); 「D1、D2」 → (None, [D1, D2]): the batch a 受理编号 cell
+    names in front, and the numbers it holds (several are joined by 、 , ， ; or spaces)."""
+    batch = None
+    m = REF_BATCH_RE.match(value)
+    if m:
+        batch = chinese_number(m[1])
+        value = value[m.end():]
+    return batch, [p for p in re.split(r"[、，,；;\s]+", value) if p]
+
+
+def region_codes(r: RowReader, key: str, regions: RegionNames) -> list[str]:
+    """The regions a cell names: 九江市浔阳区, 福建省漳州市芗城区, a bare district, several joined by 、, a name
+    broken by a line break, or a list of bodies (城固县、市生态环境局: a body naming no region is left out)."""
+    codes: list[str] = []
+    for piece in re.split(r"[、，,；;/／]+", r.get(key)):
+        joined = re.sub(r"\s", "", piece)
+        if not joined:
+            continue
+        lines = [x for x in piece.split("\n") if x.strip()]
+        found: list[Optional[str]] = []
+        if len(lines) > 1 and joined not in regions.names:
+            found = [regions.lookup(x)[0] for x in lines]
+        if found and all(found):
+            codes += [c for c in found if c]
+            continue
+        code, why = regions.lookup(joined)
+        if code:
+            codes.append(code)
+        elif joined.endswith(vocab.BODY_SUFFIXES):
+            codes += regions.within([joined])
+        else:
+            r.bad(key, why, "add the region to regions.yaml or correct the name")
+    codes = unique(codes)
+    by_code = {x.code: x for x in regions.regions}
+    ancestors = set()
+    for c in codes:  # 福建省、漳州市芗城区 (or a name broken after the province): the most specific
+        p = by_code[c].parent if c in by_code else ""
+        while p:
+            ancestors.add(p)
+            p = by_code[p].parent if p in by_code else ""
+    return [c for c in codes if c not in ancestors]
+
+
+def pollution_types(r: RowReader) -> list[str]:
+    """污染类型 as the content types (大气污染 → 大气, 扬尘 → 大气 …, see generator.import_vocab)."""
+    out: list[str] = []
+    for t in (re.sub(r"\s", "", x) for x in SEPARATORS.split(r.require("types"))):
+        if not t:
+            continue
+        base = t
+        for suffix in vocab.POLLUTION_SUFFIXES:
+            if base not in vocab.POLLUTION_TYPES and base.endswith(suffix) and base[:-len(suffix)] in vocab.POLLUTION_TYPES:
+                base = base[:-len(suffix)]
+        if base in vocab.POLLUTION_TYPES:
+            out.append(vocab.POLLUTION_TYPES[base])
+        else:
+            r.bad("types", f"'{shown(t)}' is not a pollution type", "one or more of: " + "、".join(get_args(PollutionType)))
+    return unique(out)
+
+
+def complaint_item(r: RowReader, regions: RegionNames, section: Optional[str] = None) -> Item:
+    """One complaint; its ref is "" when the table has no 受理编号 column (made by :func:`run`)."""
+    cell_batch, refs = split_ref(r.require("ref"))
+    ref = refs[0] if refs else ""
+    for x in refs:
+        if not re.fullmatch(r"[A-Za-z0-9-]+", x):
+            r.bad("ref", f"'{shown(x)}' is not a valid reference number (letters, digits and - only)")
+        elif len(x) > MAX_ID:
+            r.bad("ref", f"受理编号有 {len(x)} 个字符，超过上限 {MAX_ID}", "检查是否把几个单元格合在了一起")
+    item = Item(r.row, ref, batch=cell_batch, rows=[r.row])
+    if r.get("batch"):
+        s = ascii_digits(r.get("batch"))
+        m = BATCH_RE.fullmatch(s)
+        number = chinese_number(m[1] if m else s)
+        if number is None or not 1 <= number <= MAX_NUMBER:
+            r.bad("batch", f"'{shown(r.get('batch'))}' 不是批次", f"写 19 或 第19批（1–{MAX_NUMBER}）")
+        elif cell_batch is not None and number != cell_batch:
+            r.bad("batch", f"批次列写第{number}批，受理编号单元格写第{cell_batch}批", "改正其中一处")
+        else:
+            item.batch = number
     channel = ""
     if r.get("channel"):
-        channel = CHANNELS.get(r.get("channel"), "")
+        channel = vocab.CHANNELS.get(re.sub(r"\s", "", r.get("channel")), "")
         if not channel:
             r.bad("channel", f"'{shown(r.get('channel'))}' is not 来电, 来信 or 网络")
+    elif section:
+        channel = section
     elif ref:
-        channel = REF_CHANNEL.get(ref[0].upper(), "")
+        channel = vocab.REF_CHANNEL.get(ref[0].upper(), "")
         if not channel:
             r.bad("ref", f"cannot tell from '{shown(ref)}' whether it came by phone (D…), letter (X…) or online (W…)",
-                  "add a column 受理方式 with 来电, 来信 or 网络")
-    codes = []
-    for name in SEPARATORS.split(r.require("region")):
-        if name.strip():
-            code, why = regions.lookup(name)
-            if why:
-                r.bad("region", why, "add the region to regions.yaml or correct the name")
-            elif code not in codes:
-                codes.append(code)
-    types = [t.strip() for t in SEPARATORS.split(r.require("types")) if t.strip()]
-    for t in types:
-        if t not in get_args(PollutionType):
-            r.bad("types", f"'{shown(t)}' is not a pollution type", "one or more of: " + "、".join(get_args(PollutionType)))
+                  "add a column 受理方式 with 来电, 来信 or 网络, or section rows 来电 / 来信 above the rows")
+    elif "ref" not in r.cols:
+        r.bad("channel", "无法判断此件是来电、来信还是网络举报（表格没有受理编号和受理方式列）",
+              "加一列 受理方式（来电、来信或网络），或在各组行上方加一行 来电 / 来信")
+    before = len(r.issues)
+    codes = region_codes(r, "region", regions) if r.require("region") else []
+    if r.get("region") and not codes and len(r.issues) == before:
+        r.bad("region", f"'{shown(r.get('region'))}' 中没有 regions.yaml 里的地区", "写出地区名称，例如 甲市东区")
+    types = pollution_types(r)
     summary = r.require("summary")
-    status_text = r.require("status")
-    status = STATUS_BY_LABEL.get(status_text, status_text if status_text in COMPLAINT_STATUS_LABELS else "")
+    if len(refs) > 1:  # the content format has no field for related refs: they stay readable in the text
+        summary += f"（本件与受理编号 {'、'.join(refs[1:])} 合并办理）"
+    status_text = re.sub(r"\s", "", r.require("status"))
+    status = vocab.COMPLAINT_STATUS.get(status_text, status_text if status_text in COMPLAINT_STATUS_LABELS else "")
     if status_text and not status:
         r.bad("status", f"'{shown(status_text)}' is not 已办结, 阶段性办结 or 正在办理")
-    subst = r.get("substantiated")
-    if subst and subst not in get_args(Substantiated):
-        r.bad("substantiated", f"'{shown(subst)}' is not 属实, 基本属实, 部分属实 or 不属实")
+    subst_text = re.sub(r"\s", "", r.get("substantiated"))
+    subst = vocab.SUBSTANTIATED.get(subst_text, "")
+    if subst_text and not subst:
+        r.bad("substantiated", f"'{shown(subst_text)}' is not 属实, 基本属实, 部分属实 or 不属实")
     item.fields += [("ref", q(ref)), ("channel", channel), ("region", qlist(codes)), ("types", qlist(types)),
                     ("summary", q(summary)), ("status", status)]
     if r.get("priority"):
-        flag = {"是": "true", "否": "false", "": "false"}.get(r.get("priority"))
+        flag = vocab.PRIORITY.get(re.sub(r"\s", "", r.get("priority")))
         if flag is None:
             r.bad("priority", f"'{shown(r.get('priority'))}' is not 是 or 否")
-        item.fields.append(("priority", flag or "false"))
+        item.fields.append(("priority", "true" if flag else "false"))
     for key in ("findings", "handling", "accountability"):
         if r.get(key):
             item.fields.append((key, q(r.get(key))))
@@ -762,8 +1042,9 @@ def complaint_item(r: RowReader, regions: RegionNames) -> Item:
         item.fields.append(("substantiated", subst))
     penalties = []
     for key in ("orders", "fines_wan_yuan", "cases", "interviews", "accountable_persons"):
-        if r.get(key):
-            value = r.parse(key, parse_fines if key == "fines_wan_yuan" else lambda v: parse_whole(v, 0, MAX_COUNT))
+        if r.get(key) and ascii_digits(r.raw(key)) not in vocab.EMPTY_NUMBERS:
+            unit = r.units.get(key, "")
+            value = r.parse(key, (lambda v: parse_fines(v, unit or "万元")) if key == "fines_wan_yuan" else parse_count)
             if value is not None:
                 penalties.append(f"{key}: {value}")
     if penalties:
@@ -771,39 +1052,60 @@ def complaint_item(r: RowReader, regions: RegionNames) -> Item:
     return item
 
 
-def task_item(r: RowReader, regions: RegionNames, prefix: str, day: dt.date) -> Item:
-    number = None
-    if r.require("number"):
-        number = r.parse("number", lambda v: parse_whole(v, 1, MAX_NUMBER), f"序号是 1–{MAX_NUMBER} 之间的整数，只用数字 0-9 书写，例如 7")
+def _due(deadline: Any) -> dt.date:
+    return deadline if isinstance(deadline, dt.date) else dt.date(deadline, 12, 31)
+
+
+def task_item(rs: list[RowReader], regions: RegionNames, prefix: str, day: dt.date, order: int) -> Item:
+    """One task from its rows: a 反馈问题 merged (or left blank in a CSV) over several measure rows is one
+    task whose measures, units and progress are those of all its rows, and whose deadline is the latest
+    date or year among them (长期坚持 when no row has one, 立行立改 when every row says so)."""
+    r = rs[0]
+    number: Optional[int] = order
+    if "number" in r.cols:
+        number = None
+        if r.require("number"):
+            number = r.parse("number", lambda v: parse_whole(v, 1, MAX_NUMBER), f"序号是 1–{MAX_NUMBER} 之间的整数，只用数字 0-9 书写，例如 7")
+    elif order > MAX_NUMBER:
+        r.bad("problem", f"超过 {MAX_NUMBER} 项任务")
+        number = None
     task_id = f"{prefix}{number:02d}" if number is not None else ""
     if task_id and (not ID_RE.match(task_id) or len(task_id) > MAX_ID):
         r.bad("number", f"任务编号 '{shown(task_id)}' 无效", "检查 --id-prefix")
         task_id = ""
-    item = Item(r.row, task_id)
+    item = Item(r.row, task_id, rows=[x.row for x in rs])
     problem = r.require("problem")
-    title = r.get("title") or _title(problem)
-    units = [u.strip() for u in SEPARATORS.split(r.require("responsible_units")) if u.strip()]
-    if "regions" in r.cols and r.get("regions"):
-        codes = []
-        for name in SEPARATORS.split(r.get("regions")):
-            code, why = regions.lookup(name) if name.strip() else (None, "")
-            if why:
-                r.bad("regions", why, "add the region to regions.yaml or correct the name")
-            elif code and code not in codes:
-                codes.append(code)
+    title = next((x.get("title") for x in rs if x.get("title")), "") or _title(problem)
+    units = unique([u for x in rs for key in ("lead_units", "responsible_units") for u in split_units(x.get(key))])
+    if not units:
+        r.bad("responsible_units" if "responsible_units" in r.cols else "lead_units", "empty, but required")
+    if "regions" in r.cols and any(x.get("regions") for x in rs):
+        codes = unique([c for x in rs if x.get("regions") for c in region_codes(x, "regions", regions)])
     else:
         codes = regions.within(units) or regions.roots[:1]
-    deadline = r.parse("deadline", parse_deadline, "write 2023-12-31, 2023年底前, 2023年6月底前, 长期坚持 or 立行立改")
-    progress = r.parse("progress", parse_progress) if "progress" in r.cols else ("", None)
+    deadlines = []
+    for x in rs:
+        if x.get("deadline") or x is r:
+            value = x.parse("deadline", parse_deadline, "write 2023-12-31, 2023年底前, 2023年6月底前, 长期坚持 or 立行立改")
+            if value is not None:
+                deadlines.append(value)
+    dated = [d for d in deadlines if not isinstance(d, str)]
+    deadline = max(dated, key=_due) if dated else ("长期坚持" if "长期坚持" in deadlines else deadlines[0] if deadlines else None)
+    for x in rs:
+        if x.get("progress"):
+            x.parse("progress", parse_progress)
+    notes = unique([x.get("progress") for x in rs if x.get("progress")])
+    progress = parse_progress("\n".join(notes))[0] if notes else ("", None)
     item.fields += [("id", q(task_id)), ("number", str(number)), ("title", q(title)), ("problem", q(problem))]
-    if r.get("target"):
-        item.fields.append(("target", q(r.get("target"))))
-    measures = [m for m in (re.sub(r"^\s*(?:\d+[.、．)）]|[（(]\d+[)）])\s*", "", x).strip()
-                            for x in re.split(r"[\n；;]+", r.get("measures"))) if m]
+    targets = unique([x.get("target") for x in rs if x.get("target")])
+    if targets:
+        item.fields.append(("target", q("\n".join(targets))))
+    measures = unique([m for x in rs for m in (re.sub(r"^\s*(?:\d+[.、．)）]|[（(]\d+[)）])\s*", "", y).strip()
+                                                for y in re.split(r"[\n；;]+", x.get("measures"))) if m])
     if measures:
         item.fields.append(("measures", qlist(measures)))
     item.fields += [("responsible_units", qlist(units))]
-    sup = [u.strip() for u in SEPARATORS.split(r.get("supervising_units")) if u.strip()]
+    sup = unique([u for x in rs for u in split_units(x.get("supervising_units"))])
     if sup:
         item.fields.append(("supervising_units", qlist(sup)))
     if r.get("acceptance_unit"):
@@ -816,7 +1118,7 @@ def task_item(r: RowReader, regions: RegionNames, prefix: str, day: dt.date) -> 
         entry = f"{{date: {day.isoformat()}, status: {status}"
         if on_schedule is not None:
             entry += f", on_schedule: {'true' if on_schedule else 'false'}"
-        entry += f", note: {q(r.get('progress'))}}}"
+        entry += f", note: {q(chr(10).join(notes))}}}"
         item.fields.append(("history", f"\n  - {entry}"))
     return item
 
@@ -868,6 +1170,9 @@ def check_arguments(kind: str, batch: Optional[int], id_prefix: str) -> None:
 def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: Optional[int] = None,
         forwarded_on: Optional[dt.date] = None, id_prefix: str = "T-", force: bool = False,
         overwrite: bool = False) -> Result:
+    """Import one table. For complaints, ``batch`` and ``forwarded_on`` may be None when the file names
+    them (a title row 「（第19批 2022年10月9日）」, 第31批 in the 受理编号 cells, a 批次 column); given, they
+    must agree with the file (a disagreement is a problem naming both; with ``force`` the flags win)."""
     from .load import read
 
     check_arguments(kind, batch, id_prefix)
@@ -875,37 +1180,24 @@ def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: Optional[in
     if loaded is None:
         raise PortalError(f"{content}: not a content folder (no readable site.yaml and regions.yaml); run portal check")
     regions = RegionNames(loaded.regions)
-    target = content / "complaints" / f"{batch}.yaml"
-    if kind == "complaints" and target.exists() and not overwrite:
-        raise PortalError(f"{target} exists already and was not changed; nothing was written (give --overwrite to replace it)")
+    if kind == "complaints" and batch is not None:
+        _refuse_existing(content, [batch], overwrite)
     sheet = read_sheet(path)
     issues: list[Issue] = list(sheet.issues)
     columns = COMPLAINT_COLUMNS if kind == "complaints" else TASK_COLUMNS
-    header_row, mapping = header_map(sheet, columns, issues)
+    header = header_map(sheet, kind, columns, issues)
+    header_row, mapping = header.row, header.mapping
     if not mapping or any(i.message.startswith("missing column") for i in issues):
         raise ImportProblems(sheet.name, issues, f"{len(issues)} problem{'s' if len(issues) != 1 else ''} in "
                              f"{sheet.name}; nothing was written.")
+    notes = list(header.notes)
     bad_rows: set[int] = {i.row for i in issues if i.row > header_row} | cell_issues(sheet, header_row, mapping, issues)
-    items: list[Item] = []
-    existing_refs = {c.ref.lower() for b in loaded.batches for c in b.complaints if b.batch != batch or not overwrite}
-    seen: dict[str, int] = {}
-    for row, cells in sheet.rows:
-        if row <= header_row or all(text(c) == "" for c in cells):
-            continue
-        before = len(issues)
-        r = RowReader(row, cells, mapping, issues)
-        item = complaint_item(r, regions) if kind == "complaints" else task_item(r, regions, id_prefix, as_of)
-        key = item.key.lower()
-        if key and key in seen:
-            r.bad("ref" if kind == "complaints" else "number", f"'{shown(item.key)}' is also in row {seen[key]}")
-        elif key and kind == "complaints" and key in existing_refs:
-            r.bad("ref", f"'{shown(item.key)}' is already in the content (another batch)")
-        if key:
-            seen.setdefault(key, row)
-        if len(issues) > before:
-            bad_rows.add(row)
-        if row not in bad_rows:
-            items.append(item)
+    data = _data_rows(sheet, header)
+    if kind == "complaints":
+        batch, forwarded_on = _file_batch(sheet, header, batch, forwarded_on, issues, notes)
+        items = _complaint_items(sheet.name, data, header, regions, loaded, batch, overwrite, issues, notes, bad_rows)
+    else:
+        items = _task_items(sheet, data, header, regions, id_prefix, as_of, issues, notes, bad_rows)
     if issues and not force:
         raise ImportProblems(sheet.name, issues, f"{len(issues)} problem{'s' if len(issues) != 1 else ''} in "
                              f"{sheet.name}; nothing was written (--force writes the rows without problems).")
@@ -913,9 +1205,16 @@ def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: Optional[in
     files: dict[Path, str] = {}
     source = "".join(ch if ch.isprintable() else "?" for ch in sheet.name)  # a YAML comment: one line
     if kind == "complaints":
-        assert batch is not None and forwarded_on is not None
-        rel = Path("complaints") / f"{batch}.yaml"
-        files[rel] = complaints_yaml(items, batch, forwarded_on, source)
+        batches = sorted({i.batch for i in items if i.batch is not None} or ({batch} if batch is not None else set()))
+        if not batches:
+            raise UsageError("--kind complaints needs --batch N and --forwarded-on YYYY-MM-DD (the date the batch was forwarded)")
+        if forwarded_on is None:
+            raise UsageError("--kind complaints needs --batch N and --forwarded-on YYYY-MM-DD (the date the batch was forwarded)"
+                             f"; {sheet.name} names no date (such as 2022年10月9日) in its title rows")
+        _refuse_existing(content, batches, overwrite)
+        for number in batches:
+            files[Path("complaints") / f"{number}.yaml"] = complaints_yaml([i for i in items if i.batch == number], number,
+                                                                          forwarded_on, source)
     else:
         for item in items:
             files[Path("tasks") / f"{item.key}.yaml"] = task_yaml(item, source)
@@ -926,8 +1225,151 @@ def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: Optional[in
                           + "; nothing was written (give --overwrite to replace them)")
     _check_in_copy(content, files, as_of, sheet.name, Located(kind, mapping))
     written = write_files(content, targets, files)
-    warnings = [i.format(sheet.name) for i in sorted(issues, key=lambda i: (i.row, i.column, i.message))]
-    return Result(written, sorted(bad_rows), sheet.encoding, warnings)
+    shown_ = sorted([*issues, *notes], key=lambda i: (i.row, i.column, i.message))
+    return Result(written, sorted(bad_rows), sheet.encoding, [i.format(sheet.name) for i in shown_])
+
+
+def _refuse_existing(content: Path, batches: list[int], overwrite: bool) -> None:
+    for number in batches:
+        target = content / "complaints" / f"{number}.yaml"
+        if target.exists() and not overwrite:
+            raise PortalError(f"{target} exists already and was not changed; nothing was written (give --overwrite to replace it)")
+
+
+def _data_rows(sheet: Sheet, header: Header) -> list[tuple[int, list[Any], Optional[str]]]:
+    """(row, cells, channel of its section) for every row below the header that is an item: empty rows,
+    section rows 「来电」/「来信」 and a repeated header (a table printed over several pages) are not."""
+    out = []
+    section: Optional[str] = None
+    for row, cells in sheet.rows:
+        if row <= header.row or all(text(c) == "" for c in cells):
+            continue
+        channel = section_channel(cells)
+        if channel:
+            section = channel
+            continue
+        if tuple(norm_header(x) for x in cells) == header.cells[:len(cells)] and len(cells) > 1:
+            continue
+        out.append((row, cells, section))
+    return out
+
+
+def _file_batch(sheet: Sheet, header: Header, batch: Optional[int], forwarded_on: Optional[dt.date],
+                issues: list[Issue], notes: list[Issue]) -> tuple[Optional[int], Optional[dt.date]]:
+    """The batch and date of the whole file: the flags', confirmed by the title rows, else the title's."""
+    title_batch, title_day = title_facts(sheet, header.first)
+    if title_batch:
+        row, number = title_batch
+        if batch is not None and number != batch:
+            issues.append(Issue(row, "", f"表格标题写的是第{number}批，--batch 却是 {batch}",
+                                "改正 --batch 或表格标题；给 --force 时以 --batch 为准"))
+        elif batch is None:
+            if not 1 <= number <= MAX_NUMBER:
+                issues.append(Issue(row, "", f"表格标题写的第{number}批不在 1–{MAX_NUMBER} 之间", "用 --batch 给出批次"))
+            else:
+                batch = number
+                notes.append(Issue(row, "", f"批次取自表格标题：第{number}批"))
+    if title_day:
+        row, day = title_day
+        if forwarded_on is not None and day != forwarded_on:
+            issues.append(Issue(row, "", f"表格标题写的交办日期是 {day.isoformat()}，--forwarded-on 却是 {forwarded_on.isoformat()}",
+                                "改正 --forwarded-on 或表格标题；给 --force 时以 --forwarded-on 为准"))
+        elif forwarded_on is None:
+            forwarded_on = day
+            notes.append(Issue(row, "", f"交办日期取自表格标题：{day.isoformat()}"))
+    return batch, forwarded_on
+
+
+def _complaint_items(name: str, data: list[tuple[int, list[Any], Optional[str]]], header: Header, regions: RegionNames,
+                     loaded: Any, batch: Optional[int], overwrite: bool, issues: list[Issue], notes: list[Issue],
+                     bad_rows: set[int]) -> list[Item]:
+    has_ref = any(c.key == "ref" for c in header.mapping.values())
+    existing = {c.ref.lower(): b.batch for b in loaded.batches for c in b.complaints}
+    items: list[Item] = []
+    seen: dict[str, int] = {}
+    made: dict[int, int] = {}  # batch → ids made so far (tables without 受理编号)
+    unknown: list[RowReader] = []  # rows of no known batch
+    for row, cells, section in data:
+        before = len(issues)
+        r = RowReader(row, cells, header.mapping, issues, header.units)
+        item = complaint_item(r, regions, section)
+        if item.batch is not None and batch is not None and item.batch != batch:
+            r.bad("batch" if "batch" in r.cols and r.get("batch") else "ref",
+                  f"此行是第{item.batch}批，与 --batch 或表格标题的第{batch}批不一致", "一个文件可以含几批，此时不要给 --batch")
+        elif item.batch is None:
+            item.batch = batch
+            if batch is None:
+                unknown.append(r)
+        if not has_ref and item.batch is not None:
+            made[item.batch] = made.get(item.batch, 0) + 1
+            item.key = f"B{item.batch}-{made[item.batch]:04d}"
+            item.fields[0] = ("ref", q(item.key))
+        key = item.key.lower()
+        if key and key in seen:
+            r.bad("ref", f"'{shown(item.key)}' is also in row {seen[key]}")
+        elif key and key in existing and (existing[key] != item.batch or not overwrite):
+            r.bad("ref", f"'{shown(item.key)}' is already in the content (another batch)")
+        if key:
+            seen.setdefault(key, row)
+        if len(issues) > before:
+            bad_rows.add(row)
+        if row not in bad_rows:
+            items.append(item)
+    if unknown and len(unknown) == len(data):
+        raise UsageError("--kind complaints needs --batch N and --forwarded-on YYYY-MM-DD (the date the batch was forwarded)"
+                         f"; {name} names no batch (such as 第19批) in its title rows, 受理编号 cells or a 批次 column")
+    for r in unknown:
+        r.bad("batch" if "batch" in r.cols else "ref", "不知道此行属于第几批",
+              "给 --batch，或在表格标题、受理编号单元格（第19批 D…）或 批次 列中写明")
+        bad_rows.add(r.row)
+    items = [i for i in items if i.row not in bad_rows]
+    if not has_ref:
+        notes.append(Issue(header.row, "", "表格没有“受理编号”列：按批次和行的顺序生成编号（B<批次>-0001 起）",
+                           "表格的行序改变后再导入，编号会随之改变；有受理编号时请加上这一列"))
+    return items
+
+
+def _task_items(sheet: Sheet, data: list[tuple[int, list[Any], Optional[str]]], header: Header, regions: RegionNames,
+                id_prefix: str, as_of: dt.date, issues: list[Issue], notes: list[Issue], bad_rows: set[int]) -> list[Item]:
+    cols = {c.key: i for i, c in header.mapping.items()}
+    problem, number = cols.get("problem"), cols.get("number")
+
+    def continues(row: int, cells: list[Any]) -> bool:
+        """The row holds more measures of the task above: its 反馈问题 is merged from above, or blank (CSV)."""
+        if problem is None:
+            return False
+        top = sheet.merged.get((row, problem))
+        if top is not None and top < row:
+            return True
+        blank = problem >= len(cells) or text(cells[problem]) == ""
+        return blank and (number is None or number >= len(cells) or text(cells[number]) == ""
+                          or sheet.merged.get((row, number), row) < row)
+
+    groups: list[list[tuple[int, list[Any]]]] = []
+    for row, cells, _ in data:
+        if groups and continues(row, cells):
+            groups[-1].append((row, cells))
+        else:
+            groups.append([(row, cells)])
+    items: list[Item] = []
+    seen: dict[str, int] = {}
+    for order, group in enumerate(groups, start=1):
+        before = len(issues)
+        rs = [RowReader(row, cells, header.mapping, issues, header.units) for row, cells in group]
+        item = task_item(rs, regions, id_prefix, as_of, order)
+        key = item.key.lower()
+        if key and key in seen:
+            rs[0].bad("number", f"'{shown(item.key)}' is also in row {seen[key]}")
+        if key:
+            seen.setdefault(key, item.row)
+        rows = {row for row, _ in group}
+        if len(issues) > before or rows & bad_rows:
+            bad_rows.update(rows)
+        else:
+            items.append(item)
+    if number is None:
+        notes.append(Issue(header.row, "", f"表格没有“序号”列：按任务的顺序编号 1–{len(groups)}（{id_prefix}01 起）"))
+    return items
 
 
 def inside(content: Path, rel: Path) -> Path:

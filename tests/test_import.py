@@ -50,7 +50,7 @@ def test_bad_rows_are_listed_with_row_and_column_and_nothing_is_written(mini: Pa
     r = complaints(mini, "complaints-bad.csv", 4)
     assert r.code == 2
     assert not (mini / "complaints" / "4.yaml").exists()
-    for line in ["complaints-bad.csv:1: M列: unknown column '备注'",
+    for line in ["complaints-bad.csv:1: M列: unknown column '自定义栏目'",
                  "complaints-bad.csv:3: D列 行政区域: '丙市' is not a region in regions.yaml",
                  "complaints-bad.csv:4: E列 污染类型: '噪音' is not a pollution type",
                  "complaints-bad.csv:4: G列 是否属实: '大概属实' is not 属实",

@@ -162,10 +162,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(f"{args.file} does not exist")
+    day = pipeline.parse_as_of(args.date) if args.date else None
     result = importer.run(path, args.kind, Path(args.content), as_of, args.batch, forwarded_on, args.id_prefix,
-                          args.force, args.overwrite)
+                          args.force, args.overwrite, day, args.dry_run)
     for line in result.warnings:
         print(line, file=sys.stderr)
+    if args.dry_run:
+        counts = {a: sum(p.action == a for p in result.plans) for a in ("create", "update", "unchanged", "refused", "missing")}
+        for plan in result.plans:
+            print(plan.format(path.name))
+        print(f"预览（--dry-run，未写入任何文件）：新建 {counts['create']} 件，更新 {counts['update']} 件，不变 {counts['unchanged']} 件，"
+              f"拒绝 {counts['refused']} 件，表格中已没有 {counts['missing']} 件（保留未动）")
+        return 2 if result.problems else 0
     if result.skipped_rows:
         print(f"--force: left out row{'s' if len(result.skipped_rows) > 1 else ''} "
               f"{', '.join(map(str, result.skipped_rows))}", file=sys.stderr)
@@ -224,8 +232,8 @@ def parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("import", help="turn a complaint table or task list (.xlsx, .csv) into content files",
                         description="Read a spreadsheet in the column layout provinces publish and write content files. "
                                     "Every problem is listed with row and column and nothing is written, unless --force "
-                                    "(then the rows without problems are written). Existing files are never replaced "
-                                    "without --overwrite. See docs/import.md.")
+                                    "(then the rows without problems are written). Existing task files are never replaced "
+                                    "without --overwrite; an existing batch file is re-imported as history. See docs/import.md.")
     sp.add_argument("file", help=".xlsx or .csv (UTF-8 or GBK)")
     sp.add_argument("--kind", required=True, choices=["complaints", "tasks"])
     sp.add_argument("--batch", type=int, default=None, help="complaints: the batch number (writes complaints/N.yaml); default: from the table's title (第19批) or its 受理编号 cells")
@@ -233,6 +241,11 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--id-prefix", default="T-", help="tasks: id = prefix + 序号 with two digits (default T-, e.g. T-07)")
     sp.add_argument("--force", action="store_true", help="write the rows without problems and leave out the others")
     sp.add_argument("--overwrite", action="store_true", help="replace files that exist already")
+    sp.add_argument("--date", default=None, metavar="YYYY-MM-DD",
+                    help="complaints: re-importing a batch file that exists records each changed 办结状态 or 处理和整改情况 "
+                         "as an update entry of this date (default: the --as-of date)")
+    sp.add_argument("--dry-run", action="store_true", help="print what each row would do (新建, 更新, 不变, 拒绝) and write nothing; "
+                                                           "exit 2 when something would be refused")
     common(sp, output=False)
     sp.set_defaults(func=cmd_import)
     sp = sub.add_parser("demo-data", help="write a synthetic content folder of any size (for benchmarks)")

@@ -37,8 +37,16 @@ reported with its row and column (``file.xlsx:5: E列 行政区域: …``), and 
 ``--force`` the rows without problems are written and the rows with problems are left out (and listed).
 The result is then checked exactly like ``portal check`` (in a temporary copy of the content folder)
 before anything is written; a problem it finds in an imported item is reported at the item's row and
-column. An existing file is never replaced unless ``--overwrite`` is given, and every file written must
+column. An existing task file is never replaced unless ``--overwrite`` is given, and every file written must
 resolve inside the content folder.
+
+Re-import (:class:`Reimport`): a ``complaints/<batch>.yaml`` that exists already is not replaced but gains
+history. Each row whose 受理编号 is in the file is compared with the complaint's current state: a changed
+办结状态, or a 处理和整改情况 text not published yet, becomes an ``updates`` entry dated ``--date``; the entry
+is added to the file's text (appended to its ``updates:`` list, or a new ``updates:`` block at the end of
+the item), so unchanged complaints and comments stay byte-identical. New refs are appended; refs the
+table no longer has are reported and kept; a changed published field is refused (``--force`` skips it).
+``--dry-run`` returns the plan of every row (:class:`RowPlan`) and writes nothing.
 """
 
 from __future__ import annotations
@@ -1151,6 +1159,8 @@ class Result:
     skipped_rows: list[int]
     encoding: str
     warnings: list[str]
+    plans: list["RowPlan"] = field(default_factory=list)  # what happens to each row (shown by --dry-run)
+    problems: bool = False  # --dry-run: something would be refused
 
 
 PREFIX_RE = re.compile(rf"(?:[A-Za-z0-9][A-Za-z0-9-]{{0,{MAX_PREFIX - 1}}})?")
@@ -1169,19 +1179,26 @@ def check_arguments(kind: str, batch: Optional[int], id_prefix: str) -> None:
 
 def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: Optional[int] = None,
         forwarded_on: Optional[dt.date] = None, id_prefix: str = "T-", force: bool = False,
-        overwrite: bool = False) -> Result:
+        overwrite: bool = False, date: Optional[dt.date] = None, dry_run: bool = False) -> Result:
     """Import one table. For complaints, ``batch`` and ``forwarded_on`` may be None when the file names
     them (a title row 「（第19批 2022年10月9日）」, 第31批 in the 受理编号 cells, a 批次 column); given, they
-    must agree with the file (a disagreement is a problem naming both; with ``force`` the flags win)."""
+    must agree with the file (a disagreement is a problem naming both; with ``force`` the flags win).
+
+    A batch file that exists already (and no ``overwrite``) is re-imported (:class:`Reimport`): a changed
+    办结状态 or 处理和整改情况 becomes an ``updates`` entry dated ``date`` (default ``as_of``), new refs are
+    appended, refs the table no longer has are reported and kept. ``dry_run`` writes nothing and returns
+    the plan of every row (``Result.plans``); ``Result.problems`` then says whether anything was refused."""
     from .load import read
 
     check_arguments(kind, batch, id_prefix)
+    date = date or as_of
+    if date > as_of:
+        raise UsageError(f"--date {date.isoformat()} 晚于数据日期 --as-of {as_of.isoformat()}；未写入任何文件\n"
+                         "    hint: 更新日期不能在数据日期之后")
     loaded, _ = read(content)
     if loaded is None:
         raise PortalError(f"{content}: not a content folder (no readable site.yaml and regions.yaml); run portal check")
     regions = RegionNames(loaded.regions)
-    if kind == "complaints" and batch is not None:
-        _refuse_existing(content, [batch], overwrite)
     sheet = read_sheet(path)
     issues: list[Issue] = list(sheet.issues)
     columns = COMPLAINT_COLUMNS if kind == "complaints" else TASK_COLUMNS
@@ -1194,46 +1211,97 @@ def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: Optional[in
     bad_rows: set[int] = {i.row for i in issues if i.row > header_row} | cell_issues(sheet, header_row, mapping, issues)
     data = _data_rows(sheet, header)
     if kind == "complaints":
+        _refuse_other_batch(sheet, header, content, batch, overwrite)
         batch, forwarded_on = _file_batch(sheet, header, batch, forwarded_on, issues, notes)
         items = _complaint_items(sheet.name, data, header, regions, loaded, batch, overwrite, issues, notes, bad_rows)
     else:
         items = _task_items(sheet, data, header, regions, id_prefix, as_of, issues, notes, bad_rows)
-    if issues and not force:
+    if issues and not force and not dry_run:
         raise ImportProblems(sheet.name, issues, f"{len(issues)} problem{'s' if len(issues) != 1 else ''} in "
                              f"{sheet.name}; nothing was written (--force writes the rows without problems).")
     # files to write
     files: dict[Path, str] = {}
+    plans: list[RowPlan] = [RowPlan(row, "", "refused", "此行有问题（见问题列表）") for row in sorted(bad_rows)]
     source = "".join(ch if ch.isprintable() else "?" for ch in sheet.name)  # a YAML comment: one line
     if kind == "complaints":
         batches = sorted({i.batch for i in items if i.batch is not None} or ({batch} if batch is not None else set()))
         if not batches:
             raise UsageError("--kind complaints needs --batch N and --forwarded-on YYYY-MM-DD (the date the batch was forwarded)")
-        if forwarded_on is None:
+        again = {n for n in batches if not overwrite and (content / "complaints" / f"{n}.yaml").is_file()}
+        if forwarded_on is None and set(batches) - again:
             raise UsageError("--kind complaints needs --batch N and --forwarded-on YYYY-MM-DD (the date the batch was forwarded)"
                              f"; {sheet.name} names no date (such as 2022年10月9日) in its title rows")
-        _refuse_existing(content, batches, overwrite)
+        before = len(issues)
+        table_keys = {c.key: f"{col_letter(i)}列 {c.header}" for i, c in mapping.items() if c.key}
+        for key in PENALTY_KEYS:  # the penalty columns are one field, penalties
+            if key in table_keys:
+                table_keys.setdefault("penalties", table_keys[key])
         for number in batches:
-            files[Path("complaints") / f"{number}.yaml"] = complaints_yaml([i for i in items if i.batch == number], number,
-                                                                          forwarded_on, source)
+            rel = Path("complaints") / f"{number}.yaml"
+            batch_items = [i for i in items if i.batch == number]
+            if number in again:
+                target = inside(content, rel)
+                re_ = Reimport(rel, target.read_text(encoding="utf-8"), date, force, forwarded_on)
+                body = re_.run(batch_items, table_keys, issues, notes, _refs_of(data, header, bad_rows))
+                plans += re_.plans
+                if body is not None:
+                    files[rel] = body
+            else:
+                assert forwarded_on is not None
+                files[rel] = complaints_yaml(batch_items, number, forwarded_on, source)
+                plans += [RowPlan(i.row, i.key, "create") for i in batch_items]
+        if len(issues) > before and not force and not dry_run:
+            raise ImportProblems(sheet.name, issues, f"{len(issues)} problem{'s' if len(issues) != 1 else ''} in "
+                                 f"{sheet.name}; nothing was written (--force skips the refused changes).")
     else:
         for item in items:
             files[Path("tasks") / f"{item.key}.yaml"] = task_yaml(item, source)
+            exists = (content / "tasks" / f"{item.key}.yaml").exists()
+            plans.append(RowPlan(item.row, item.key, "refused" if exists and not overwrite else "create",
+                                 "文件已存在（给 --overwrite 才替换）" if exists and not overwrite else ""))
     targets = {rel: inside(content, rel) for rel in files}
-    taken = [content / f for f in files if (content / f).exists()]
+    taken = [content / f for f in files if (content / f).exists() and not (kind == "complaints" and int(f.stem) in again)]
+    if dry_run:
+        shown_ = sorted([*issues, *notes], key=lambda i: (i.row, i.column, i.message))
+        refused = (bool(issues) and not force) or (bool(taken) and not overwrite)  # what the import itself would refuse
+        if not refused and files:
+            try:
+                _check_in_copy(content, files, as_of, sheet.name, Located(kind, mapping))
+            except PortalError as exc:
+                shown_lines = [i.format(sheet.name) for i in shown_] + [str(exc)]
+                return Result([], sorted(bad_rows), sheet.encoding, shown_lines, sorted(plans, key=_plan_order), True)
+        return Result([], sorted(bad_rows), sheet.encoding, [i.format(sheet.name) for i in shown_],
+                      sorted(plans, key=_plan_order), refused)
     if taken and not overwrite:
         raise PortalError("these files exist already and were not changed: " + ", ".join(str(t) for t in taken)
                           + "; nothing was written (give --overwrite to replace them)")
-    _check_in_copy(content, files, as_of, sheet.name, Located(kind, mapping))
+    if files:
+        _check_in_copy(content, files, as_of, sheet.name, Located(kind, mapping))
     written = write_files(content, targets, files)
     shown_ = sorted([*issues, *notes], key=lambda i: (i.row, i.column, i.message))
-    return Result(written, sorted(bad_rows), sheet.encoding, [i.format(sheet.name) for i in shown_])
+    return Result(written, sorted(bad_rows), sheet.encoding, [i.format(sheet.name) for i in shown_],
+                  sorted(plans, key=_plan_order))
 
 
-def _refuse_existing(content: Path, batches: list[int], overwrite: bool) -> None:
-    for number in batches:
-        target = content / "complaints" / f"{number}.yaml"
-        if target.exists() and not overwrite:
-            raise PortalError(f"{target} exists already and was not changed; nothing was written (give --overwrite to replace it)")
+def _refs_of(data: list[tuple[int, list[Any], Optional[str]]], header: Header, rows: set[int]) -> set[str]:
+    """The refs (lower case) written in the given rows: rows left out for their problems are not gone."""
+    col = next((i for i, c in header.mapping.items() if c.key == "ref"), None)
+    if col is None:
+        return set()
+    return {x.lower() for row, cells, _ in data if row in rows and col < len(cells) for x in split_ref(text(cells[col]))[1]}
+
+
+def _refuse_other_batch(sheet: Sheet, header: Header, content: Path, batch: Optional[int], overwrite: bool) -> None:
+    """A table whose title names another batch than --batch is not a re-import of the existing batch file."""
+    title_batch, _ = title_facts(sheet, header.first)
+    target = content / "complaints" / f"{batch}.yaml"
+    if batch is not None and title_batch and title_batch[1] != batch and target.exists() and not overwrite:
+        raise PortalError(f"{target} exists already and was not changed; nothing was written (give --overwrite to "
+                          f"replace it; {sheet.name} is 第{title_batch[1]}批 by its title, so it is no re-import of 第{batch}批)")
+
+
+def _plan_order(plan: "RowPlan") -> tuple[int, int, str]:
+    return (plan.row == 0, plan.row, plan.key)
 
 
 def _data_rows(sheet: Sheet, header: Header) -> list[tuple[int, list[Any], Optional[str]]]:
@@ -1307,7 +1375,7 @@ def _complaint_items(name: str, data: list[tuple[int, list[Any], Optional[str]]]
         key = item.key.lower()
         if key and key in seen:
             r.bad("ref", f"'{shown(item.key)}' is also in row {seen[key]}")
-        elif key and key in existing and (existing[key] != item.batch or not overwrite):
+        elif key and key in existing and existing[key] != item.batch:
             r.bad("ref", f"'{shown(item.key)}' is already in the content (another batch)")
         if key:
             seen.setdefault(key, row)
@@ -1370,6 +1438,246 @@ def _task_items(sheet: Sheet, data: list[tuple[int, list[Any], Optional[str]]], 
     if number is None:
         notes.append(Issue(header.row, "", f"表格没有“序号”列：按任务的顺序编号 1–{len(groups)}（{id_prefix}01 起）"))
     return items
+
+
+
+# --- re-import: a batch file that exists already gains history, never an edit --------------------
+
+# the fields a re-import may turn into an update entry; every other field of a published complaint stays
+HISTORY_FIELDS = ("status", "handling")
+PENALTY_LABELS = {"orders": "责令整改", "fines_wan_yuan": "罚款（万元）", "cases": "立案处罚", "interviews": "约谈",
+                  "accountable_persons": "问责"}
+PENALTY_KEYS = tuple(PENALTY_LABELS)
+FIELD_LABELS = {"channel": "受理方式", "region": "行政区域", "types": "污染类型", "summary": "交办问题基本情况",
+                "priority": "是否重点件", "findings": "调查核实情况", "substantiated": "是否属实",
+                "accountability": "责任追究情况", "penalties": "处理处罚"}
+
+
+@dataclass
+class RowPlan:
+    """What an import does (or a --dry-run would do) with one row or one item."""
+
+    row: int
+    key: str
+    action: str  # "create", "update", "unchanged", "refused", "missing"
+    detail: str = ""
+
+    def format(self, name: str) -> str:
+        label = {"create": "新建", "update": "更新", "unchanged": "不变", "refused": "拒绝", "missing": "表中已无"}[self.action]
+        where = f"{name}:{self.row}" if self.row else name
+        return f"{where}: {label}" + (f" {self.key}" if self.key else "") + (f"：{self.detail}" if self.detail else "")
+
+
+def _item_values(items: list[Item]) -> list[dict[str, Any]]:
+    """The values of imported items, as the YAML they would be written as reads back (one document: fast)."""
+    import yaml
+
+    body = "\n".join("- " + "\n  ".join(f"{k}: {v}" for k, v in item.fields if not v.startswith("\n")) for item in items)
+    return (yaml.load(body, Loader=_yaml_loader()) or []) if items else []
+
+
+def _yaml_loader() -> Any:
+    """libyaml's safe loader when PyYAML has it (a 5,000-complaint file re-imports in seconds), else PyYAML's."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _same(key: str, old: Any, new: Any) -> bool:
+    if key == "region":
+        old, new = ([x] if isinstance(x, str) else x for x in (old, new))
+    if key == "priority":
+        old, new = bool(old), bool(new)
+    if key == "penalties":
+        old, new = ({k: v for k, v in (x or {}).items() if v not in (None, 0)} for x in (old, new))
+    return old == new or (old in (None, "") and new in (None, ""))
+
+
+def _plain(value: Any) -> str:
+    """A value as a clerk reads it in a message."""
+    if value in (None, ""):
+        return "（空）"
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    if isinstance(value, dict):
+        return "，".join(f"{PENALTY_LABELS.get(k, k)} {v}" for k, v in value.items())
+    return str(value)
+
+
+def _status_label(status: str) -> str:
+    return COMPLAINT_STATUS_LABELS.get(status, status)
+
+
+def _last_content_line_end(body: str, index: int) -> int:
+    """The index just after the last line, at or before ``index``, that holds more than blanks or a comment."""
+    pos = min(index, len(body))
+    while pos > 0:
+        start = body.rfind("\n", 0, pos - 1) + 1 if pos > 1 else 0
+        line = body[start:pos].strip()
+        if line and not line.startswith("#"):
+            end = body.find("\n", start)
+            return len(body) if end < 0 else end + 1
+        pos = start
+    return 0
+
+
+def _entry(day: dt.date, status: str, note: str, row: int) -> str:
+    return f"{{date: {day.isoformat()}, status: {status}, note: {q(note)}}}  # row {row}"
+
+
+@dataclass
+class Reimport:
+    """One existing batch file and the rows of a table imported into it again."""
+
+    rel: Path
+    body: str
+    date: dt.date  # of the update entries (--date)
+    force: bool  # skip refused field changes, still record the updates
+    forwarded_on: Optional[dt.date] = None  # the table's date (title or --forwarded-on), which must be the file's
+    plans: list[RowPlan] = field(default_factory=list)
+    inserts: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end of the text replaced or -1, new text)
+
+    def run(self, items: list[Item], columns: dict[str, str], issues: list[Issue], notes: list[Issue],
+            skipped: Optional[set[str]] = None) -> Optional[str]:
+        """The file's new text (None when nothing changes); refusals go to ``issues``, missing refs to ``notes``
+        (a ref in ``skipped``, a row left out for its problems, is not missing)."""
+        import yaml
+
+        if not self.body.endswith("\n"):
+            self.body += "\n"
+        try:
+            loader = _yaml_loader()(self.body)
+            try:
+                root = loader.get_single_node()
+                raw = loader.construct_document(root) if root is not None else None
+            finally:
+                loader.dispose()
+        except yaml.YAMLError as exc:
+            issues.append(Issue(0, "", f"{self.rel.as_posix()} 无法读取（{shown(str(exc), 80)}），不能再次导入",
+                                "先运行 portal check 并改正该文件"))
+            return None
+        seq = next((v for k, v in root.value if k.value == "complaints"), None) if isinstance(root, yaml.MappingNode) else None
+        if not isinstance(seq, yaml.SequenceNode) or (seq.flow_style and seq.value):
+            issues.append(Issue(0, "", f"{self.rel.as_posix()} 的 complaints 不是逐行书写的列表，不能再次导入",
+                                "把 complaints 写成每件一个 - 开头的块"))
+            return None
+        forwarded = raw.get("forwarded_on") if isinstance(raw.get("forwarded_on"), dt.date) else None
+        if self.forwarded_on is not None and forwarded is not None and self.forwarded_on != forwarded:
+            issues.append(Issue(0, "", f"表格的交办日期是 {self.forwarded_on.isoformat()}，{self.rel.as_posix()} 中却是 "
+                                       f"{forwarded.isoformat()}", "已公开的交办日期不能改写；改正 --forwarded-on 或表格标题"))
+        nodes = {str(c.get("ref", "")).lower(): (node, c) for node, c in zip(seq.value, raw.get("complaints") or [])
+                 if isinstance(c, dict)}
+        seen: set[str] = set()
+        slow = [i for i in items if not (i.key.lower() in nodes and self._as_written(i, nodes[i.key.lower()][0], columns))]
+        values = dict(zip((id(i) for i in slow), _item_values(slow)))
+        for item in items:
+            key = item.key.lower()
+            seen.add(key)
+            if id(item) not in values:
+                self.plans.append(RowPlan(item.row, item.key, "unchanged"))
+            elif key in nodes:
+                self._compare(item, values[id(item)], *nodes[key], forwarded, columns, issues)
+            else:
+                self.plans.append(RowPlan(item.row, item.key, "create"))
+                self._append(seq, item)
+        for key, (_, c) in nodes.items():
+            if key not in seen and key not in (skipped or set()):
+                ref = str(c.get("ref", ""))
+                self.plans.append(RowPlan(0, ref, "missing", "表格中已没有这一件，文件中的记录原样保留"))
+                notes.append(Issue(0, "", f"受理编号 {shown(ref)} 在 {self.rel.as_posix()} 中，但表格中已没有这一行：未删除，原样保留",
+                                   "若确属误删，在表格中补回该行；已公开的投诉不会因再次导入而删除"))
+        return self._apply() if self.inserts else None
+
+    def _as_written(self, item: Item, node: Any, columns: dict[str, str]) -> bool:
+        """The item's every line is in the file's text of that complaint, which has no updates and no field
+        of the table's columns that the item lacks: unchanged (the common case of a weekly re-import; it
+        needs no YAML reading)."""
+        lines = {x.strip().removeprefix("- ") for x in self.body[node.start_mark.index:node.end_mark.index].splitlines()}
+        keys = {x.split(":")[0] for x in lines}
+        lacking = (keys & columns.keys() & set(FIELD_LABELS)) - {k for k, _ in item.fields}
+        return "updates" not in keys and not lacking and all(f"{k}: {v}" in lines for k, v in item.fields)
+
+    def _compare(self, item: Item, new: dict[str, Any], node: Any, old: dict[str, Any], forwarded: Optional[dt.date],
+                 columns: dict[str, str], issues: list[Issue]) -> None:
+        """Refuse changed published fields; record a changed status or handling text as an update entry
+        (``columns``: the table's fields → their column, 「F列 调查核实情况」)."""
+        import yaml
+
+        refused: list[str] = []
+        for key in FIELD_LABELS:
+            if key in columns and not _same(key, old.get(key), new.get(key)):
+                refused.append(FIELD_LABELS[key])
+                issues.append(Issue(item.row, columns[key],
+                                    f"已公开的字段不能改写：{self.rel.as_posix()} 中受理编号 {shown(item.key)} 的"
+                                    f"“{FIELD_LABELS[key]}”与表格不同（文件中：{shown(_plain(old.get(key)))}；"
+                                    f"表格中：{shown(_plain(new.get(key)))}）",
+                                    f"如需更正请直接编辑 {self.rel.as_posix()} 中的这一件，或把表格中的这一格改回已公开的值；"
+                                    "给 --force 时跳过这项改动，只记录办结状态和处理情况的变化"))
+        updates = [u for u in (old.get("updates") or []) if isinstance(u, dict)]
+        last = updates[-1] if updates else {}
+        status = last.get("status", old.get("status"))
+        note = last.get("note", old.get("handling", "")) if updates else old.get("handling", "")
+        changes = []
+        if new.get("status") and new.get("status") != status:
+            changes.append(f"办结状态 {_status_label(str(status))} → {_status_label(str(new['status']))}")
+        recorded = {old.get("handling") or "", *(str(u.get("note") or "") for u in updates)}  # texts published already
+        if "handling" in columns and new.get("handling") and new["handling"] not in recorded:
+            changes.append(f"处理和整改情况改为“{shown(str(new['handling']))}”")
+        if not changes:
+            self.plans.append(RowPlan(item.row, item.key, "refused" if refused else "unchanged",
+                                      "改写已公开的字段：" + "、".join(refused) if refused else ""))
+            return
+        dates = [d for d in (forwarded, *(u.get("date") for u in updates)) if isinstance(d, dt.date)]
+        if dates and self.date < max(dates):
+            issues.append(Issue(item.row, "", f"更新日期 {self.date.isoformat()} 早于受理编号 {shown(item.key)} 的上一日期 "
+                                              f"{max(dates).isoformat()}", "用 --date 给出不早于该日期的更新日期"))
+            self.plans.append(RowPlan(item.row, item.key, "refused", "更新日期早于上一日期"))
+            return
+        if refused and not self.force:
+            self.plans.append(RowPlan(item.row, item.key, "refused", "改写已公开的字段：" + "、".join(refused)
+                                      + "（另有 " + "；".join(changes) + "）"))
+            return
+        value = str(new.get("status") or status)
+        self._update(node, _entry(self.date, value, str(new.get("handling") or note or ""), item.row), yaml)
+        self.plans.append(RowPlan(item.row, item.key, "update", "；".join(changes)))
+
+    def _update(self, node: Any, entry: str, yaml: Any) -> None:
+        if node.flow_style:
+            raise PortalError(f"{self.rel.as_posix()}:{node.start_mark.line + 1}: 这一件写在一行 {{…}} 中，不能自动追加 updates"
+                              "\n    hint: 把它改写成逐行的字段后再导入")
+        ups = next((v for k, v in node.value if k.value == "updates"), None)
+        if isinstance(ups, yaml.SequenceNode) and ups.flow_style:
+            close = ups.end_mark.index - 1
+            self.inserts.append((close, -1, (", " if ups.value else "") + entry.split("  # row")[0]))
+        elif isinstance(ups, yaml.SequenceNode) and ups.value:
+            at = _last_content_line_end(self.body, ups.value[-1].end_mark.index)
+            self.inserts.append((at, -1, " " * ups.start_mark.column + "- " + entry + "\n"))
+        else:
+            at = _last_content_line_end(self.body, node.end_mark.index)
+            indent = " " * node.start_mark.column
+            self.inserts.append((at, -1, f"{indent}updates:\n{indent}  - {entry}\n"))
+
+    def _append(self, seq: Any, item: Item) -> None:
+        dash = seq.start_mark.column if seq.value else 2
+        lines = [" " * dash + f"# row {item.row}"]
+        for i, (k, v) in enumerate(item.fields):
+            lines.append(" " * dash + ("- " if i == 0 else "  ") + f"{k}: {v}")
+        if seq.value:
+            self.inserts.append((_last_content_line_end(self.body, seq.end_mark.index), -1, "\n".join(lines) + "\n"))
+            return
+        if not any(end > 0 for _, end, _ in self.inserts if end == seq.end_mark.index):  # complaints: [] → a block list
+            self.inserts.append((seq.start_mark.index, seq.end_mark.index, ""))
+        self.inserts.append((seq.end_mark.index, -1, "\n" + "\n".join(lines)))
+
+    def _apply(self) -> str:
+        body = self.body if self.body.endswith("\n") else self.body + "\n"
+        out, pos = [], 0
+        for start, end, piece in sorted(self.inserts, key=lambda x: x[0]):
+            out.append(body[pos:max(pos, start)])
+            out.append(piece)
+            pos = max(pos, start, end)
+        out.append(body[pos:])
+        return "".join(out)
 
 
 def inside(content: Path, rel: Path) -> Path:

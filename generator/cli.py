@@ -233,7 +233,7 @@ def parser() -> argparse.ArgumentParser:
                         description="Read a spreadsheet in the column layout provinces publish and write content files. "
                                     "Every problem is listed with row and column and nothing is written, unless --force "
                                     "(then the rows without problems are written). Existing task files are never replaced "
-                                    "without --overwrite; an existing batch file is re-imported as history. See docs/import.md.")
+                                    "without --overwrite; an existing batch file is re-imported as history. See docs/open-data.md.")
     sp.add_argument("file", help=".xlsx or .csv (UTF-8 or GBK)")
     sp.add_argument("--kind", required=True, choices=["complaints", "tasks"])
     sp.add_argument("--batch", type=int, default=None, help="complaints: the batch number (writes complaints/N.yaml); default: from the table's title (第19批) or its 受理编号 cells")

@@ -6,9 +6,9 @@ of the notice id and the site, DTSTAMP is the first day of the period (00:00 in 
 never the wall clock, so two builds of the same content are byte-identical.
 
 The load stage already refuses every character a calendar cannot carry; this module does not rely
-on it. Every text value goes through :func:`one_line` (SUMMARY, X-WR-CALNAME, UID, URL: line
-breaks of every kind become spaces) or :func:`lines` (DESCRIPTION: line breaks become ``\\n``,
-which icalendar writes as the escape ``\\n``), and both drop control characters, lone surrogates
+on it. Every text value goes through :func:`markup.one_line` (SUMMARY, X-WR-CALNAME, UID, URL: line
+breaks of every kind become spaces) or :func:`markup.text_lines` (DESCRIPTION: line breaks become ``\\n``,
+which icalendar writes as the escape ``\\n``), and both drop control and format characters, lone surrogates
 and noncharacters; icalendar escapes ``\\ ; ,`` and folds long lines at 75 octets without splitting
 a character. So no property value, whatever it is given, can start a new line in the file, not
 even for a parser that splits on a lone CR, LF, U+2028 or U+0085.
@@ -18,32 +18,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
-from .markup import cn_date
+from .markup import cn_date, one_line, text_lines
 from .notices import objection_subject, page_address
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 PRODID = "-//Rectification Portal//整改公开//ZH"
-_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_UNSAFE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
-
-
-def one_line(text: str) -> str:
-    """``text`` as a single-line property value: line breaks become spaces, controls are dropped."""
-    return _UNSAFE.sub("", _BREAKS.sub(" ", str(text)))
-
-
-def lines(text: str) -> str:
-    """``text`` as a multi-line TEXT value: every kind of line break becomes ``\\n``, controls are dropped."""
-    return _UNSAFE.sub("", _BREAKS.sub("\n", str(text)))
-
-
 def uid_domain(site: Any, site_abs_url: str) -> str:
     """The host of the site, or a stable stand-in derived from its title when no URL is known."""
     host = urlsplit(site_abs_url).hostname if site_abs_url else ""
@@ -86,7 +71,7 @@ def calendar(notice: Any, site: Any, site_abs_url: str = "") -> bytes:
         event.add("dtstart", first)
         event.add("dtend", last + dt.timedelta(days=1))  # all-day events end on the next day (exclusive)
         event.add("summary", one_line(summary))
-        event.add("description", lines(description))
+        event.add("description", text_lines(description))
         event.add("transp", "TRANSPARENT")
         if site_abs_url:
             event.add("url", one_line(address))

@@ -72,7 +72,7 @@ from xml.parsers import expat
 from .errors import ContentError, PortalError, Problem, UsageError
 from .models import COMPLAINT_STATUS_LABELS, PollutionType, Region
 from . import import_vocab as vocab
-from .schema import ID_RE, MAX_TEXT
+from .schema import ID_RE, MAX_ID, MAX_TEXT  # MAX_ID: a task id or 受理编号 becomes a file or folder name
 
 SEPARATORS = re.compile(r"[、，,；;/／\n]+")
 
@@ -86,7 +86,6 @@ MAX_ROWS = 50_000  # rows of the sheet, the title and header rows included
 MAX_COLUMNS = 100
 MAX_MERGES = 100_000  # merged ranges in the first sheet
 MAX_PREFIX = 16  # --id-prefix
-MAX_ID = 64  # a task id or 受理编号: file and folder names on every host
 MAX_NUMBER = 9999  # 序号, and --batch
 MAX_COUNT = 1_000_000  # 责令整改, 立案处罚, 约谈, 问责
 MAX_FINES = decimal.Decimal(10_000_000)  # 罚款金额 in 万元 (1,000 亿元)

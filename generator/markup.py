@@ -1,8 +1,10 @@
-"""Markdown from content → sanitised HTML, and the small text filters templates use."""
+"""Markdown from content → sanitised HTML, the small text filters templates use, and the two cleaners
+for text that goes into a line-oriented format (calendar properties, mail headers and bodies)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 
 import markdown
@@ -14,6 +16,31 @@ ALLOWED_TAGS = {
     "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "a", "abbr", "sup", "sub",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
+
+
+# every kind of line break, for parsers that split on any of them, and what no text format should carry:
+# controls, lone surrogates, noncharacters
+_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_UNSAFE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+# zero-width and direction-changing characters (a calendar keeps U+200D, which joins emoji; a mail drops all)
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line: every line break becomes a space, unsafe characters are dropped. The load stage
+    refuses these characters already; this is the second line of defence where a line break would start a
+    new calendar property or mail header."""
+    return _UNSAFE.sub("", _BREAKS.sub(" ", str(text)))
+
+
+def text_lines(text: str) -> str:
+    """``text`` with every kind of line break as ``\n`` and unsafe characters dropped."""
+    return _UNSAFE.sub("", _BREAKS.sub("\n", str(text)))
+
+
+def visible(text: str) -> str:
+    """``text`` without zero-width and direction-changing characters."""
+    return _INVISIBLE.sub("", text)
 
 
 @lru_cache(maxsize=4096)

@@ -16,10 +16,8 @@ import re
 from typing import Any, Iterable
 from urllib.parse import quote
 
+from .markup import one_line, text_lines, visible
 from .schema import EMAIL_RE, NUMBER_SEPARATORS
-
-_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
-_UNSAFE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 # What an objection to a close-out notice should contain (shown on the notice page and prefilled
 # into the e-mail body).
@@ -41,10 +39,10 @@ def mailto(email: str, subject: str = "", body: str = "") -> str:
         return ""
     url = "mailto:" + quote(address, safe="@")
     params = []
-    subject = _UNSAFE.sub("", _BREAKS.sub(" ", subject or ""))
+    subject = one_line(visible(subject or ""))
     if subject:
         params.append("subject=" + quote(subject, safe=""))
-    body = _UNSAFE.sub("", _BREAKS.sub("\n", body or ""))
+    body = text_lines(visible(body or ""))
     if body:
         params.append("body=" + quote(body.replace("\n", "\r\n"), safe=""))
     return url + ("?" + "&".join(params) if params else "")

@@ -59,6 +59,7 @@ from typing import Iterator, Optional
 
 from .errors import Location, Problems
 from .models import Contact, Content, Node, content_fields
+from .schema import NUMBER_SEPARATORS
 
 log = logging.getLogger(__name__)
 
@@ -502,7 +503,7 @@ def contact_values(content: Content) -> frozenset[str]:
     for c in contacts:
         for m in EMAIL_RE.finditer(normalise(c.email).text):
             out.add(f"{m.group('local')}@{_DOMAIN_DOT_RE.sub('.', m.group('domain'))}".lower())
-        for part in re.split(r"[,，;；、/]|或", c.phone):
+        for part in NUMBER_SEPARATORS.split(c.phone):
             digits = "".join(ch for ch in normalise(part).text.translate(_TO_DIGIT) if ch.isdigit())
             if digits:
                 out.add(digits)

@@ -61,7 +61,7 @@ from urllib.parse import urlsplit
 
 from .errors import Location, Problems
 from .models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, Deadline, Node, OUTCOME_LABELS, TASK_STATUS_LABELS, content_fields, is_required
-from .yamlio import LDict, LList
+from .yamlio import FULL_WIDTH_COLON, WIDE_KEY, LDict, LList
 
 ID_RE = re.compile(r"^[A-Za-z0-9-]+$")
 REGION_RE = re.compile(r"^[0-9]{6}$")
@@ -110,7 +110,7 @@ ZWJ = "\u200d"
 _LINE_BREAKS = "\n\r\u2028\u2029\x85\x0b\x0c"
 
 EMAIL_RE = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
-NUMBER_SEPARATORS = re.compile(r"[、,，;；/]|或")  # between numbers (as pii.contact_values splits them)
+NUMBER_SEPARATORS = re.compile(r"[、,，;；/]|或")  # between numbers (pii.contact_values splits the publisher's numbers with it too)
 PHONE_SEPARATORS = re.compile(NUMBER_SEPARATORS.pattern + "|转")  # and 转 before an extension
 _PHONE_PART = re.compile(r"[0-9+()（）\- ]*[0-9][0-9+()（）\- ]*")
 _URL_CHAR = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]")
@@ -316,9 +316,8 @@ class Builder:
     def model(self, cls: type, data: Any, path: str, line: int) -> Any:
         """Build ``cls`` from a mapping; ``path`` names it in messages (e.g. ``history[2]``)."""
         if not isinstance(data, dict):
-            if isinstance(data, str) and re.match(r"\s*[A-Za-z_][A-Za-z0-9_]*\s*：", data):
-                self.error(line, path or cls.__name__, "字段名后面用了全角冒号「：」(a full-width colon after a field name)",
-                           "YAML 只认半角冒号加空格：把「：」改成「: 」，例如 title: 某某")
+            if isinstance(data, str) and WIDE_KEY.match(data):  # the whole file read as one text
+                self.error(line, path or cls.__name__, *FULL_WIDTH_COLON)
                 return None
             self.error(line, path or cls.__name__, f"expected a mapping of fields, found {type_name(data)}")
             return None

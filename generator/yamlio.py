@@ -227,8 +227,7 @@ def load_yaml(text: str) -> Any:
         message = _shown_message(" ".join(str(part) for part in (exc.context, exc.problem) if part))
         wide = _full_width_colon(text, line)
         if wide:
-            raise YAMLProblem(wide, "字段名后面用了全角冒号「：」(a full-width colon after a field name)",
-                              "YAML 只认半角冒号加空格：把「：」改成「: 」，例如 title: 某某") from None
+            raise YAMLProblem(wide, *FULL_WIDTH_COLON) from None
         raise YAMLProblem(line, f"YAML syntax error: {message}", _syntax_hint(message)) from None
     except yaml.YAMLError as exc:
         raise YAMLProblem(1, f"YAML error: {_shown_message(str(exc))}") from None
@@ -246,7 +245,9 @@ def _shown_message(message: str) -> str:
     return shown(message, 300)
 
 
-_WIDE_KEY = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*：")
+WIDE_KEY = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*：")  # title：… typed with a Chinese input method
+FULL_WIDTH_COLON = ("字段名后面用了全角冒号「：」(a full-width colon after a field name)",
+                    "YAML 只认半角冒号加空格：把「：」改成「: 」，例如 title: 某某")  # message, hint
 
 
 def _full_width_colon(text: str, error_line: int) -> int:
@@ -254,7 +255,7 @@ def _full_width_colon(text: str, error_line: int) -> int:
     the parser gave up (it usually notices a line later); 0 when there is none."""
     lines = text.split("\n")[:error_line]
     for number in range(len(lines), 0, -1):
-        if _WIDE_KEY.match(lines[number - 1]):
+        if WIDE_KEY.match(lines[number - 1]):
             return number
     return 0
 

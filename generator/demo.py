@@ -60,10 +60,10 @@ def _dump(path: Path, data: object) -> None:
 def write(output: Path, tasks: int, complaints: int, seed: int = 1, provinces: int = 0) -> dict[str, int]:
     """Write a content folder into ``output`` (which must not exist or be empty); return counts."""
     if tasks < 1 or complaints < 0:
-        raise UsageError("--tasks must be at least 1 and --complaints at least 0")
+        raise UsageError("--tasks 至少为 1，--complaints 至少为 0")
     output = Path(output)
     if output.exists() and any(output.iterdir()):
-        raise UsageError(f"--output: {output} exists and is not empty; demo data is only written into a new folder")
+        raise UsageError(f"--output: {output} 已存在且不是空的；示例数据只写入新的（或空的）文件夹")
     provinces = provinces or (1 if complaints <= 50_000 else 31)
     rng = random.Random(seed)
 

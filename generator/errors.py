@@ -36,7 +36,7 @@ class Problem:
     def format(self) -> str:
         text = f"{self.location}: {self.field}: {self.message}" if self.field else f"{self.location}: {self.message}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    提示：{self.hint}"
         return text
 
     def sort_key(self) -> tuple[str, int, str, str]:
@@ -60,7 +60,7 @@ class ContentError(PortalError):
 
     def format(self) -> str:
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in content; nothing was published."
+        head = f"content 中有 {n} 处问题；未发布任何内容。"
         return "\n".join([*(p.format() for p in self.problems), head])
 
 
@@ -124,6 +124,12 @@ _OS_ERRORS: dict[int, tuple[str, str]] = {
     errno.EADDRINUSE: ("端口已被占用", "用 --port 选另一个端口，或结束占用它的程序"),
     errno.EADDRNOTAVAIL: ("这个地址不属于本机", "用 --bind 选本机的地址，例如 127.0.0.1"),
 }
+
+
+def os_error_reason(exc: OSError) -> str:
+    """Why a file could not be read, in a few words for a problem's message: 没有读写权限（EACCES）."""
+    what = _OS_ERRORS.get(exc.errno or 0, ("无法读写文件", ""))[0]
+    return f"{what}（{errno.errorcode[exc.errno]}）" if exc.errno in errno.errorcode else what
 
 
 def os_error_message(exc: OSError, writing: str | None = None) -> str:

@@ -41,16 +41,16 @@ def normalize_number(number: str) -> str:
 
 
 def document_differences(a: Document, b: Document) -> list[str]:
-    """What differs between two documents registered under one 文号."""
+    """The fields that differ between two documents registered under one 文号."""
     out = []
     if a.title.strip() != b.title.strip():
         out.append("title")
     if a.issuer.strip() != b.issuer.strip():
         out.append("issuer")
     if a.issued_on != b.issued_on:
-        out.append("date")
+        out.append("issued_on")
     if a.sha256.lower() != b.sha256.lower():
-        out.append("file hash")
+        out.append("sha256")
     return out
 
 
@@ -71,14 +71,14 @@ def _deadline_before_plan(task: Task, plan: Optional[Plan], documents: dict[str,
         return
     if deadline < plan.approved_on:
         problems.add(task.at("deadline"), "deadline",
-                     f"deadline {deadline} is earlier than the approval of the plan that set it ({plan.approved_on})",
-                     "a plan cannot require work to be finished before the plan existed; correct the deadline or plan.approved_on")
+                     f"整改时限 {deadline} 早于规定它的整改方案的批准日期（{plan.approved_on}）",
+                     "方案不能要求在它批准之前就完成整改；改正 deadline 或 plan.approved_on")
         return
     doc = documents.get(plan.document)
     if doc is not None and doc.issued_on and deadline < doc.issued_on:
         problems.add(task.at("deadline"), "deadline",
-                     f"deadline {deadline} is earlier than the plan document {doc.id} ({doc.number}, issued {doc.issued_on})",
-                     "a plan cannot require work to be finished before the plan existed; correct the deadline or the document's issued_on")
+                     f"整改时限 {deadline} 早于整改方案文件 {doc.id}（{doc.number}，{doc.issued_on} 印发）",
+                     "方案不能要求在它印发之前就完成整改；改正 deadline 或这份文件的 issued_on")
 
 
 def _reopened_reason(task: Task, problems: Problems) -> None:
@@ -87,8 +87,8 @@ def _reopened_reason(task: Task, problems: Problems) -> None:
     for i, entry in enumerate(task.history):
         if entry.status == "reopened" and prev in DONE_STATUSES and not entry.note.strip() and not entry.correction.strip():
             problems.add(entry.at("status"), f"history[{i}].note",
-                         f"'{prev}' work reopened without a reason (反弹)",
-                         "say why in 'note:', e.g. note: 汛期后再次出现黑臭，问题反弹，重新整改")
+                         f"'{prev}' 之后重新整改（反弹），却没有写明原因",
+                         "在 'note:' 中写明原因，例如 note: 汛期后再次出现黑臭，问题反弹，重新整改")
         prev = entry.status
 
 

@@ -172,7 +172,7 @@ def _binary() -> str:
     try:
         from pagefind.service import _must_get_executable  # the binary inside the pip package
     except ImportError:
-        raise PortalError("Pagefind is not installed: pip install 'pagefind[extended]'") from None
+        raise PortalError("没有安装 Pagefind（站内搜索的索引程序），网站未生成\n    提示：运行 .venv/bin/pip install 'pagefind[extended]' 后重新生成") from None
     return str(_must_get_executable())
 
 
@@ -232,8 +232,8 @@ def _index_shard(binary: str, shard: Shard, stubs: Path, bundle: Path) -> None:
                           capture_output=True, text=True, timeout=3600)
     shutil.rmtree(stubs, ignore_errors=True)
     if done.returncode != 0:
-        raise PortalError(f"Pagefind failed on shard {shard.id} ({done.returncode}): "
-                          f"{(done.stderr or done.stdout).strip()[-2000:]}")
+        raise PortalError(f"Pagefind 为搜索分片 {shard.id} 建立索引时出错（退出码 {done.returncode}），网站未生成："
+                          f"{(done.stderr or done.stdout).strip()[-2000:]}\n    提示：重新生成；仍然出错时重新安装 pagefind[extended]")
     for name in UNUSED_UI:
         (bundle / name).unlink(missing_ok=True)
     stabilize(bundle)
@@ -242,7 +242,7 @@ def _index_shard(binary: str, shard: Shard, stubs: Path, bundle: Path) -> None:
 def _read(path: Path) -> Any:
     raw = gzip.decompress(path.read_bytes())
     if not raw.startswith(MAGIC):
-        raise PortalError(f"Pagefind wrote {path.name} in a format this portal does not know")
+        raise PortalError(f"Pagefind 写出的 {path.name} 格式无法识别，网站未生成\n    提示：安装本项目 pyproject.toml 指定的 pagefind 版本后重新生成")
     return cbor2.loads(raw[len(MAGIC):])
 
 
@@ -261,7 +261,7 @@ def stabilize(bundle: Path) -> None:
         entry = json.loads(entry_path.read_text(encoding="utf-8"))
         languages = entry["languages"].items()
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise PortalError(f"Pagefind wrote an unreadable {entry_path} ({exc}); build again, or reinstall "
+        raise PortalError(f"Pagefind 写出的 {entry_path} 无法读取（{exc}），网站未生成\n    提示：重新生成；仍然出错时重新安装 "
                           "pagefind[extended]") from None
     for language, info in languages:
         meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"

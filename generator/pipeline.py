@@ -40,7 +40,7 @@ def parse_as_of(value: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise UsageError(f"--as-of: '{value}' is not a date; write YYYY-MM-DD, e.g. 2026-11-01") from None
+        raise UsageError(f"--as-of: '{value}' 不是日期；写成 YYYY-MM-DD，例如 2026-11-01") from None
 
 
 def load_and_check(content_dir: Path, as_of: dt.date) -> Content:
@@ -104,7 +104,7 @@ def render(portal: Portal, output_dir: Path, settings_file: Path | None = None, 
         settings = pelican_settings(Path(portal.content.root), output_dir, portal, settings_file, previous)
         settings["PORTAL_STATS"] = stats if stats is not None else {}
     except (ValueError, OSError) as exc:
-        raise UsageError(f"Pelican settings: {exc}") from None
+        raise UsageError(f"Pelican 设置文件有误：{exc}") from None
     if "generator.plugin" not in settings.get("PLUGINS", []):
         settings["PLUGINS"] = [*settings.get("PLUGINS", []), "generator.plugin"]
     os.makedirs(output_dir, exist_ok=True)
@@ -116,11 +116,11 @@ def render(portal: Portal, output_dir: Path, settings_file: Path | None = None, 
             Pelican(settings).run()
     except jinja2.TemplateError as exc:
         where = f" ({exc.filename}:{exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
-        raise PortalError(f"theme template error{where}: {exc}") from None
+        raise PortalError(f"主题模板出错{where}：{exc}") from None
     finally:
         pelican_logger.removeHandler(errors)
     if errors.messages:
-        raise PortalError("Pelican reported errors: " + "; ".join(errors.messages))
+        raise PortalError("Pelican 报告了错误：" + "；".join(errors.messages))
     warnings = []
     if not absolute_site_url(portal.content.site.site_url, settings.get("SITEURL")):
         warnings.append(FEEDS_SKIPPED)

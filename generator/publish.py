@@ -309,7 +309,7 @@ def publish(output: Path, build: Callable[[Path], None]) -> None:
     output's lock (already held when called from inside :func:`locked`)."""
     output = output.resolve()
     if output.exists() and not output.is_dir():  # never exchange a file of the user's for the site
-        raise FileExistsError(errno.EEXIST, "exists and is not a folder", str(output))
+        raise FileExistsError(errno.EEXIST, "已存在，且不是文件夹", str(output))
     with locked(output), staging(output) as tmp:
         incremental.begin_keeping(tmp)
         build(tmp)

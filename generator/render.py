@@ -26,8 +26,8 @@ from .markup import cn_date, iso_date, render_markdown
 from .models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, OUTCOME_LABELS, TASK_STATUS_LABELS
 
 PER_PAGE = 50
-FEEDS_SKIPPED = ("no site_url in site.yaml (and no absolute SITEURL setting): feeds were not written, because "
-                 "feed readers need absolute links; add 'site_url: https://…' to site.yaml")
+FEEDS_SKIPPED = ("site.yaml 中没有 site_url（设置中也没有完整网址的 SITEURL）：没有生成订阅（RSS/Atom），因为订阅阅读器"
+                 "需要完整的链接；在 site.yaml 中添加 'site_url: https://…'")
 
 
 def absolute_site_url(site_url: str, siteurl_setting: Any) -> str:

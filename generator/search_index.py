@@ -196,12 +196,12 @@ def search(index_dir: Path, portal: Portal, query: str, kind: str = "", region: 
     filters: list = []
     if kind:
         if kind not in KINDS:
-            raise UsageError(f"--kind: '{kind}' is not one of {', '.join(KINDS)}")
+            raise UsageError(f"--kind：“{kind}”不是可选的类别；可选：{'、'.join(KINDS)}")
         filters.append(q.Term("kind", kind))
     if region:
         code = next((r.region.code for r in portal.regions if region in (r.region.code, r.region.name)), None)
         if code is None:
-            raise UsageError(f"--region: no region has the code or name '{region}'")
+            raise UsageError(f"--region：没有代码或名称是“{region}”的行政区域\n    提示：写 regions.yaml 中的区域代码或名称")
         filters.append(q.Term("regions", code))
     if status:
         filters.append(q.Or([q.Term("status", status), q.Term("status_label", status)]))

@@ -72,16 +72,16 @@ class _Loader(yaml.SafeLoader):
         line = self.peek_event().start_mark.line + 1
         self._aliases_seen += 1
         if self._aliases_seen > MAX_ALIASES:
-            raise YAMLProblem(line, f"more than {MAX_ALIASES} YAML aliases (*name)",
-                              "write the values out; many aliases can make a file expand enormously")
+            raise YAMLProblem(line, f"YAML 别名（*…）超过 {MAX_ALIASES} 个",
+                              "把值直接写出来：别名太多会让文件展开得极其庞大")
         node = super().compose_node(parent, index)
         size = self._sizes.get(id(node))
         if size is None:
-            raise YAMLProblem(line, "YAML 别名（*name）指向包含它自己的值（递归结构）",
+            raise YAMLProblem(line, "YAML 别名（*…）指向包含它自己的值（递归结构）",
                               "把值直接写出来；内容文件里的值不能包含它自己")
         self._alias_nodes += size
         if self._alias_nodes > MAX_ALIAS_NODES:
-            raise YAMLProblem(line, f"YAML 别名（aliases，*name）展开后超过 {MAX_ALIAS_NODES} 个值",
+            raise YAMLProblem(line, f"YAML 别名（*…）展开后超过 {MAX_ALIAS_NODES} 个值",
                               "把值直接写出来：别名重复含有别名的列表，会让文件展开得极其庞大")
         return node
 
@@ -112,7 +112,7 @@ def _shape(node: yaml.Node, kind: type, what: str) -> None:
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
-    _shape(node, yaml.MappingNode, "一个映射（key: value）")
+    _shape(node, yaml.MappingNode, "一个映射（字段名: 值）")
     data = LDict()
     data.line = node.start_mark.line + 1
     data.key_lines = {}
@@ -122,7 +122,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode):  # type: ignore
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool)) and key is not None:
-            raise YAMLProblem(key_node.start_mark.line + 1, "a key must be plain text")
+            raise YAMLProblem(key_node.start_mark.line + 1, "字段名必须是普通文本", "不要用列表或映射作字段名")
         line = key_node.start_mark.line + 1
         if key in data.key_lines:
             data.duplicates.append((key, line))
@@ -217,8 +217,8 @@ def load_yaml(text: str) -> Any:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:  # a control character or other unprintable one
         line = text[: exc.position].count("\n") + 1
-        raise YAMLProblem(line, f"character U+{exc.character:04X} is not allowed in a YAML file",
-                          "remove control characters (copied from another program?) or quote them as \\x.. escapes") from None
+        raise YAMLProblem(line, f"YAML 文件中不能有字符 U+{exc.character:04X}",
+                          "删除这个控制字符（常随从其他程序复制的文字带入），或在引号中写成 \\x.. 转义") from None
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
@@ -228,11 +228,11 @@ def load_yaml(text: str) -> Any:
         wide = _full_width_colon(text, line)
         if wide:
             raise YAMLProblem(wide, *FULL_WIDTH_COLON) from None
-        raise YAMLProblem(line, f"YAML syntax error: {message}", _syntax_hint(message)) from None
+        raise YAMLProblem(line, *_syntax_problem(message)) from None
     except yaml.YAMLError as exc:
-        raise YAMLProblem(1, f"YAML error: {_shown_message(str(exc))}") from None
+        raise YAMLProblem(1, f"YAML 错误（解析器的原话：「{_shown_message(str(exc))}」）", "检查文件是否是完整的 YAML") from None
     except RecursionError:
-        raise YAMLProblem(1, "YAML nested too deeply", "flatten the structure") from None
+        raise YAMLProblem(1, "YAML 嵌套的层次太深", "减少嵌套的层次") from None
     finally:
         loader.dispose()
     return data
@@ -246,7 +246,7 @@ def _shown_message(message: str) -> str:
 
 
 WIDE_KEY = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*：")  # title：… typed with a Chinese input method
-FULL_WIDTH_COLON = ("字段名后面用了全角冒号「：」(a full-width colon after a field name)",
+FULL_WIDTH_COLON = ("字段名后面用了全角冒号「：」",
                     "YAML 只认半角冒号加空格：把「：」改成「: 」，例如 title: 某某")  # message, hint
 
 
@@ -260,11 +260,39 @@ def _full_width_colon(text: str, error_line: int) -> int:
     return 0
 
 
-def _syntax_hint(message: str) -> str:
-    if "mapping values are not allowed" in message:
-        return "a value containing ': ' must be quoted, e.g. note: \"时间: 2023年\""
-    if "found character '\\t'" in message:
-        return "indent with spaces, not tabs"
-    if "could not find expected ':'" in message:
-        return "each line of a mapping is 'key: value'; check the line above for a missing colon or quote"
-    return "check indentation and quoting around this line"
+_QUOTE_HINT = "值里有 ': '、'#'、'[' 或 '{' 等符号时，整个值要加引号，例如 note: \"时间: 2023年\""
+_INDENT_HINT = "同一层的字段要对齐（缩进的空格数相同）；检查这一行和上一行的缩进和引号"
+# PyYAML's words (of its problem and context) → what went wrong and what to do; the first that matches is used
+_SYNTAX_PROBLEMS: tuple[tuple[str, str, str], ...] = (
+    ("mapping values are not allowed", "这里不能出现 ': '（冒号加空格）", _QUOTE_HINT),
+    ("found character '\\t'", "用了制表符（Tab）", "用空格缩进，不要用制表符"),
+    ("tab character", "用了制表符（Tab）", "用空格缩进，不要用制表符"),
+    ("could not find expected ':'", "缺少冒号 ':'", "映射的每一行都是 '字段名: 值'；检查这一行和上一行是否少了冒号或引号"),
+    ("undefined alias", "引用了没有定义的别名（*…）", "先用 &名称 定义，再用 *名称 引用；或者把值直接写出来"),
+    ("duplicate anchor", "锚点（&…）的名称重复", "每个 &名称 只能定义一次"),
+    ("unknown escape character", "双引号中有无效的转义（反斜杠 \\ 后面的字符不对）", "反斜杠要写成 \\\\，或改用单引号"),
+    ("while scanning a quoted scalar", "引号没有闭合", "检查这一行开始的引号，补上配对的引号"),
+    ("expected ',' or ']'", "方括号列表 [ … ] 没有正确结束：缺少 ',' 或 ']'", "补上 ']'；列表中含有逗号或冒号的项要加引号"),
+    ("expected ',' or '}'", "花括号映射 { … } 没有正确结束：缺少 ',' 或 '}'", "补上 '}'；含有逗号或冒号的值要加引号"),
+    ("while parsing a flow", "方括号或花括号没有正确结束", "检查 [ ] 和 { } 是否配对，含有逗号或冒号的值要加引号"),
+    ("did not find expected '-' indicator", "列表的一项前面缺少 '- '", _INDENT_HINT),
+    ("expected <block end>", "缩进不一致", _INDENT_HINT),
+    ("did not find expected key", "缩进不一致，或少了引号", _INDENT_HINT),
+    ("did not find expected node content", "这里缺少值", "在冒号或 '- ' 后面写上值，或给值加引号"),
+    ("expected a single document", "文件中有不止一个 YAML 文档（多了一行 '---'）", "删除多出来的 '---' 行"),
+    ("while scanning an alias", "别名（*…）的名称无效", "别名的名称只用字母、数字、'-' 和 '_'"),
+    ("while scanning an anchor", "锚点（&…）的名称无效", "锚点的名称只用字母、数字、'-' 和 '_'"),
+    ("while scanning a block scalar", "'|' 或 '>' 后面只能换行", "把多行文本写在 '|' 或 '>' 的下一行，并缩进"),
+    ("while scanning a directive", "以 '%' 开头的行不是有效的 YAML 指令", "删除这一行，或给以 '%' 开头的值加引号"),
+    ("unhashable key", "字段名不能是列表或映射", "字段名只写普通文本"),
+    ("found unexpected end of stream", "文件在一个值写完之前就结束了", "检查最后几行的引号和括号是否配对"),
+    ("found character", "这里有一个不能作为值开头的字符", "以 @、` 等符号开头的值要加引号"),
+)
+
+
+def _syntax_problem(message: str) -> tuple[str, str]:
+    """(message, hint) for PyYAML's syntax error ``message``, in words a publisher reads."""
+    for words, what, hint in _SYNTAX_PROBLEMS:
+        if words in message:
+            return f"YAML 语法错误：{what}", hint
+    return f"YAML 语法错误（解析器的原话：「{message}」）", "检查这一行附近的缩进和引号"

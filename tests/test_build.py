@@ -63,7 +63,7 @@ def test_a_failing_render_keeps_the_published_site(mini: Path, tmp_path: Path) -
     settings = _broken_theme(tmp_path)
     result = portal("build", "--content", mini, "--output", output, "--as-of", AS_OF, "--settings", settings)
     assert result.code == 1
-    assert "theme template error" in result.err and "Traceback" not in result.err
+    assert "主题模板出错" in result.err and "Traceback" not in result.err
     assert tree_digest(output) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output.")]
 
@@ -105,4 +105,4 @@ def test_pelican_content_refuses_bad_content(mini: Path, tmp_path: Path) -> None
         cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=300,
     )
     assert done.returncode != 0
-    assert "tasks/T-2.yaml" in done.stdout + done.stderr and "required field is missing" in done.stdout + done.stderr
+    assert "tasks/T-2.yaml" in done.stdout + done.stderr and "缺少必填字段" in done.stdout + done.stderr

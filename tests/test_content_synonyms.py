@@ -31,7 +31,7 @@ def test_the_sites_chinese_labels_are_accepted_for_fixed_values(mini: Path, file
 def test_a_label_of_another_field_is_still_refused(mini: Path) -> None:
     edit(mini, "tasks/T-2.yaml", "status: in_progress", "status: 已办结")  # a complaint's label, not a task's
     result = check(mini)
-    assert result.code == 2 and "'已办结' is not an allowed value" in result.err
+    assert result.code == 2 and "'已办结' 不是允许的值" in result.err
 
 
 @pytest.mark.parametrize("file, old, new, line", [
@@ -60,5 +60,5 @@ def test_a_broken_file_sets_off_no_follow_on_errors(mini: Path) -> None:
     result = check(mini)
     assert result.code == 2
     assert "content/tasks/T-1.yaml:" in result.err
-    assert "does not exist" not in result.err, result.err
-    assert result.err.strip().endswith("1 problem in content; nothing was published.")
+    assert "中不存在" not in result.err, result.err
+    assert result.err.strip().endswith("content 中有 1 处问题；未发布任何内容。")

@@ -24,7 +24,7 @@ def test_national_demo_data_is_valid_and_deterministic(tmp_path: Path) -> None:
 
     checked = portal("check", "--content", first, "--as-of", "2026-11-01")
     assert checked.code == 0, checked.out + checked.err
-    assert "62 tasks, 620 complaints in 4 batches" in checked.out
+    assert "62 项任务，4 个批次共 620 件投诉" in checked.out
 
     complaints = [c for path in sorted((first / "complaints").glob("*.yaml"))
                   for c in yaml.safe_load(path.read_text(encoding="utf-8"))["complaints"]]

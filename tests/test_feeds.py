@@ -208,7 +208,7 @@ def test_without_site_url_feeds_are_skipped_with_one_message(mini: Path, tmp_pat
     site = tmp_path / "site"
     result = build(mini, site)
     assert result.code == 0
-    assert result.err.count("feeds were not written") == 1 and "site_url" in result.err
+    assert result.err.count("没有生成订阅") == 1 and "site_url" in result.err
     assert not list((site / "feeds").rglob("*.xml")) and not (site / urls.OPML).exists()
     assert not alternate_links(site, urls.HOME)
     assert "暂不提供订阅源" in (site / "feeds" / "index.html").read_text(encoding="utf-8")
@@ -221,7 +221,7 @@ def test_site_url_with_or_without_sub_path(mini: Path, tmp_path: Path, site_url:
     (mini / "site.yaml").write_text(text + f"site_url: {site_url}\n", encoding="utf-8")
     site = tmp_path / "site"
     result = build(mini, site)
-    assert result.code == 0 and "feeds were not written" not in result.err
+    assert result.code == 0 and "没有生成订阅" not in result.err
     base = site_url.rstrip("/")
     parsed = parse(site / "feeds" / "tasks" / "T-1.atom.xml")
     assert parsed.entries and all(e.link in (f"{base}/tasks/T-1/", f"{base}/announcements/N-1/") for e in parsed.entries)

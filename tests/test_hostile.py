@@ -189,11 +189,11 @@ def _deep(n: int) -> str:
 
 
 BROKEN = [
-    ("id-escapes-output", "tasks/T-2.yaml", lambda t: t.replace("id: T-2", "id: ../../../etc/x"), "id: '../../../etc/x' is not a valid id"),
-    ("file-name-escapes", "reports/a..b.md", lambda t: "---\ntitle: x\ndate: 2022-01-01\n---\n", "file name 'a..b' is not a valid id"),
+    ("id-escapes-output", "tasks/T-2.yaml", lambda t: t.replace("id: T-2", "id: ../../../etc/x"), "id: '../../../etc/x' 不是有效的编号"),
+    ("file-name-escapes", "reports/a..b.md", lambda t: "---\ntitle: x\ndate: 2022-01-01\n---\n", "文件名 'a..b' 不是有效的编号"),
     ("document-path-escapes", "documents.yaml", lambda t: t.replace("file: plan.txt", "file: ../../../etc/passwd"),
-     "file: '../../../etc/passwd' is not a plain file name"),
-    ("ref-escapes", "complaints/1.yaml", lambda t: t.replace("ref: X2CS202105100002", "ref: ../X2"), "'../X2' is not a valid id"),
+     "file: '../../../etc/passwd' 不是单纯的文件名"),
+    ("ref-escapes", "complaints/1.yaml", lambda t: t.replace("ref: X2CS202105100002", "ref: ../X2"), "'../X2' 不是有效的编号"),
     ("deeply-nested-flow", "tasks/T-2.yaml", lambda t: _deep(20000), "content/tasks/T-2.yaml:"),
     ("deeply-nested-blocks", "tasks/T-2.yaml", lambda t: "".join("  " * i + f"k{i}:\n" for i in range(3000)) + "  " * 3000 + "v: 1\n",
      "content/tasks/T-2.yaml:"),
@@ -202,13 +202,13 @@ BROKEN = [
     ("python-tag", "tasks/T-2.yaml", lambda t: t.replace("target: 完成园区VOCs综合治理", "target: !!python/object/apply:os.system ['touch /tmp/pwned']"),
      "content/tasks/T-2.yaml:5:"),
     ("control-characters", "tasks/T-2.yaml", lambda t: t.replace("target: 完成园区VOCs综合治理", "target: a\x1b[31mb\x07"),
-     "content/tasks/T-2.yaml:5: character U+001B is not allowed"),
-    ("gbk-page", "pages/about.md", None, "content/pages/about.md:2: file is not valid UTF-8"),
-    ("binary-report", "reports/2022-06.md", lambda t: "\x00\x01\x02PK\x03\x04", "content/reports/2022-06.md: file is binary"),
-    ("utf16", "tasks/T-2.yaml", None, "content/tasks/T-2.yaml: file is binary"),
+     "content/tasks/T-2.yaml:5: YAML 文件中不能有字符 U+001B"),
+    ("gbk-page", "pages/about.md", None, "content/pages/about.md:2: 文件不是有效的 UTF-8 编码"),
+    ("binary-report", "reports/2022-06.md", lambda t: "\x00\x01\x02PK\x03\x04", "content/reports/2022-06.md: 文件是二进制数据"),
+    ("utf16", "tasks/T-2.yaml", None, "content/tasks/T-2.yaml: 文件是二进制数据"),
     ("not-a-mapping", "tasks/T-2.yaml", lambda t: "- just\n- a list\n", "content/tasks/T-2.yaml:"),
     ("merge-key-bomb", "tasks/T-2.yaml", lambda t: "a: &a {x: 1}\n" + "".join(f"b{i}: &b{i} {{<<: [*a, *a, *a]}}\n" for i in range(300)),
-     "aliases"),
+     "YAML 别名（*…）超过 200 个"),
 ]
 
 
@@ -225,5 +225,5 @@ def test_broken_input_gives_a_clear_error(mini: Path, file: str, change, expecte
     result = portal("check", "--content", mini, "--as-of", AS_OF)
     assert result.code == 2, result.err
     assert expected in result.err
-    assert "Traceback" not in result.err and "nothing was published" in result.err
+    assert "Traceback" not in result.err and "未发布任何内容" in result.err
     assert not Path("/tmp/pwned").exists()

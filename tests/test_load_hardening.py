@@ -99,7 +99,7 @@ def refused_everywhere(mini: Path, published: tuple[Path, dict[str, str]], fragm
         for result in (checked, built):
             assert result.code == 2, result.err
             assert "Traceback" not in result.err + result.out
-            assert "nothing was published" in result.err
+            assert "未发布任何内容" in result.err
             for fragment in fragments:
                 assert fragment in result.err, (fragment, result.err)
         assert checked.err == built.err
@@ -165,7 +165,7 @@ def test_refused_character_is_named_in_every_field(mini: Path, published, payloa
     for file, _, _, field, _ in FIELDS:
         line = message_line(err, file, field)
         assert code in line and "字符" in line, line
-    assert f"{len(FIELDS)} problems in content" in err
+    assert f"content 中有 {len(FIELDS)} 处问题" in err
     assert payload not in err  # shown as an escape, never as itself
 
 
@@ -185,7 +185,7 @@ def test_line_breaks_are_refused_in_single_line_fields_only(mini: Path, publishe
     err = refused_everywhere(mini, published, ["这个字段只能写一行"])
     for file, _, _, field, _ in single:
         assert "只能写一行" in message_line(err, file, field)
-    assert f"{len(single)} problems in content" in err  # the multi-line fields took it
+    assert f"content 中有 {len(single)} 处问题" in err  # the multi-line fields took it
 
 
 def test_multi_line_fields_keep_line_feeds_and_read_a_lone_cr_as_one(mini: Path) -> None:
@@ -226,12 +226,12 @@ def test_ordinary_text_of_every_script_is_accepted_and_shown(mini: Path, tmp_pat
 def test_a_zero_width_joiner_between_letters_is_refused(mini: Path, published) -> None:  # type: ignore[no-untyped-def]
     edit(mini, "tasks/T-2.yaml", "title: 乙市某化工园区", "title: " + q("乙市\u200d某") + "\nx_unused: 1\n#")
     err = refused_everywhere(mini, published, ["content/tasks/T-2.yaml:3: title: ", "U+200D"])
-    assert "x_unused: unknown field" in err
+    assert "x_unused: 未知的字段" in err
 
 
 def test_a_mapping_key_is_shown_escaped(mini: Path, published) -> None:  # type: ignore[no-untyped-def]
     edit(mini, "tasks/T-2.yaml", "target:", q("targ\u202eet\x1b[31m") + ":")
-    err = refused_everywhere(mini, published, ["content/tasks/T-2.yaml:5: targ\\u202eet\\u001b[31m: unknown field"])
+    err = refused_everywhere(mini, published, ["content/tasks/T-2.yaml:5: targ\\u202eet\\u001b[31m: 未知的字段"])
     assert "\u202e" not in err and "\x1b" not in err
 
 
@@ -533,7 +533,7 @@ def test_alias_expansion_is_bounded_without_exhausting_memory(mini: Path, text: 
     done = subprocess.run([sys.executable, "-c", code, "check", "--content", str(mini), "--as-of", AS_OF],
                           capture_output=True, text=True, timeout=120, cwd=REPO)
     assert done.returncode == 2, done.stderr[-2000:]
-    assert "content/tasks/T-2.yaml:" in done.stderr and "aliases" in done.stderr
+    assert "content/tasks/T-2.yaml:" in done.stderr and "YAML 别名（*…）" in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr) < 5000
 
 
@@ -645,7 +645,7 @@ def test_ids_that_cannot_be_paths_are_refused(mini: Path, published, new_id: str
     assert fragment in message_line(err, f"tasks/{new_id}.yaml", "id")
     assert fragment in message_line(err, "documents.yaml", "documents[1].id")
     assert fragment in message_line(err, "complaints/1.yaml", "complaints[1].ref")
-    assert "nothing was published" in err
+    assert "未发布任何内容" in err
 
 
 @pytest.mark.parametrize("name", ["CON.md", "aux.md", "Com3.md", "lpt9.md", "x" * 65 + ".md"])
@@ -664,7 +664,7 @@ def test_document_file_names_that_cannot_be_paths_are_refused(mini: Path, publis
 
 def test_a_batch_file_named_with_other_digits_is_refused_not_a_crash(mini: Path, published) -> None:  # type: ignore[no-untyped-def]
     (mini / "complaints" / "1.yaml").rename(mini / "complaints" / "\u00b9.yaml")  # ¹ is a digit to str.isdigit
-    refused_everywhere(mini, published, ["content/complaints/\u00b9.yaml: file name '\u00b9' is not a valid id"])
+    refused_everywhere(mini, published, ["content/complaints/\u00b9.yaml: 文件名 '\u00b9' 不是有效的编号"])
 
 
 @pytest.mark.parametrize("name, shown", [("a\u202eb\x1b", "a\\u202eb\\u001b"), ("about\n", "about\\u000a"),
@@ -673,7 +673,7 @@ def test_a_file_name_with_control_or_bidi_characters_is_refused_and_shown_escape
                                                                                    shown: str) -> None:  # type: ignore[no-untyped-def]
     shutil.copy(mini / "pages" / "about.md", mini / "pages" / f"{name}.md")
     shutil.copy(mini / "tasks" / "T-2.yaml", mini / "tasks" / f"{name}.yaml")
-    err = refused_everywhere(mini, published, [f"content/pages/{shown}.md: file name", f"content/tasks/{shown}.yaml: file name"])
+    err = refused_everywhere(mini, published, [f"content/pages/{shown}.md: 文件名 '", f"content/tasks/{shown}.yaml: 文件名 '"])
     assert not re.search("[\u202e\x1b\u200b\t]", err)
 
 
@@ -780,5 +780,5 @@ def test_ids_that_differ_only_in_case_are_refused(mini: Path, folder: str, old: 
         (mini / folder / f"{new.lower()}{source.suffix}").write_text(text, encoding="utf-8")
     result = check(mini)
     assert result.code == 2, result.err
-    assert "is used twice" in result.err and "differs only in case" in result.err
+    assert "用了两次" in result.err and "只有大小写不同" in result.err
     assert "Traceback" not in result.err

@@ -301,42 +301,42 @@ T1_CLOSED = "  - {date: 2024-01-20, status: closed, announcement: N-1}\n"
 RULES = [
     ("period-shorter-than-notice-min-days",
      [("site.yaml", "notice_min_days: 5", "notice_min_days: 10")],
-     ["content/announcements/N-1.yaml:4: period.end: the notice period is 9 days; at least 10 are required",
-      "content/tasks/T-1.yaml:18: history[3].announcement: closed, but no notice satisfies the close-out rule (N-1: its period is 9 days, shorter than 10)"]),
+     ["content/announcements/N-1.yaml:4: period.end: 公示期为 9 天；至少需要 10 天",
+      "content/tasks/T-1.yaml:18: history[3].announcement: 已销号，但没有一份公示符合销号规则（N-1：公示期只有 9 天，少于 10 天）"]),
     ("outcome-on-the-last-day",
      [("announcements/N-1.yaml", "decided_on: 2024-01-15", "decided_on: 2024-01-10")],
-     ["content/announcements/N-1.yaml:9: outcome.decided_on: decided on 2024-01-10, before the notice period ended (2024-01-10)"]),
+     ["content/announcements/N-1.yaml:9: outcome.decided_on: 认定日期 2024-01-10 不晚于公示期的最后一天（2024-01-10）"]),
     ("closed-while-notice-open",
      [("tasks/T-1.yaml", "date: 2024-01-20, status: closed", "date: 2024-01-06, status: closed")],
-     ["content/tasks/T-1.yaml:18: history[3].date: closed on 2024-01-06 while notice N-1 is still open (2024-01-02 to 2024-01-10)"]),
+     ["content/tasks/T-1.yaml:18: history[3].date: 2024-01-06 销号时，公示 N-1 仍在公示期内（2024-01-02 至 2024-01-10）"]),
     ("closed-on-the-last-day",
      [("tasks/T-1.yaml", "date: 2024-01-20, status: closed", "date: 2024-01-10, status: closed")],
-     ["content/tasks/T-1.yaml:18: history[3].date: closed on 2024-01-10 while notice N-1 is still open"]),
+     ["content/tasks/T-1.yaml:18: history[3].date: 2024-01-10 销号时，公示 N-1 仍在公示期内"]),
     ("closed-while-open-even-with-exception",
      [("tasks/T-1.yaml", "date: 2024-01-20, status: closed, announcement: N-1}", "date: 2024-01-06, status: closed, closeout_exception: 已并入其他任务}")],
-     ["content/tasks/T-1.yaml:18: history[3].date: closed on 2024-01-06 while notice N-1 is still open"]),
+     ["content/tasks/T-1.yaml:18: history[3].date: 2024-01-06 销号时，公示 N-1 仍在公示期内"]),
     ("upheld-without-reopened",
      [("announcements/N-1.yaml", "result: no_objection", "result: objection_upheld"), ("tasks/T-1.yaml", T1_CLOSED, "")],
-     ["content/announcements/N-1.yaml:10: outcome.result: objection upheld, but task T-1 has no 'reopened' entry on or after 2024-01-15"]),
+     ["content/announcements/N-1.yaml:10: outcome.result: 异议成立，但任务 T-1 在 2024-01-15 当天或之后没有 'reopened' 记录"]),
     ("upheld-reopened-too-early",
      [("announcements/N-1.yaml", "result: no_objection", "result: objection_upheld"),
       ("tasks/T-1.yaml", T1_CLOSED, "  - {date: 2024-01-12, status: reopened}\n")],
-     ["content/announcements/N-1.yaml:10: outcome.result: objection upheld, but task T-1 has no 'reopened' entry on or after 2024-01-15"]),
+     ["content/announcements/N-1.yaml:10: outcome.result: 异议成立，但任务 T-1 在 2024-01-15 当天或之后没有 'reopened' 记录"]),
     ("empty-closeout-exception",
      [("tasks/T-1.yaml", "announcement: N-1}", 'announcement: N-1, closeout_exception: ""}')],
-     ["content/tasks/T-1.yaml:18: history[3].closeout_exception: a reason is required"]),
+     ["content/tasks/T-1.yaml:18: history[3].closeout_exception: 必须写明理由"]),
     ("blank-closeout-exception-instead-of-notice",
      [("tasks/T-1.yaml", "date: 2024-01-20, status: closed, announcement: N-1}", 'date: 2024-01-20, status: closed, closeout_exception: "   "}'),
       ("tasks/T-1.yaml", "status: accepted, note: 验收通过", "status: completed, note: 验收通过")],
-     ["content/tasks/T-1.yaml:18: history[3].closeout_exception: a reason is required",
-      "content/tasks/T-1.yaml:18: history[3].status: 'completed' cannot change to 'closed'"]),
+     ["content/tasks/T-1.yaml:18: history[3].closeout_exception: 必须写明理由",
+      "content/tasks/T-1.yaml:18: history[3].status: 'completed' 不能变为 'closed'"]),
     ("notice-from-before-reopening",
      [("tasks/T-1.yaml", T1_CLOSED, T1_CLOSED + "  - {date: 2024-03-01, status: reopened, note: 问题反弹}\n"
                                    "  - {date: 2024-04-01, status: completed}\n"
                                    "  - {date: 2024-05-01, status: accepted}\n"
                                    "  - {date: 2024-06-01, status: closed, announcement: N-1}\n")],
-     ["content/tasks/T-1.yaml:22: history[7].announcement: closed, but no notice satisfies the close-out rule "
-      "(N-1: its period began 2024-01-02, before the task was reopened on 2024-03-01)"]),
+     ["content/tasks/T-1.yaml:22: history[7].announcement: 已销号，但没有一份公示符合销号规则"
+      "（N-1：公示期从 2024-01-02 开始，早于任务重新整改的日期 2024-03-01）"]),
 ]
 
 
@@ -349,7 +349,7 @@ def test_close_out_rules_name_file_line_and_field(mini: Path, tmp_path: Path, ed
     for line in expected:
         assert line in checked.err, checked.err
     assert all(re.match(r"^content/\S+:\d+: \S+: ", line) for line in checked.err.splitlines()
-               if line and not line.startswith(("    hint:", " ")) and "nothing was published" not in line)
+               if line and not line.startswith(("    提示：", " ")) and "未发布任何内容" not in line)
     built = build(mini, tmp_path / "out")
     assert built.code == 2 and not (tmp_path / "out").exists()
 

@@ -202,10 +202,10 @@ def test_reference_numbers_are_scanned(mini: Path) -> None:
     assert check(mini).code == 0  # D2CS202105110001 and X2CS202105100002: ordinary refs pass
     edit(mini, "complaints/1.yaml", "ref: X2CS202105100002", "ref: X13812345678")
     result = check(mini)
-    assert result.code == 2 and "complaints[1].ref: looks like a mobile phone number: 138****5678" in result.err
+    assert result.code == 2 and "complaints[1].ref: 疑似手机号码：138****5678" in result.err
     edit(mini, "complaints/1.yaml", "ref: X13812345678", "ref: JB11010519491231002X")
     result = check(mini)
-    assert result.code == 2 and "complaints[1].ref: looks like a resident ID number (身份证号): 110105********002X" in result.err
+    assert result.code == 2 and "complaints[1].ref: 疑似身份证号：110105********002X" in result.err
 
 
 def test_page_file_names_are_scanned(mini: Path) -> None:
@@ -213,7 +213,7 @@ def test_page_file_names_are_scanned(mini: Path) -> None:
     result = check(mini)
     assert result.code == 2
     assert "13812345678" not in result.err  # not even in the location
-    assert "content/pages/138****5678.md: 文件名: looks like a mobile phone number: 138****5678" in result.err
+    assert "content/pages/138****5678.md: 文件名: 疑似手机号码：138****5678" in result.err
 
 
 def _register(content: Path, name: str, data: bytes) -> None:
@@ -227,7 +227,7 @@ def test_text_document_bytes_are_scanned(mini: Path) -> None:
     _register(mini, "annex.txt", "第一行\n第二行\n举报人 138 1234 5678\n".encode("utf-8"))
     result = check(mini)
     assert result.code == 2
-    assert "content/documents/annex.txt:3: 文件内容: looks like a mobile phone number: 138 **** 5678" in result.err
+    assert "content/documents/annex.txt:3: 文件内容: 疑似手机号码：138 **** 5678" in result.err
 
 
 def test_a_document_linked_inside_content_is_scanned(mini: Path) -> None:
@@ -241,13 +241,13 @@ def test_a_document_linked_inside_content_is_scanned(mini: Path) -> None:
                  f"  sha256: {hashlib.sha256(data).hexdigest()}\n")
     result = check(mini)
     assert result.code == 2
-    assert "content/documents/annex.txt:2: 文件内容: looks like a mobile phone number: 139-****-5678" in result.err
+    assert "content/documents/annex.txt:2: 文件内容: 疑似手机号码：139-****-5678" in result.err
 
 
 def test_document_file_names_are_scanned(mini: Path) -> None:
     _register(mini, "zhang-13812345678.txt", b"ok")
     result = check(mini)
-    assert result.code == 2 and "文件名: looks like a mobile phone number: 138****5678" in result.err
+    assert result.code == 2 and "文件名: 疑似手机号码：138****5678" in result.err
 
 
 def _pdf(text: str) -> bytes:
@@ -273,8 +273,8 @@ def test_pdf_text_is_scanned(mini: Path) -> None:
     _register(mini, "annex.pdf", _pdf("Complainant: zhangsan(at)example.com, tel 139-1234-5678"))
     result = check(mini)
     assert result.code == 2
-    assert "content/documents/annex.pdf: 文件内容（第1页）: looks like a mobile phone number: 139-****-5678" in result.err
-    assert "looks like a e-mail address: z***(at)example.com" in result.err
+    assert "content/documents/annex.pdf: 文件内容（第1页）: 疑似手机号码：139-****-5678" in result.err
+    assert "疑似电子邮箱地址：z***(at)example.com" in result.err
 
 
 def test_a_pdf_that_cannot_be_parsed_is_a_warning_not_a_crash(mini: Path, caplog: pytest.LogCaptureFixture) -> None:

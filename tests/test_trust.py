@@ -26,21 +26,21 @@ def text_of(html_file: Path) -> str:
 FINDINGS = [
     ("same-number-other-title", "documents.yaml", "number: 测环函〔2023〕9号\n  title: 关于第1项整改任务验收意见的函",
      "number: 测环〔2021〕1号\n  title: 关于第1项整改任务验收意见的函",
-     ["content/documents.yaml:9: number: 文号 '测环〔2021〕1号' also names document 'doc-plan'", "they differ in title, issuer, date, file hash"]),
+     ["content/documents.yaml:9: number: 文号 '测环〔2021〕1号' 也是文件 'doc-plan'（content/documents.yaml:2）的文号", "两者的 title、issuer、issued_on、sha256 不同"]),
     ("same-number-other-brackets", "documents.yaml", "number: 测环函〔2023〕9号", "number: 测环[2021]1号",
-     ["content/documents.yaml:9: number: 文号 '测环[2021]1号' also names document 'doc-plan'"]),
+     ["content/documents.yaml:9: number: 文号 '测环[2021]1号' 也是文件 'doc-plan'"]),
     ("document-after-entry", "documents.yaml", "issued_on: 2023-12-01", "issued_on: 2023-12-05",
-     ["content/tasks/T-1.yaml:17: history[2].documents: document 'doc-accept' is dated 2023-12-05, after this entry (2023-12-01)"]),
+     ["content/tasks/T-1.yaml:17: history[2].documents: 文件 'doc-accept' 的日期是 2023-12-05，晚于这条记录（2023-12-01）"]),
     ("deadline-before-plan", "tasks/T-2.yaml", "deadline: 2024-06-30", "deadline: 2021-07-31",
-     ["content/tasks/T-2.yaml:8: deadline: deadline 2021-07-31 is earlier than the approval of the plan that set it (2021-10-20)"]),
+     ["content/tasks/T-2.yaml:8: deadline: 整改时限 2021-07-31 早于规定它的整改方案的批准日期（2021-10-20）"]),
     ("rebound", "tasks/T-1.yaml", "status: accepted, note: 验收通过", "status: in_progress, note: 验收未通过",
-     ["content/tasks/T-1.yaml:17: history[2].status: 'completed' cannot change to 'in_progress': finished work went back "
-      "to work without a 'reopened' entry (反弹)", "add a 'reopened' entry with the reason"]),
+     ["content/tasks/T-1.yaml:17: history[2].status: 'completed' 不能变为 'in_progress'：已完成的工作又回到整改，"
+      "却没有 'reopened' 记录（反弹）", "添加一条 'reopened' 记录并写明原因"]),
     ("reopened-without-reason", "tasks/T-1.yaml", "status: closed, announcement: N-1}",
      "status: closed, announcement: N-1}\n  - {date: 2024-03-01, status: reopened}",
-     ["content/tasks/T-1.yaml:19: history[4].note: 'closed' work reopened without a reason (反弹)"]),
+     ["content/tasks/T-1.yaml:19: history[4].note: 'closed' 之后重新整改（反弹），却没有写明原因"]),
     ("correction-without-reason", "tasks/T-2.yaml", "note: 进度滞后,", "note: 进度滞后, correction: '',",
-     ["content/tasks/T-2.yaml:11: history[1].correction: a reason is required"]),
+     ["content/tasks/T-2.yaml:11: history[1].correction: 必须写明理由"]),
 ]
 
 
@@ -51,7 +51,7 @@ def test_integrity_errors_stop_the_build(mini: Path, file: str, old: str, new: s
     result = check(mini)
     assert result.code == 2, result.err
     for fragment in expected:
-        assert fragment in result.err
+        assert fragment in result.err, result.err
     assert "Traceback" not in result.err
 
 
@@ -60,7 +60,7 @@ def test_deadline_before_the_plan_document(mini: Path) -> None:
     edit(mini, "tasks/T-2.yaml", "deadline: 2024-06-30", "deadline: 2021-07-31")
     result = check(mini)
     assert result.code == 2
-    assert "content/tasks/T-2.yaml:8: deadline: deadline 2021-07-31 is earlier than the plan document doc-plan" in result.err
+    assert "content/tasks/T-2.yaml:8: deadline: 整改时限 2021-07-31 早于整改方案文件 doc-plan" in result.err
     edit(mini, "tasks/T-2.yaml", "deadline: 2021-07-31", "deadline: 2021")  # a bare year: the end of 2021
     assert check(mini).code == 0
 
@@ -255,7 +255,7 @@ def test_personal_data_fails_with_file_line_field(mini: Path, value: str, masked
     edit(mini, "complaints/1.yaml", "summary: 某河道有污水直排。", f"summary: 某河道有污水直排，举报人{value}。")
     result = check(mini)
     assert result.code == 2
-    assert "content/complaints/1.yaml:21: complaints[1].summary: looks like a" in result.err
+    assert "content/complaints/1.yaml:21: complaints[1].summary: 疑似" in result.err
     assert masked in result.err
     assert value not in result.err  # the message itself leaks nothing
     # masked as the message suggests, it passes
@@ -280,7 +280,7 @@ def test_personal_data_in_markdown_is_reported_at_its_line(mini: Path) -> None:
     edit(mini, "pages/about.md", "本站为**测试数据**。", "本站为**测试数据**。\n\n第二段。\n\n联系人手机 13912345678")
     result = check(mini)
     assert result.code == 2
-    assert "content/pages/about.md:9: body: looks like a mobile phone number: 139****5678" in result.err
+    assert "content/pages/about.md:9: body: 疑似手机号码：139****5678" in result.err
 
 
 def test_contact_channels_are_allowed(mini: Path) -> None:
@@ -298,12 +298,12 @@ def test_fix_pii_writes_a_masked_copy_and_never_touches_the_original(mini: Path,
     masked = tmp_path / "masked"
     result = portal("check", "--content", mini, "--as-of", AS_OF, "--fix-pii", masked)
     assert result.code == 0, result.err
-    assert "masked 138****5678 in content/complaints/1.yaml" in result.err
+    assert "已遮盖 content/complaints/1.yaml 中的 138****5678" in result.err
     assert (mini / "complaints/1.yaml").read_bytes() == original
     copy = (masked / "complaints/1.yaml").read_text(encoding="utf-8")
     assert "举报人138****5678，邮箱l***@example.com。" in copy and "13812345678" not in copy
     again = portal("check", "--content", mini, "--as-of", AS_OF, "--fix-pii", masked)
-    assert again.code == 64 and "already exists" in again.err
+    assert again.code == 64 and "已存在" in again.err
 
 
 def test_sample_content_has_no_personal_data() -> None:

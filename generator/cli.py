@@ -22,7 +22,7 @@ def _settings_file(value: str | None) -> Path | None:
     if value:
         path = Path(value)
         if not path.is_file():
-            raise UsageError(f"--settings: {value} does not exist")
+            raise UsageError(f"--settings: {value} 不存在")
         return path
     default = Path("pelicanconf.py")
     return default if default.is_file() else None
@@ -34,8 +34,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         args.content = _fix_pii(Path(args.content), Path(args.fix_pii))  # then check the masked copy
     content = pipeline.load_and_check(Path(args.content), as_of)
     n_complaints = sum(len(b.complaints) for b in content.batches)
-    print(f"ok: {len(content.tasks)} tasks, {n_complaints} complaints in {len(content.batches)} batches, "
-          f"{len(content.announcements)} notices, {len(content.documents)} documents; no problems as of {as_of}")
+    print(f"检查通过：{len(content.tasks)} 项任务，{len(content.batches)} 个批次共 {n_complaints} 件投诉，"
+          f"{len(content.announcements)} 个公示，{len(content.documents)} 份文件；截至 {as_of} 没有发现问题")
     return 0
 
 
@@ -44,7 +44,7 @@ def build(content: Path, output: Path, as_of_text: str | None, settings: str | N
     as_of = pipeline.parse_as_of(as_of_text)
     settings_file = _settings_file(settings)
     if not wait >= 0:  # also NaN
-        raise UsageError(f"--wait: {wait:g} is not a number of seconds ≥ 0; give the seconds to wait for another build (0: do not wait)")
+        raise UsageError(f"--wait: {wait:g} 不是大于或等于 0 的秒数；写等待另一个构建的秒数（0：不等待）")
     with publish.locked(output, wait, lambda text: print(text, file=sys.stderr)):  # one build at a time
         publish.recover(output.resolve())  # first repair what an interrupted earlier build left
         _build(content, output, as_of, settings_file, verbose, stats)
@@ -72,7 +72,7 @@ def _build(content: Path, output: Path, as_of: dt.date, settings_file: Path | No
     publish.publish(output, render)
     figures["publish_s"] = time.perf_counter() - rendered[0]  # unchanged times kept, swap, old site removed
     for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"警告：{warning}", file=sys.stderr)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -80,7 +80,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     stats: dict = {}
     output = build(Path(args.content), Path(args.output), args.as_of, args.settings, args.verbose, stats, args.wait)
     files = len(publish.listing(output) or ())
-    print(f"built {files} files into {output}/ in {time.perf_counter() - started:.1f} s")
+    print(f"已生成 {files} 个文件，写入 {output}/，用时 {time.perf_counter() - started:.1f} 秒")
     if stats:  # pages and feeds rendered or reused (unchanged), workers, seconds for rendering and the search index
         print("  " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in sorted(stats.items())))
     return 0
@@ -94,10 +94,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as exc:  # the address is what the message must name
         raise OSError(exc.errno, exc.strerror, f"{args.bind}:{args.port}") from None
     except OverflowError:
-        raise UsageError(f"--port: {args.port} is not a port (0–65535)") from None
+        raise UsageError(f"--port: {args.port} 不是端口号（0–65535）") from None
     with server:
         build(Path(args.content), output, args.as_of, args.settings, args.verbose, wait=args.wait)
-        print(f"serving {output}/ at http://{args.bind}:{args.port}/ (Ctrl-C to stop)")
+        print(f"正在 http://{args.bind}:{args.port}/ 预览 {output}/（按 Ctrl-C 停止）")
         try:
             server.serve_forever()
         except KeyboardInterrupt:
@@ -109,7 +109,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from . import search_index
 
     if args.limit < 1:
-        raise UsageError("--limit must be at least 1")
+        raise UsageError("--limit 至少为 1")
     as_of = pipeline.parse_as_of(args.as_of)
     portal = pipeline.prepare(Path(args.content), as_of)
     report = search_index.update(Path(args.index), portal)
@@ -126,15 +126,15 @@ def _fix_pii(content: Path, target: Path) -> str:
     from . import load, pii
 
     if target.exists():
-        raise UsageError(f"--fix-pii: {target} already exists; give a new folder for the masked copy")
+        raise UsageError(f"--fix-pii: {target} 已存在；请给一个新的文件夹，用来存放遮盖后的副本")
     loaded, _problems = load.read(content)
     if loaded is None:
-        raise UsageError(f"--fix-pii: {content} cannot be read (is site.yaml there?); run portal check first")
+        raise UsageError(f"--fix-pii: 无法读取 {content}（其中有 site.yaml 吗？）；请先运行 portal check")
     done = pii.write_masked_copy(content, target, pii.scan_content(loaded))
     for file, masked in done:
-        print(f"masked {masked} in {file}", file=sys.stderr)
-    print(f"wrote a copy of {content}/ with {len(done)} value{'s' if len(done) != 1 else ''} masked into {target}/ "
-          f"({content}/ is unchanged); checking the copy:", file=sys.stderr)
+        print(f"已遮盖 {file} 中的 {masked}", file=sys.stderr)
+    print(f"已把 {content}/ 复制到 {target}/，其中遮盖了 {len(done)} 处（{content}/ 没有改动）；下面检查这份副本：",
+          file=sys.stderr)
     return str(target)
 
 
@@ -161,23 +161,38 @@ def cmd_import(args: argparse.Namespace) -> int:
     forwarded_on = pipeline.parse_as_of(args.forwarded_on) if args.forwarded_on else None
     path = Path(args.file)
     if not path.is_file():
-        raise UsageError(f"{args.file} does not exist")
+        raise UsageError(f"{args.file}：文件不存在，未写入任何文件\n    提示：检查文件名和路径（可以把文件拖进终端窗口得到完整路径）")
+    if args.draft_profile:
+        return _draft_profile(path, args)
     day = pipeline.parse_as_of(args.date) if args.date else None
     result = importer.run(path, args.kind, Path(args.content), as_of, args.batch, forwarded_on, args.id_prefix,
-                          args.force, args.overwrite, day, args.dry_run)
+                          args.force, args.overwrite, day, args.dry_run, args.profile)
     for line in result.warnings:
         print(line, file=sys.stderr)
     if args.dry_run:
-        counts = {a: sum(p.action == a for p in result.plans) for a in ("create", "update", "unchanged", "refused", "missing")}
+        counts = {a: sum(p.action == a for p in result.plans) for a in ("create", "replace", "update", "unchanged", "refused", "missing")}
         for plan in result.plans:
             print(plan.format(path.name))
-        print(f"预览（--dry-run，未写入任何文件）：新建 {counts['create']} 件，更新 {counts['update']} 件，不变 {counts['unchanged']} 件，"
+        replaced = f"替换 {counts['replace']} 件，" if counts["replace"] else ""
+        print(f"预览（--dry-run，未写入任何文件）：新建 {counts['create']} 件，{replaced}更新 {counts['update']} 件，不变 {counts['unchanged']} 件，"
               f"拒绝 {counts['refused']} 件，表格中已没有 {counts['missing']} 件（保留未动）")
         return 2 if result.problems else 0
     if result.skipped_rows:
-        print(f"--force: left out row{'s' if len(result.skipped_rows) > 1 else ''} "
-              f"{', '.join(map(str, result.skipped_rows))}", file=sys.stderr)
-    print(f"imported {path.name} ({result.encoding}): wrote {', '.join(str(p) for p in result.written) or 'nothing'}")
+        print(f"--force：第 {'、'.join(map(str, result.skipped_rows))} 行有问题，未导入", file=sys.stderr)
+    encoding = {"xlsx": "xlsx", "utf-8": "CSV，UTF-8", "gb18030": "CSV，GBK"}.get(result.encoding, result.encoding)
+    wrote = "、".join(str(p) for p in result.written)
+    print(f"已导入 {path.name}（{encoding}）：" + (f"写入 {wrote}" if wrote else "没有需要写入的改动"))
+    return 0
+
+
+def _draft_profile(path: Path, args: argparse.Namespace) -> int:
+    """``portal import FILE --draft-profile``: write a starting import profile from the table's header."""
+    from . import import_profile
+
+    made = import_profile.draft(path, args.kind, Path(args.content), args.profile)
+    print(f"已写入导入配置 {made.path}：共 {made.columns} 列，其中 {made.pending} 列“{import_profile.PENDING}”"
+          + ("；把每个“待定”改为字段名、“保留”或“不导入”后，再导入（不用再给 --profile）" if made.pending else
+             "；全部列都已识别或按规则不导入，可以直接导入"))
     return 0
 
 
@@ -232,8 +247,8 @@ def parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("import", help="turn a complaint table or task list (.xlsx, .csv) into content files",
                         description="Read a spreadsheet in the column layout provinces publish and write content files. "
                                     "Every problem is listed with row and column and nothing is written, unless --force "
-                                    "(then the rows without problems are written). Existing task files are never replaced "
-                                    "without --overwrite; an existing batch file is re-imported as history. See docs/open-data.md.")
+                                    "(then the rows without problems are written). An existing batch or task file is re-imported as history "
+                                    "(--overwrite replaces it instead). Step by step, in Chinese: docs/import.md.")
     sp.add_argument("file", help=".xlsx or .csv (UTF-8 or GBK)")
     sp.add_argument("--kind", required=True, choices=["complaints", "tasks"])
     sp.add_argument("--batch", type=int, default=None, help="complaints: the batch number (writes complaints/N.yaml); default: from the table's title (第19批) or its 受理编号 cells")
@@ -242,10 +257,18 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--force", action="store_true", help="write the rows without problems and leave out the others")
     sp.add_argument("--overwrite", action="store_true", help="replace files that exist already")
     sp.add_argument("--date", default=None, metavar="YYYY-MM-DD",
-                    help="complaints: re-importing a batch file that exists records each changed 办结状态 or 处理和整改情况 "
-                         "as an update entry of this date (default: the --as-of date)")
+                    help="re-importing a batch file that exists records each changed 办结状态 or 处理和整改情况 as an update "
+                         "entry of this date; re-importing a task list, each changed 整改进展 as a history entry "
+                         "(default: the --as-of date)")
     sp.add_argument("--dry-run", action="store_true", help="print what each row would do (新建, 更新, 不变, 拒绝) and write nothing; "
                                                            "exit 2 when something would be refused")
+    sp.add_argument("--profile", default=None, metavar="FILE",
+                    help="the import profile (导入配置) to use: a path, or a name in content/import-profiles/; default: the "
+                         "profile whose columns all appear in the table's header (the one naming most columns). "
+                         "With --draft-profile: the name of the profile to write")
+    sp.add_argument("--draft-profile", action="store_true",
+                    help="write content/import-profiles/<file name>.yaml from the table's header, every column listed and "
+                         "those the import cannot place marked 待定; writes nothing else")
     common(sp, output=False)
     sp.set_defaults(func=cmd_import)
     sp = sub.add_parser("demo-data", help="write a synthetic content folder of any size (for benchmarks)")
@@ -260,7 +283,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_LevelFormatter())
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, handlers=[handler])
     try:
         return int(args.func(args))
     except ContentError as exc:
@@ -277,6 +302,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "build":
             print(f"portal: 已发布的网站 {args.output}/ 保持原样（构建是先在旁边生成、成功后才整体替换的）。", file=sys.stderr)
         return 1
+
+
+class _LevelFormatter(logging.Formatter):
+    """Log lines as 警告：… (the level in Chinese), as the command's own messages are."""
+
+    LEVELS = {"DEBUG": "调试", "INFO": "信息", "WARNING": "警告", "ERROR": "错误", "CRITICAL": "严重错误"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{self.LEVELS.get(record.levelname, record.levelname)}：{record.getMessage()}"
 
 
 # the argument naming the folder each command writes: named in a message when the system gives no path

@@ -6,7 +6,9 @@ header spellings of every field, the columns left out on purpose (each with its 
 warning), the words that mark a personal-data column (refused by name; ``--force`` drops it with a
 warning; never read), and the value synonyms (是/否, 大气污染, 扬尘 …, 已销号, 未办结, deadline words, progress
 phrases). Header cells are compared without spaces, line breaks, brackets and units (「罚款金额（万元）」 =
-「罚款金额」; a fine column in 元 is converted to 万元).
+「罚款金额」; a fine column in 元 is converted to 万元). A layout the built-in knowledge does not know is read
+with an import profile (:mod:`generator.import_profile`, ``content/import-profiles/``): :func:`header_map`
+applies its column rules (a field, 保留 → the item's ``extra`` field, 不导入), the row readers its ``values``.
 
 Layout (:func:`header_map`, :func:`_data_rows`): the header is the row among the first ten that names the
 most known columns (title rows above it, 「附件1」, are skipped; they may carry the batch and date,
@@ -19,7 +21,9 @@ first is the ref; the others are added to the summary, as the content format has
 file with several batches (in the ref cells or a 批次 column) writes several batch files; a table
 without 受理编号 gets ids made from batch and row order (``B19-0001``), and says so. In a task list a
 反馈问题 merged over several rows (or left blank in a CSV's continuation rows) is one task with the
-measures and units of all of them; without a 序号 column tasks are numbered by their order.
+measures and units of all of them; without a 序号 column tasks are numbered by their order; a category
+row (「一、大气污染防治」, merged across or alone in the first cell) is no task and is noted. A 交办日期 column
+gives each batch of a multi-batch file its own date (its rows must agree, and agree with the flag or title).
 
 A spreadsheet is untrusted input. Before openpyxl opens an .xlsx, :func:`read_xlsx` checks it as a zip
 (sizes from its directory: a "zip bomb" is refused before anything is unpacked) and reads every XML part
@@ -35,10 +39,11 @@ output, see :func:`generator.opendata.spreadsheet_text`).
 Every problem — an unknown or missing column, a region name not in regions.yaml, a bad value — is
 reported with its row and column (``file.xlsx:5: E列 行政区域: …``), and nothing is written. With
 ``--force`` the rows without problems are written and the rows with problems are left out (and listed).
-The result is then checked exactly like ``portal check`` (in a temporary copy of the content folder)
-before anything is written; a problem it finds in an imported item is reported at the item's row and
-column. An existing task file is never replaced unless ``--overwrite`` is given, and every file written must
-resolve inside the content folder.
+The result is then checked exactly like ``portal check`` before anything is written: the content is read
+with the new files in their place (``load.read(overrides=…)``, no copy), and only when that adds problems
+is it checked again in a temporary copy, where each problem in an imported item is reported at the item's
+row and column (:func:`_check_result`). An existing file is replaced only with ``--overwrite``, and every
+file written must resolve inside the content folder.
 
 Re-import (:class:`Reimport`): a ``complaints/<batch>.yaml`` that exists already is not replaced but gains
 history. Each row whose 受理编号 is in the file is compared with the complaint's current state: a changed
@@ -46,6 +51,8 @@ history. Each row whose 受理编号 is in the file is compared with the complai
 is added to the file's text (appended to its ``updates:`` list, or a new ``updates:`` block at the end of
 the item), so unchanged complaints and comments stay byte-identical. New refs are appended; refs the
 table no longer has are reported and kept; a changed published field is refused (``--force`` skips it).
+An existing ``tasks/<id>.yaml`` likewise gains history (:mod:`generator.task_reimport`): a changed 整改进展
+appends one ``history`` entry dated ``--date``; published fields are guarded the same way.
 ``--dry-run`` returns the plan of every row (:class:`RowPlan`) and writes nothing.
 """
 
@@ -53,6 +60,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import dataclasses
 import datetime as dt
 import decimal
 import io
@@ -69,10 +77,10 @@ from pathlib import Path
 from typing import Any, Callable, Optional, get_args
 from xml.parsers import expat
 
-from .errors import ContentError, PortalError, Problem, UsageError
+from .errors import ContentError, PortalError, Problem, Problems, UsageError
 from .models import COMPLAINT_STATUS_LABELS, PollutionType, Region
-from . import import_vocab as vocab
-from .schema import ID_RE, MAX_ID, MAX_TEXT  # MAX_ID: a task id or 受理编号 becomes a file or folder name
+from . import import_profile, import_vocab as vocab
+from .schema import ID_RE, MAX_ID, MAX_LINE, MAX_TEXT  # MAX_ID: a task id or 受理编号 becomes a file or folder name
 
 SEPARATORS = re.compile(r"[、，,；;/／\n]+")
 
@@ -106,7 +114,7 @@ class Issue:
     def format(self, name: str) -> str:
         where = f"{name}:{self.row}" if self.row else name
         text = f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
-        return text + (f"\n    hint: {self.hint}" if self.hint else "")
+        return text + (f"\n    提示：{self.hint}" if self.hint else "")
 
 
 class ImportProblems(PortalError):
@@ -116,6 +124,20 @@ class ImportProblems(PortalError):
         self.exit_code = exit_code
         self.lines = [i.format(name) for i in sorted(issues, key=lambda i: (i.row, i.column, i.message))]
         super().__init__("\n".join([*self.lines, tail]))
+
+
+NEEDS_BATCH = ("--kind complaints 需要知道批次和交办日期；未写入任何文件\n"
+               "    提示：给 --batch N 和 --forwarded-on YYYY-MM-DD（交办这一批的日期），或在表格标题中写明（第19批 2022年10月9日）")
+
+
+def tail(name: str, count: int, hint: str = "") -> str:
+    """The last line of a refused import."""
+    return f"{name} 中有 {count} 处问题；未写入任何文件。" + (f"（{hint}）" if hint else "")
+
+
+def not_content(content: Path) -> str:
+    return (f"{content} 不是内容文件夹（没有可读的 site.yaml 和 regions.yaml），未写入任何文件\n"
+            "    提示：用 --content 指向内容文件夹，或先运行 portal check 查看原因")
 
 
 def unreadable(name: str, message: str, hint: str = RESAVE) -> ImportProblems:
@@ -170,7 +192,7 @@ def read_csv(name: str, raw: bytes) -> Sheet:
             try:
                 body, encoding = raw.decode("gb18030"), "gb18030"
             except UnicodeDecodeError:
-                raise PortalError(f"{name}: neither UTF-8 nor GBK text; save it as CSV UTF-8") from None
+                raise unreadable(name, "既不是 UTF-8 也不是 GBK 编码的文本", "在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入") from None
     sheet = Sheet(name, encoding, [])
     # a cell may be as long as the file (the cell check then names its row and column, see cell_issues);
     # csv's own limit (131,072) would end the reading with no row or column
@@ -348,8 +370,8 @@ def _check_zip(name: str, raw: bytes) -> dict[str, _SheetScan]:
     holds as a sheet, by part name."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
-        raise unreadable(name, f"不是有效的 .xlsx 文件（不是 zip 压缩包，或文件不完整：{exc}）") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        raise unreadable(name, "不是有效的 .xlsx 文件（不是 zip 压缩包，或文件不完整）") from None
     with archive:
         return _scan_parts(name, archive)
 
@@ -483,7 +505,7 @@ def cell_issues(sheet: Sheet, header_row: int, mapping: dict[int, "Col"], issues
     rows: set[int] = set()
 
     def where(i: int) -> str:
-        return f"{col_letter(i)}列 {mapping[i].header}" if i in mapping else f"{col_letter(i)}列"
+        return f"{col_letter(i)}列 {mapping[i].shown}" if i in mapping else f"{col_letter(i)}列"
 
     for row, cells in sheet.rows:
         if row < header_row:
@@ -508,7 +530,7 @@ def ascii_digits(value: Any) -> str:
 def parse_whole(value: Any, low: int, high: int) -> tuple[Optional[int], str]:
     s = ascii_digits(value)
     if not re.fullmatch(r"[0-9]+", s):
-        return None, f"'{shown(s)}' is not a whole number（整数只能用数字 0-9 书写）"
+        return None, f"“{shown(s)}”不是整数（整数只能用数字 0-9 书写）"
     if len(s) > 15 or not low <= int(s) <= high:
         return None, f"{shown(s)} 超出允许的范围（{low}–{high:,}）"
     return int(s), ""
@@ -531,7 +553,7 @@ def parse_fines(value: Any, unit: str = "万元") -> tuple[Optional[str], str]:
     if m and m[1]:
         s, unit = m[1], m[2]
     if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", s):
-        return None, f"'{shown(s)}' is not a number（只能用数字 0-9 和小数点书写，单位{unit or '万元'}）"
+        return None, f"“{shown(s)}”不是数字（只能用数字 0-9 和小数点书写，单位{unit or '万元'}）"
     amount = decimal.Decimal(s) if len(s) <= 40 else MAX_FINES * 10_000 + 1
     if unit == "元":
         amount = amount / 10_000
@@ -637,9 +659,9 @@ class RegionNames:
             ends = sorted((k for k in self.names if name.endswith(k)), key=len, reverse=True)
             codes = self.names[ends[0]] if ends else None
         if not codes:
-            return None, f"'{name}' is not a region in regions.yaml"
+            return None, f"“{shown(name)}”不是 regions.yaml 中的行政区域"
         if len(codes) > 1:
-            return None, f"'{name}' matches several regions ({', '.join(sorted(codes))}); write the full name or the code"
+            return None, f"“{shown(name)}”对应几个行政区域（{'、'.join(sorted(codes))}）：请写全称或区域代码"
         return codes[0], ""
 
     def within(self, units: list[str]) -> list[str]:
@@ -667,8 +689,8 @@ def parse_date(value: Any) -> tuple[Optional[dt.date], str]:
         try:
             return dt.date(int(m[1]), int(m[2]), int(m[3])), ""
         except ValueError:
-            return None, f"'{shown(s)}' is not a real date"
-    return None, f"'{shown(s)}' is not a date (write 2023-12-31)"
+            return None, f"“{shown(s)}”不是存在的日期"
+    return None, f"“{shown(s)}”不是日期（写作 2023-12-31）"
 
 
 def parse_deadline(value: Any) -> tuple[Any, str]:
@@ -696,12 +718,12 @@ def _deadline(value: Any) -> tuple[Any, str]:
     if m and 1 <= int(m[2]) <= 12:
         y, mo = int(m[1]), int(m[2])
         if not 1 <= y:
-            return None, f"'{shown(s)}' is not a deadline"
+            return None, f"“{shown(s)}”不是整改时限"
         return dt.date(y, mo, calendar.monthrange(y, mo)[1]), ""
     day, _ = parse_date(s)
     if day:
         return day, ""
-    return None, f"'{shown(s)}' is not a deadline"
+    return None, f"“{shown(s)}”不是整改时限"
 
 
 def parse_progress(value: Any) -> tuple[Any, str]:
@@ -714,10 +736,10 @@ def parse_progress(value: Any) -> tuple[Any, str]:
     compact = re.sub(r"\s", "", s)
     hit = next(((status, on) for words, status, on in vocab.PROGRESS if words in compact), None)
     if ("销号" in compact or "已验收" in compact) and "完成交账销号" not in compact:
-        return None, f"'{shown(s)}': acceptance and close-out are recorded in the task file after import (they need a notice)"
+        return None, f"“{shown(s)}”：验收和销号须经公示，导入后在任务文件中另行记录，不能由导入写入"
     if hit:
         return hit, ""
-    return None, f"'{shown(s)}' does not say the task's progress (已完成, 达到序时进度, 未达到序时进度, 整改中, 长期坚持, 未启动)"
+    return None, f"“{shown(s)}”看不出整改进展（应含 已完成、达到序时进度、未达到序时进度、整改中、长期坚持、未启动 等说法）"
 
 
 # --- columns -----------------------------------------------------------------------------------
@@ -725,9 +747,15 @@ def parse_progress(value: Any) -> tuple[Any, str]:
 @dataclass(frozen=True)
 class Col:
     header: str
-    key: str
+    key: str  # the field; "extra:<label>" for a column an import profile keeps (保留)
     required: bool = False
     aliases: tuple[str, ...] = ()
+    values: tuple[tuple[str, str], ...] = ()  # an import profile's ``values`` for this column: cell text → value
+    label: str = ""  # the header as the table writes it (a message names the column so: 「K列 责令整改（家次）」)
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.header
 
 
 def _columns(kind: str, spec: list[tuple[str, str, bool]]) -> list[Col]:
@@ -754,6 +782,7 @@ COMPLAINT_COLUMNS = _columns("complaints", [
     ("约谈人次", "interviews", False),
     ("问责人次", "accountable_persons", False),
     ("批次", "batch", False),
+    ("交办日期", "forwarded_on", False),  # the batch's date, when a file of several batches gives each its own
 ])
 TASK_COLUMNS = _columns("tasks", [
     ("序号", "number", False),  # absent: tasks are numbered by their order
@@ -780,67 +809,111 @@ class Header:
     units: dict[int, str] = field(default_factory=dict)  # column index → unit its header names (元, 万元 …)
     notes: list[Issue] = field(default_factory=list)  # columns left out on purpose (printed as warnings)
     cells: tuple[str, ...] = ()  # the header as compared, to skip a header repeated further down
+    labels: dict[int, str] = field(default_factory=dict)  # column index → header as written, without line breaks
 
 
 def _personal(name: str) -> bool:
     return any(word.lower() in name.lower() for word in vocab.PERSONAL)
 
 
-def header_map(sheet: Sheet, kind: str, columns: list[Col], issues: list[Issue]) -> Header:
+def header_map(sheet: Sheet, kind: str, columns: list[Col], issues: list[Issue],
+               profile: Optional[import_profile.Profile] = None) -> Header:
     """Find the header (the row among the first ten naming the most known columns, and a second row of
-    sub-columns under a group cell such as 处理处罚和问责情况) and map each column to a Col."""
+    sub-columns under a group cell such as 处理处罚和问责情况) and map each column to a Col. With an import
+    ``profile`` (:mod:`generator.import_profile`) the columns it names are read as it says — mapped to a
+    field, kept as an ``extra`` field (保留: a Col whose key is ``extra:<label>``) or left out (不导入, said
+    as a warning) — and its ``values`` go with each Col; the other columns are read with the built-in knowledge."""
     known = {norm_header(n): c for c in columns for n in (c.header, *c.aliases)}
     ignored = {norm_header(n): why for n, why in vocab.IGNORED[kind].items()}
+    rules = profile.rules if profile is not None else {}
 
     def names(cells: list[Any]) -> set[str]:
-        return {n for n in (norm_header(x) for x in cells) if n in known or n in ignored}
+        return {n for n in (norm_header(x) for x in cells) if n in known or n in ignored or n in rules}
 
     rows = sheet.rows[:10]
     best = max(range(len(rows)), key=lambda k: (len(names(rows[k][1])), -k), default=None)
     if best is None or len(names(rows[best][1])) < 2:
         issues.append(Issue(0, "", f"前 10 行中找不到表头（表头行至少有两个已知列名，例如 {columns[0].header}、{columns[1].header}）",
-                            "known columns: " + "、".join(c.header for c in columns if c.key)))
+                            f"{_known_columns(columns)}；{_draft_hint(kind)}"))
         return Header(0, 0, {})
     first, top = rows[best]
     row, combined, where = first, list(top), [first] * len(top)
     if best + 1 < len(sheet.rows):
         below_row, below = sheet.rows[best + 1]
         filled = [(i, norm_header(x)) for i, x in enumerate(below) if norm_header(x)]
-        if filled and all(n in known or n in ignored or _personal(n) for _, n in filled) \
+        if filled and all(n in known or n in ignored or n in rules or _personal(n) for _, n in filled) \
                 and any(i >= len(top) or norm_header(top[i]) != n for i, n in filled):
             row = below_row  # a two-row header: the sub-column names under a group cell win
             combined += [None] * (len(below) - len(combined))
             where += [first] * (len(below) - len(where))
             for i, _ in filled:
                 combined[i], where[i] = below[i], below_row
-    header = Header(row, first, {}, cells=tuple(norm_header(x) for x in combined))
+    header = Header(row, first, {}, cells=tuple(norm_header(x) for x in combined),
+                    labels={i: import_profile.label(x) for i, x in enumerate(combined) if norm_header(x)})
+    if profile is not None:
+        header.notes.append(Issue(0, "", f"使用导入配置 {profile.name}（其中写明 {len(rules)} 列）"))
+    by_key = {c.key or "number": c for c in columns}
     for i, cell in enumerate(combined):
         name = norm_header(cell)
         at = f"{col_letter(i)}列"
         if not name:
             continue
-        if _personal(name) and name not in known:
+        rule = rules.get(name)
+        if rule is not None:
+            if rule.action == "field":
+                col = by_key[rule.key]
+            elif rule.action == "keep":
+                col = Col(header.labels[i], f"extra:{header.labels[i]}")
+            else:  # 不导入 (a 待定 column is refused when the profile is chosen)
+                header.notes.append(Issue(where[i], f"{at} {text(cell)}", f"此列按导入配置 {profile.name} 第 {rule.line} 行不导入"
+                                          if rule.action == "ignore" else f"导入配置 {profile.name} 第 {rule.line} 行：此列待定，未导入"))
+                continue
+        elif _personal(name) and name not in known:
             issues.append(Issue(where[i], f"{at} {text(cell)}", "此列含个人信息（联系人、电话、举报人等），不得导入公开内容",
                                 "删除此列后再导入；给 --force 时此列被丢弃，不导入"))
+            continue
         elif name in known:
             col = known[name]
-            if col in header.mapping.values():
-                issues.append(Issue(where[i], at, f"column '{col.header}' appears twice"))
-            else:
-                header.mapping[i] = col
-                header.units[i] = vocab.header_unit(cell)
         elif name in ignored:
             header.notes.append(Issue(where[i], f"{at} {text(cell)}", f"此列按规则不导入：{ignored[name]}"))
+            continue
         else:
-            issues.append(Issue(where[i], at, f"unknown column '{text(cell)}'",
-                                "known columns: " + "、".join(c.header for c in columns if c.key)))
+            hint = (f"在导入配置 {profile.name} 的 columns 中加上此列：字段名或内置列名、“保留”或“不导入”" if profile is not None
+                    else f"把表头改成已知列名，{_draft_hint(kind)}")
+            issues.append(Issue(where[i], f"{at} {header.labels[i]}", f"未知的列“{shown(header.labels[i])}”：导入不知道此列是什么，"
+                                "不会不声不响地丢掉它", f"{hint}；{_known_columns(columns)}"))
+            continue
+        values = profile.values_for(name, col.key) if profile is not None else {}
+        if values:
+            col = dataclasses.replace(col, values=tuple(sorted(values.items())))
+        twin = next((j for j, c in header.mapping.items() if c.key == col.key), None)
+        if twin is not None:
+            issues.append(Issue(where[i], f"{at} {header.labels[i]}", f"“{col.header}”列出现了两次（另一列是 {col_letter(twin)}列 "
+                                f"{header.labels.get(twin, '')}）", "删除其中一列，或在导入配置中把其中一列写为“保留”或“不导入”"))
+        else:
+            header.mapping[i] = dataclasses.replace(col, label=header.labels[i])
+            header.units[i] = vocab.header_unit(cell)
     mapped = {c.key for c in header.mapping.values()}
     for c in columns:
         if c.required and c.key not in mapped:
-            issues.append(Issue(row, "", f"missing column '{c.header}'"))
+            issues.append(Issue(row, "", f"缺少必需的列“{c.header}”", _spellings(kind, c.key)))
     if kind == "tasks" and not mapped & {"responsible_units", "lead_units"}:
-        issues.append(Issue(row, "", "missing column '责任单位'"))
+        issues.append(Issue(row, "", "缺少必需的列“责任单位”", _spellings(kind, "responsible_units")))
     return header
+
+
+def _known_columns(columns: list[Col]) -> str:
+    return "已知列名：" + "、".join(c.header for c in columns if c.key)
+
+
+def _draft_hint(kind: str) -> str:
+    return (f"或用 portal import 文件 --kind {kind} --draft-profile 生成导入配置（content/import-profiles/），"
+            "在其中写明此列对应的字段，或“保留”（在页面“其他信息”下列出）、“不导入”")
+
+
+def _spellings(kind: str, key: str) -> str:
+    return (f"此列在表头中可以写作：{'、'.join(vocab.COLUMNS[kind].get(key, ())[:8])}；表格用别的名称时，"
+            f"用 --draft-profile 生成导入配置并在其中写明哪一列是它")
 
 
 def section_channel(cells: list[Any]) -> Optional[str]:
@@ -858,6 +931,7 @@ class Item:
     key: str  # complaint ref or task id
     fields: list[tuple[str, str]] = field(default_factory=list)  # (YAML key, YAML value text)
     batch: Optional[int] = None  # a complaint's batch, when its row names one
+    forwarded: Optional[dt.date] = None  # its batch's date, when its row names one (a 交办日期 column)
     rows: list[int] = field(default_factory=list)  # all rows of a task (a 反馈问题 merged over several)
 
 
@@ -884,6 +958,15 @@ def qlist(values: list[str]) -> str:
     return "[" + ", ".join(q(v) for v in values) + "]"
 
 
+EXTRA = "extra:"  # the key of a Col an import profile keeps, before its label
+_EXTRA_BREAKS = re.compile(r"[ \t\u3000]*[\r\n\t\u2028\u2029\x85\x0b\x0c]+[ \t\u3000]*")
+
+
+def extra_yaml(extra: list[tuple[str, str]]) -> str:
+    """The ``extra`` field of an item: label → text, as a YAML flow mapping on one line."""
+    return "{" + ", ".join(f"{q(k)}: {q(v)}" for k, v in extra) + "}"
+
+
 class RowReader:
     def __init__(self, row: int, cells: list[Any], mapping: dict[int, Col], issues: list[Issue],
                  units: Optional[dict[int, str]] = None):
@@ -891,18 +974,41 @@ class RowReader:
         self.values = {c.key: (i, cells[i] if i < len(cells) else None) for i, c in mapping.items() if c.key}
         self.cols = {c.key: (i, c) for i, c in mapping.items()}
         self.units = {c.key: (units or {}).get(i, "") for i, c in mapping.items()}
+        self.maps = {c.key: c.values for c in mapping.values() if c.values}  # an import profile's values
         self.ok = True
 
     def raw(self, key: str) -> Any:
-        return self.values.get(key, (0, None))[1]
+        """The cell of field ``key``; as an import profile's ``values`` map its text (spaces not counted)."""
+        value = self.values.get(key, (0, None))[1]
+        if key in self.maps:
+            cell = re.sub(r"\s", "", text(value))
+            value = next((to for written, to in self.maps[key] if written == cell), value)
+        return value
+
+    def kept(self) -> list[tuple[str, str]]:
+        """(label, text on one line) of each non-empty cell of the columns an import profile keeps (保留)."""
+        out = []
+        for key in self.cols:
+            if key.startswith(EXTRA):
+                value = _EXTRA_BREAKS.sub(" ", self.get(key)).strip()
+                if len(value) > MAX_LINE:
+                    self.bad(key, f"单元格有 {len(value):,} 个字符，作为“其他信息”最多 {MAX_LINE:,} 个字符",
+                             "缩短该单元格，或在导入配置中把此列改为“不导入”")
+                elif value:
+                    out.append((key[len(EXTRA):], value))
+        return out
 
     def get(self, key: str) -> str:
         return text(self.raw(key))
 
     def bad(self, key: str, message: str, hint: str = "") -> None:
+        """A problem of this row at the column of ``key``; the message quotes the cell as written."""
         if key in self.cols:
             i, c = self.cols[key]
-            self.issues.append(Issue(self.row, f"{col_letter(i)}列 {c.header}", message, hint))
+            cell = text(self.values.get(key, (0, None))[1])
+            if cell and shown(cell) not in message:
+                message += f"（单元格内容：“{shown(cell)}”）"
+            self.issues.append(Issue(self.row, f"{col_letter(i)}列 {c.shown}", message, hint))
         else:
             self.issues.append(Issue(self.row, "", message, hint))
         self.ok = False
@@ -916,7 +1022,7 @@ class RowReader:
     def require(self, key: str) -> str:
         value = self.get(key)
         if not value and key in self.cols:
-            self.bad(key, "empty, but required")
+            self.bad(key, "此格是必填项，却是空的", "填写后再导入；给 --force 时跳过这一行")
         return value
 
 
@@ -955,7 +1061,7 @@ def region_codes(r: RowReader, key: str, regions: RegionNames) -> list[str]:
         elif joined.endswith(vocab.BODY_SUFFIXES):
             codes += regions.within([joined])
         else:
-            r.bad(key, why, "add the region to regions.yaml or correct the name")
+            r.bad(key, why, "改正名称，或先把该区域加入 regions.yaml")
     codes = unique(codes)
     by_code = {x.code: x for x in regions.regions}
     ancestors = set()
@@ -980,7 +1086,7 @@ def pollution_types(r: RowReader) -> list[str]:
         if base in vocab.POLLUTION_TYPES:
             out.append(vocab.POLLUTION_TYPES[base])
         else:
-            r.bad("types", f"'{shown(t)}' is not a pollution type", "one or more of: " + "、".join(get_args(PollutionType)))
+            r.bad("types", f"“{shown(t)}”不是污染类型", "写其中一种或几种（用 、 分隔）：" + "、".join(get_args(PollutionType)))
     return unique(out)
 
 
@@ -990,7 +1096,7 @@ def complaint_item(r: RowReader, regions: RegionNames, section: Optional[str] = 
     ref = refs[0] if refs else ""
     for x in refs:
         if not re.fullmatch(r"[A-Za-z0-9-]+", x):
-            r.bad("ref", f"'{shown(x)}' is not a valid reference number (letters, digits and - only)")
+            r.bad("ref", f"“{shown(x)}”不是有效的受理编号", "受理编号只能由字母、数字和 - 组成，例如 D3JC202306010001")
         elif len(x) > MAX_ID:
             r.bad("ref", f"受理编号有 {len(x)} 个字符，超过上限 {MAX_ID}", "检查是否把几个单元格合在了一起")
     item = Item(r.row, ref, batch=cell_batch, rows=[r.row])
@@ -1004,25 +1110,27 @@ def complaint_item(r: RowReader, regions: RegionNames, section: Optional[str] = 
             r.bad("batch", f"批次列写第{number}批，受理编号单元格写第{cell_batch}批", "改正其中一处")
         else:
             item.batch = number
+    if r.get("forwarded_on"):
+        item.forwarded = r.parse("forwarded_on", parse_date, "写 2023-12-20 或 2023年12月20日")
     channel = ""
     if r.get("channel"):
         channel = vocab.CHANNELS.get(re.sub(r"\s", "", r.get("channel")), "")
         if not channel:
-            r.bad("channel", f"'{shown(r.get('channel'))}' is not 来电, 来信 or 网络")
+            r.bad("channel", f"“{shown(r.get('channel'))}”不是受理方式", "写 来电、来信 或 网络")
     elif section:
         channel = section
     elif ref:
         channel = vocab.REF_CHANNEL.get(ref[0].upper(), "")
         if not channel:
-            r.bad("ref", f"cannot tell from '{shown(ref)}' whether it came by phone (D…), letter (X…) or online (W…)",
-                  "add a column 受理方式 with 来电, 来信 or 网络, or section rows 来电 / 来信 above the rows")
+            r.bad("ref", f"从“{shown(ref)}”看不出是来电（D…）、来信（X…）还是网络举报（W…）",
+                  "加一列“受理方式”，填 来电、来信 或 网络；或在这些行上方加一行“来电”/“来信”")
     elif "ref" not in r.cols:
         r.bad("channel", "无法判断此件是来电、来信还是网络举报（表格没有受理编号和受理方式列）",
               "加一列 受理方式（来电、来信或网络），或在各组行上方加一行 来电 / 来信")
     before = len(r.issues)
     codes = region_codes(r, "region", regions) if r.require("region") else []
     if r.get("region") and not codes and len(r.issues) == before:
-        r.bad("region", f"'{shown(r.get('region'))}' 中没有 regions.yaml 里的地区", "写出地区名称，例如 甲市东区")
+        r.bad("region", f"“{shown(r.get('region'))}”中没有 regions.yaml 里的地区", "写出地区名称，例如 甲市东区")
     types = pollution_types(r)
     summary = r.require("summary")
     if len(refs) > 1:  # the content format has no field for related refs: they stay readable in the text
@@ -1030,17 +1138,17 @@ def complaint_item(r: RowReader, regions: RegionNames, section: Optional[str] = 
     status_text = re.sub(r"\s", "", r.require("status"))
     status = vocab.COMPLAINT_STATUS.get(status_text, status_text if status_text in COMPLAINT_STATUS_LABELS else "")
     if status_text and not status:
-        r.bad("status", f"'{shown(status_text)}' is not 已办结, 阶段性办结 or 正在办理")
+        r.bad("status", f"“{shown(status_text)}”不是办结状态", "写 已办结、阶段性办结 或 正在办理（未办结、已销号 也可）")
     subst_text = re.sub(r"\s", "", r.get("substantiated"))
     subst = vocab.SUBSTANTIATED.get(subst_text, "")
     if subst_text and not subst:
-        r.bad("substantiated", f"'{shown(subst_text)}' is not 属实, 基本属实, 部分属实 or 不属实")
+        r.bad("substantiated", f"“{shown(subst_text)}”不是核实结论", "写 属实、基本属实、部分属实 或 不属实（是/否 也可）")
     item.fields += [("ref", q(ref)), ("channel", channel), ("region", qlist(codes)), ("types", qlist(types)),
                     ("summary", q(summary)), ("status", status)]
     if r.get("priority"):
         flag = vocab.PRIORITY.get(re.sub(r"\s", "", r.get("priority")))
         if flag is None:
-            r.bad("priority", f"'{shown(r.get('priority'))}' is not 是 or 否")
+            r.bad("priority", f"“{shown(r.get('priority'))}”不是 是 或 否", "写 是 或 否（空着表示否）")
         item.fields.append(("priority", "true" if flag else "false"))
     for key in ("findings", "handling", "accountability"):
         if r.get(key):
@@ -1056,6 +1164,9 @@ def complaint_item(r: RowReader, regions: RegionNames, section: Optional[str] = 
                 penalties.append(f"{key}: {value}")
     if penalties:
         item.fields.append(("penalties", "{" + ", ".join(penalties) + "}"))
+    extra = r.kept()
+    if extra:
+        item.fields.append(("extra", extra_yaml(extra)))
     return item
 
 
@@ -1085,7 +1196,7 @@ def task_item(rs: list[RowReader], regions: RegionNames, prefix: str, day: dt.da
     title = next((x.get("title") for x in rs if x.get("title")), "") or _title(problem)
     units = unique([u for x in rs for key in ("lead_units", "responsible_units") for u in split_units(x.get(key))])
     if not units:
-        r.bad("responsible_units" if "responsible_units" in r.cols else "lead_units", "empty, but required")
+        r.bad("responsible_units" if "responsible_units" in r.cols else "lead_units", "此格是必填项，却是空的", "填写责任单位后再导入")
     if "regions" in r.cols and any(x.get("regions") for x in rs):
         codes = unique([c for x in rs if x.get("regions") for c in region_codes(x, "regions", regions)])
     else:
@@ -1093,7 +1204,7 @@ def task_item(rs: list[RowReader], regions: RegionNames, prefix: str, day: dt.da
     deadlines = []
     for x in rs:
         if x.get("deadline") or x is r:
-            value = x.parse("deadline", parse_deadline, "write 2023-12-31, 2023年底前, 2023年6月底前, 长期坚持 or 立行立改")
+            value = x.parse("deadline", parse_deadline, "写 2023-12-31、2023年底前、2023年6月底前、长期坚持 或 立行立改")
             if value is not None:
                 deadlines.append(value)
     dated = [d for d in deadlines if not isinstance(d, str)]
@@ -1120,6 +1231,18 @@ def task_item(rs: list[RowReader], regions: RegionNames, prefix: str, day: dt.da
     item.fields.append(("regions", qlist(codes)))
     if deadline is not None:
         item.fields.append(("deadline", deadline.isoformat() if isinstance(deadline, dt.date) else str(deadline)))
+    kept: dict[str, list[str]] = {}  # the kept columns of all the task's rows, each text once
+    for x in rs:
+        for k, v in x.kept():
+            if v not in kept.setdefault(k, []):
+                kept[k].append(v)
+    extra = [(k, "；".join(v)) for k, v in kept.items()]
+    for k, v in extra:
+        if len(v) > MAX_LINE:
+            r.bad(EXTRA + k, f"此列各行合起来有 {len(v):,} 个字符，作为“其他信息”最多 {MAX_LINE:,} 个字符",
+                  "缩短这些单元格，或在导入配置中把此列改为“不导入”")
+    if extra:
+        item.fields.append(("extra", extra_yaml(extra)))
     if progress and progress[0] and progress[0] != "planned":
         status, on_schedule = progress
         entry = f"{{date: {day.isoformat()}, status: {status}"
@@ -1170,22 +1293,24 @@ def check_arguments(kind: str, batch: Optional[int], id_prefix: str) -> None:
     if kind == "tasks" and not PREFIX_RE.fullmatch(id_prefix):
         raise UsageError(f"--id-prefix '{shown(id_prefix)}': 任务编号前缀只能由字母 A-Z a-z、数字 0-9 和 - 组成，"
                          f"以字母或数字开头，最多 {MAX_PREFIX} 个字符；未写入任何文件\n"
-                         "    hint: 例如 --id-prefix T-（任务编号为 T-07）")
+                         "    提示：例如 --id-prefix T-（任务编号为 T-07）")
     if kind == "complaints" and batch is not None and not 1 <= batch <= MAX_NUMBER:
         raise UsageError(f"--batch {shown(str(batch))}: 批次须是 1–{MAX_NUMBER} 之间的整数；未写入任何文件\n"
-                         "    hint: 例如 --batch 3（写入 complaints/3.yaml）")
+                         "    提示：例如 --batch 3（写入 complaints/3.yaml）")
 
 
 def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: Optional[int] = None,
         forwarded_on: Optional[dt.date] = None, id_prefix: str = "T-", force: bool = False,
-        overwrite: bool = False, date: Optional[dt.date] = None, dry_run: bool = False) -> Result:
+        overwrite: bool = False, date: Optional[dt.date] = None, dry_run: bool = False,
+        profile: Optional[str] = None) -> Result:
     """Import one table. For complaints, ``batch`` and ``forwarded_on`` may be None when the file names
     them (a title row 「（第19批 2022年10月9日）」, 第31批 in the 受理编号 cells, a 批次 column); given, they
     must agree with the file (a disagreement is a problem naming both; with ``force`` the flags win).
 
     A batch file that exists already (and no ``overwrite``) is re-imported (:class:`Reimport`): a changed
     办结状态 or 处理和整改情况 becomes an ``updates`` entry dated ``date`` (default ``as_of``), new refs are
-    appended, refs the table no longer has are reported and kept. ``dry_run`` writes nothing and returns
+    appended, refs the table no longer has are reported and kept; an existing task file gains a history
+    entry for a changed 整改进展 (:func:`generator.task_reimport.plan_tasks`). ``dry_run`` writes nothing and returns
     the plan of every row (``Result.plans``); ``Result.problems`` then says whether anything was refused."""
     from .load import read
 
@@ -1193,31 +1318,33 @@ def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: Optional[in
     date = date or as_of
     if date > as_of:
         raise UsageError(f"--date {date.isoformat()} 晚于数据日期 --as-of {as_of.isoformat()}；未写入任何文件\n"
-                         "    hint: 更新日期不能在数据日期之后")
-    loaded, _ = read(content)
-    if loaded is None:
-        raise PortalError(f"{content}: not a content folder (no readable site.yaml and regions.yaml); run portal check")
-    regions = RegionNames(loaded.regions)
+                         "    提示：更新日期不能在数据日期之后")
+    if not (content / "site.yaml").is_file():
+        raise PortalError(not_content(content))
     sheet = read_sheet(path)
+    chosen = import_profile.choose(sheet, kind, content, profile)  # --profile, or the one whose columns fit the header
     issues: list[Issue] = list(sheet.issues)
     columns = COMPLAINT_COLUMNS if kind == "complaints" else TASK_COLUMNS
-    header = header_map(sheet, kind, columns, issues)
+    header = header_map(sheet, kind, columns, issues, chosen)
     header_row, mapping = header.row, header.mapping
-    if not mapping or any(i.message.startswith("missing column") for i in issues):
-        raise ImportProblems(sheet.name, issues, f"{len(issues)} problem{'s' if len(issues) != 1 else ''} in "
-                             f"{sheet.name}; nothing was written.")
+    if not mapping or _missing_columns(kind, columns, header):
+        raise ImportProblems(sheet.name, issues, tail(sheet.name, len(issues)))
     notes = list(header.notes)
     bad_rows: set[int] = {i.row for i in issues if i.row > header_row} | cell_issues(sheet, header_row, mapping, issues)
     data = _data_rows(sheet, header)
+    # the content as it is, less the batch files this table re-imports (Reimport reads those itself)
+    again_ = [] if kind != "complaints" or overwrite else _named_batches(sheet, header, data, batch)
+    loaded, _ = read(content, skip=[f"complaints/{n}.yaml" for n in again_])
+    if loaded is None:
+        raise PortalError(not_content(content))
+    regions = RegionNames(loaded.regions)
     if kind == "complaints":
-        _refuse_other_batch(sheet, header, content, batch, overwrite)
         batch, forwarded_on = _file_batch(sheet, header, batch, forwarded_on, issues, notes)
         items = _complaint_items(sheet.name, data, header, regions, loaded, batch, overwrite, issues, notes, bad_rows)
     else:
-        items = _task_items(sheet, data, header, regions, id_prefix, as_of, issues, notes, bad_rows)
+        items = _task_items(sheet, data, header, regions, id_prefix, date, issues, notes, bad_rows)
     if issues and not force and not dry_run:
-        raise ImportProblems(sheet.name, issues, f"{len(issues)} problem{'s' if len(issues) != 1 else ''} in "
-                             f"{sheet.name}; nothing was written (--force writes the rows without problems).")
+        raise ImportProblems(sheet.name, issues, tail(sheet.name, len(issues), "给 --force 时只写入没有问题的行"))
     # files to write
     files: dict[Path, str] = {}
     plans: list[RowPlan] = [RowPlan(row, "", "refused", "此行有问题（见问题列表）") for row in sorted(bad_rows)]
@@ -1225,61 +1352,127 @@ def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: Optional[in
     if kind == "complaints":
         batches = sorted({i.batch for i in items if i.batch is not None} or ({batch} if batch is not None else set()))
         if not batches:
-            raise UsageError("--kind complaints needs --batch N and --forwarded-on YYYY-MM-DD (the date the batch was forwarded)")
+            raise UsageError(NEEDS_BATCH)
         again = {n for n in batches if not overwrite and (content / "complaints" / f"{n}.yaml").is_file()}
-        if forwarded_on is None and set(batches) - again:
-            raise UsageError("--kind complaints needs --batch N and --forwarded-on YYYY-MM-DD (the date the batch was forwarded)"
-                             f"; {sheet.name} names no date (such as 2022年10月9日) in its title rows")
         before = len(issues)
-        table_keys = {c.key: f"{col_letter(i)}列 {c.header}" for i, c in mapping.items() if c.key}
+        days = _batch_dates(items, forwarded_on, force, issues, {c.key: f"{col_letter(i)}列 {c.shown}" for i, c in mapping.items()})
+        undated = [n for n in batches if days.get(n) is None and n not in again]
+        if undated:
+            raise UsageError(f"不知道第{'、'.join(map(str, undated))}批的交办日期：{sheet.name} 的标题行中没有日期（例如 2022年10月9日），"
+                             "也没有“交办日期”列；未写入任何文件\n    提示：给 --forwarded-on YYYY-MM-DD（交办这一批的日期），"
+                             "或在表格中加一列“交办日期”")
+        table_keys = {c.key: f"{col_letter(i)}列 {c.shown}" for i, c in mapping.items() if c.key}
         for key in PENALTY_KEYS:  # the penalty columns are one field, penalties
             if key in table_keys:
                 table_keys.setdefault("penalties", table_keys[key])
+        for key in list(table_keys):  # so are the columns a profile keeps (保留), extra
+            if key.startswith(EXTRA):
+                table_keys.setdefault("extra", table_keys[key])
         for number in batches:
             rel = Path("complaints") / f"{number}.yaml"
             batch_items = [i for i in items if i.batch == number]
             if number in again:
                 target = inside(content, rel)
-                re_ = Reimport(rel, target.read_text(encoding="utf-8"), date, force, forwarded_on)
+                re_ = Reimport(rel, target.read_text(encoding="utf-8"), date, force, days.get(number))
                 body = re_.run(batch_items, table_keys, issues, notes, _refs_of(data, header, bad_rows))
                 plans += re_.plans
                 if body is not None:
                     files[rel] = body
             else:
-                assert forwarded_on is not None
-                files[rel] = complaints_yaml(batch_items, number, forwarded_on, source)
-                plans += [RowPlan(i.row, i.key, "create") for i in batch_items]
+                files[rel] = complaints_yaml(batch_items, number, days[number], source)
+                action = "replace" if (content / rel).exists() else "create"  # --overwrite
+                plans += [RowPlan(i.row, i.key, action) for i in batch_items]
         if len(issues) > before and not force and not dry_run:
-            raise ImportProblems(sheet.name, issues, f"{len(issues)} problem{'s' if len(issues) != 1 else ''} in "
-                                 f"{sheet.name}; nothing was written (--force skips the refused changes).")
-    else:
-        for item in items:
-            files[Path("tasks") / f"{item.key}.yaml"] = task_yaml(item, source)
-            exists = (content / "tasks" / f"{item.key}.yaml").exists()
-            plans.append(RowPlan(item.row, item.key, "refused" if exists and not overwrite else "create",
-                                 "文件已存在（给 --overwrite 才替换）" if exists and not overwrite else ""))
+            raise ImportProblems(sheet.name, issues, tail(sheet.name, len(issues), "给 --force 时跳过被拒绝的改动"))
+    else:  # an existing task file is re-imported as history (generator.task_reimport), unless --overwrite
+        from .task_reimport import plan_tasks
+
+        before = len(issues)
+        files, task_plans = plan_tasks(content, items, header, data, id_prefix, date, force, overwrite, source, bad_rows,
+                                       issues, notes)
+        plans += task_plans
+        if len(issues) > before and not force and not dry_run:
+            raise ImportProblems(sheet.name, issues, tail(sheet.name, len(issues), "给 --force 时跳过被拒绝的改动"))
     targets = {rel: inside(content, rel) for rel in files}
-    taken = [content / f for f in files if (content / f).exists() and not (kind == "complaints" and int(f.stem) in again)]
+    taken = [content / f for f in files if (content / f).exists() and not (kind == "complaints" and int(f.stem) in again)
+             and kind == "complaints"]  # an existing task file is re-imported, or replaced with --overwrite
     if dry_run:
         shown_ = sorted([*issues, *notes], key=lambda i: (i.row, i.column, i.message))
         refused = (bool(issues) and not force) or (bool(taken) and not overwrite)  # what the import itself would refuse
         if not refused and files:
             try:
-                _check_in_copy(content, files, as_of, sheet.name, Located(kind, mapping))
+                _check_result(content, files, as_of, sheet.name, Located(kind, mapping))
             except PortalError as exc:
                 shown_lines = [i.format(sheet.name) for i in shown_] + [str(exc)]
                 return Result([], sorted(bad_rows), sheet.encoding, shown_lines, sorted(plans, key=_plan_order), True)
         return Result([], sorted(bad_rows), sheet.encoding, [i.format(sheet.name) for i in shown_],
                       sorted(plans, key=_plan_order), refused)
     if taken and not overwrite:
-        raise PortalError("these files exist already and were not changed: " + ", ".join(str(t) for t in taken)
-                          + "; nothing was written (give --overwrite to replace them)")
+        raise PortalError("这些文件已经存在，未作改动：" + "、".join(str(t) for t in taken)
+                          + "；未写入任何文件\n    提示：确要用表格替换它们时给 --overwrite（已公开的内容会被覆盖）")
     if files:
-        _check_in_copy(content, files, as_of, sheet.name, Located(kind, mapping))
+        _check_result(content, files, as_of, sheet.name, Located(kind, mapping))
     written = write_files(content, targets, files)
     shown_ = sorted([*issues, *notes], key=lambda i: (i.row, i.column, i.message))
     return Result(written, sorted(bad_rows), sheet.encoding, [i.format(sheet.name) for i in shown_],
                   sorted(plans, key=_plan_order))
+
+
+def _batch_dates(items: list[Item], file_day: Optional[dt.date], force: bool, issues: list[Issue],
+                 columns: dict[str, str]) -> dict[int, Optional[dt.date]]:
+    """The date of each batch: its rows' 交办日期 (which must agree), else the file's (--forwarded-on or the
+    title). A row date that differs from the file's is a problem at its cell; with ``force`` the file's wins."""
+    rows: dict[int, list[Item]] = {}
+    for item in items:
+        if item.batch is not None:
+            rows.setdefault(item.batch, [])
+            if item.forwarded is not None:
+                rows[item.batch].append(item)
+    out: dict[int, Optional[dt.date]] = {}
+    for number, dated in rows.items():
+        out[number] = file_day
+        if not dated:
+            continue
+        first = dated[0]
+        for item in dated[1:]:
+            if item.forwarded != first.forwarded:
+                issues.append(Issue(item.row, columns.get("forwarded_on", ""),
+                                    f"第{number}批的交办日期应当相同：第 {first.row} 行是 {first.forwarded.isoformat()}，"
+                                    f"此行是 {item.forwarded.isoformat()}", "一批只有一个交办日期；改正其中一处"))
+        if file_day is not None and first.forwarded != file_day:
+            if not force:
+                issues.append(Issue(first.row, columns.get("forwarded_on", ""),
+                                    f"交办日期列写第{number}批是 {first.forwarded.isoformat()}，--forwarded-on 或表格标题却是 "
+                                    f"{file_day.isoformat()}", "改正其中一处；给 --force 时以 --forwarded-on 或表格标题为准"))
+        else:
+            out[number] = first.forwarded
+    return out
+
+
+def _missing_columns(kind: str, columns: list[Col], header: Header) -> bool:
+    """The header lacks a required column (header_map has said which)."""
+    mapped = {c.key for c in header.mapping.values()}
+    return any(c.required and c.key not in mapped for c in columns) or \
+        (kind == "tasks" and not mapped & {"responsible_units", "lead_units"})
+
+
+def _named_batches(sheet: Sheet, header: Header, data: list[tuple[int, list[Any], Optional[str]]],
+                   batch: Optional[int]) -> list[int]:
+    """Every batch the table may name (--batch, the title, 第N批 in the 受理编号 or 批次 cells): a superset
+    of the batches it imports, cheap to find before the rows are read."""
+    found = {batch} if batch is not None else set()
+    title_batch, _ = title_facts(sheet, header.first)
+    if title_batch:
+        found.add(title_batch[1])
+    cols = [i for i, c in header.mapping.items() if c.key in ("ref", "batch")]
+    for _, cells, _ in data:
+        for i in cols:
+            value = text(cells[i]) if i < len(cells) else ""
+            m = REF_BATCH_RE.match(value) or re.fullmatch(r"\s*(?:第\s*)?([0-9０-９零〇一二两三四五六七八九十百千]{1,8})\s*批?\s*", value)
+            number = chinese_number(m.group(1)) if m else None
+            if number is not None:
+                found.add(number)
+    return sorted(n for n in found if 0 < n <= MAX_NUMBER)
 
 
 def _refs_of(data: list[tuple[int, list[Any], Optional[str]]], header: Header, rows: set[int]) -> set[str]:
@@ -1288,15 +1481,6 @@ def _refs_of(data: list[tuple[int, list[Any], Optional[str]]], header: Header, r
     if col is None:
         return set()
     return {x.lower() for row, cells, _ in data if row in rows and col < len(cells) for x in split_ref(text(cells[col]))[1]}
-
-
-def _refuse_other_batch(sheet: Sheet, header: Header, content: Path, batch: Optional[int], overwrite: bool) -> None:
-    """A table whose title names another batch than --batch is not a re-import of the existing batch file."""
-    title_batch, _ = title_facts(sheet, header.first)
-    target = content / "complaints" / f"{batch}.yaml"
-    if batch is not None and title_batch and title_batch[1] != batch and target.exists() and not overwrite:
-        raise PortalError(f"{target} exists already and was not changed; nothing was written (give --overwrite to "
-                          f"replace it; {sheet.name} is 第{title_batch[1]}批 by its title, so it is no re-import of 第{batch}批)")
 
 
 def _plan_order(plan: "RowPlan") -> tuple[int, int, str]:
@@ -1373,9 +1557,9 @@ def _complaint_items(name: str, data: list[tuple[int, list[Any], Optional[str]]]
             item.fields[0] = ("ref", q(item.key))
         key = item.key.lower()
         if key and key in seen:
-            r.bad("ref", f"'{shown(item.key)}' is also in row {seen[key]}")
+            r.bad("ref", f"受理编号 {shown(item.key)} 在第 {seen[key]} 行已出现过", "删去重复的一行，或改正其中一个编号")
         elif key and key in existing and existing[key] != item.batch:
-            r.bad("ref", f"'{shown(item.key)}' is already in the content (another batch)")
+            r.bad("ref", f"受理编号 {shown(item.key)} 已在另一批中公开", "同一件只公开一次：检查编号，或在原批次中更新它")
         if key:
             seen.setdefault(key, row)
         if len(issues) > before:
@@ -1383,8 +1567,8 @@ def _complaint_items(name: str, data: list[tuple[int, list[Any], Optional[str]]]
         if row not in bad_rows:
             items.append(item)
     if unknown and len(unknown) == len(data):
-        raise UsageError("--kind complaints needs --batch N and --forwarded-on YYYY-MM-DD (the date the batch was forwarded)"
-                         f"; {name} names no batch (such as 第19批) in its title rows, 受理编号 cells or a 批次 column")
+        raise UsageError(f"{name} 中没有写明批次（表格标题、受理编号单元格如“第19批 D…”或“批次”列都没有）；未写入任何文件\n"
+                         "    提示：给 --batch N 和 --forwarded-on YYYY-MM-DD（交办这一批的日期）")
     for r in unknown:
         r.bad("batch" if "batch" in r.cols else "ref", "不知道此行属于第几批",
               "给 --batch，或在表格标题、受理编号单元格（第19批 D…）或 批次 列中写明")
@@ -1394,6 +1578,20 @@ def _complaint_items(name: str, data: list[tuple[int, list[Any], Optional[str]]]
         notes.append(Issue(header.row, "", "表格没有“受理编号”列：按批次和行的顺序生成编号（B<批次>-0001 起）",
                            "表格的行序改变后再导入，编号会随之改变；有受理编号时请加上这一列"))
     return items
+
+
+CATEGORY_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]|"
+                         r"第\s*[一二三四五六七八九十]{1,3}\s*(?:部分|类|方面))\s*\S")
+
+
+def category_heading(cells: list[Any]) -> str:
+    """The text of a category row of a task list (「一、大气污染防治」, 「（二）水环境」, merged across the
+    row or alone in its first cell), else "". A measure alone on a continuation row is not in the first cell."""
+    values = {text(c).strip() for c in cells if text(c).strip()}
+    if len(values) != 1 or not cells or not text(cells[0]).strip():
+        return ""
+    (value,) = values
+    return value if CATEGORY_RE.match(value) and "\n" not in value and len(value) <= 60 else ""
 
 
 def _task_items(sheet: Sheet, data: list[tuple[int, list[Any], Optional[str]]], header: Header, regions: RegionNames,
@@ -1414,6 +1612,10 @@ def _task_items(sheet: Sheet, data: list[tuple[int, list[Any], Optional[str]]], 
 
     groups: list[list[tuple[int, list[Any]]]] = []
     for row, cells, _ in data:
+        heading = category_heading(cells)
+        if heading:
+            notes.append(Issue(row, "", f"分类标题行“{shown(heading)}”：不是任务，未导入"))
+            continue
         if groups and continues(row, cells):
             groups[-1].append((row, cells))
         else:
@@ -1449,7 +1651,7 @@ PENALTY_LABELS = {"orders": "责令整改", "fines_wan_yuan": "罚款（万元�
 PENALTY_KEYS = tuple(PENALTY_LABELS)
 FIELD_LABELS = {"channel": "受理方式", "region": "行政区域", "types": "污染类型", "summary": "交办问题基本情况",
                 "priority": "是否重点件", "findings": "调查核实情况", "substantiated": "是否属实",
-                "accountability": "责任追究情况", "penalties": "处理处罚"}
+                "accountability": "责任追究情况", "penalties": "处理处罚", "extra": "其他信息"}
 
 
 @dataclass
@@ -1458,11 +1660,11 @@ class RowPlan:
 
     row: int
     key: str
-    action: str  # "create", "update", "unchanged", "refused", "missing"
+    action: str  # "create", "replace" (--overwrite), "update", "unchanged", "refused", "missing"
     detail: str = ""
 
     def format(self, name: str) -> str:
-        label = {"create": "新建", "update": "更新", "unchanged": "不变", "refused": "拒绝", "missing": "表中已无"}[self.action]
+        label = {"create": "新建", "replace": "替换（--overwrite）", "update": "更新", "unchanged": "不变", "refused": "拒绝", "missing": "表中已无"}[self.action]
         where = f"{name}:{self.row}" if self.row else name
         return f"{where}: {label}" + (f" {self.key}" if self.key else "") + (f"：{self.detail}" if self.detail else "")
 
@@ -1489,7 +1691,9 @@ def _same(key: str, old: Any, new: Any) -> bool:
         old, new = bool(old), bool(new)
     if key == "penalties":
         old, new = ({k: v for k, v in (x or {}).items() if v not in (None, 0)} for x in (old, new))
-    return old == new or (old in (None, "") and new in (None, ""))
+    empty = (None, "", [], {})  # an empty cell and a field not written are the same (0 is a value)
+    return old == new or (any(old is e or old == e and type(old) is type(e) for e in empty)
+                          and any(new is e or new == e and type(new) is type(e) for e in empty))
 
 
 def _plain(value: Any) -> str:
@@ -1666,7 +1870,8 @@ class Reimport:
             return
         if not any(end > 0 for _, end, _ in self.inserts if end == seq.end_mark.index):  # complaints: [] → a block list
             self.inserts.append((seq.start_mark.index, seq.end_mark.index, ""))
-        self.inserts.append((seq.end_mark.index, -1, "\n" + "\n".join(lines)))
+        eol = self.body.find("\n", seq.end_mark.index)  # after a comment on the line of `complaints: []`
+        self.inserts.append((len(self.body) if eol < 0 else eol + 1, -1, "\n".join(lines) + "\n"))
 
     def _apply(self) -> str:
         body = self.body if self.body.endswith("\n") else self.body + "\n"
@@ -1735,36 +1940,56 @@ class Located:
         if not names:
             return ""
         key = names[1] if names[0] == "penalties" and len(names) > 1 else names[0]
+        if key == "updates":  # an update entry is made of the 办结状态 and the handling text
+            key = "status" if names[1:2] == ["status"] else "handling"
+        if key == "extra":  # the columns a profile keeps: the first of them
+            kept = [(i, c) for i, c in sorted(self.mapping.items()) if c.key.startswith(EXTRA)]
+            return f"{col_letter(kept[0][0])}列 {kept[0][1].shown}" if kept else ""
         keys = {c.key: (i, c) for i, c in self.mapping.items()}
         alias = {"id": "number", "history": "progress"}.get(key, key)
         for candidate in (alias, {"title": "problem", "regions": "responsible_units", "channel": "ref"}.get(alias, "")):
             if candidate in keys:
                 i, c = keys[candidate]
-                return f"{col_letter(i)}列 {c.header}"
+                return f"{col_letter(i)}列 {c.shown}"
         return ""
+
+
+def _check_result(content: Path, files: dict[Path, str], as_of: dt.date, name: str, located: Located) -> None:
+    """Check the content as it would be with the new files, read in their place (nothing is written or
+    copied); when that adds problems to those the content has now, :func:`_check_in_copy` finds them again
+    in a copy of the content and reports them at their rows. A clean import costs one more reading of the
+    content, not two and a copy."""
+    from .load import read
+
+    after = _problem_texts(*read(content, overrides={rel.as_posix(): body for rel, body in files.items()}), as_of)
+    if after and not after.keys() <= _problem_texts(*read(content), as_of).keys():
+        _check_in_copy(content, files, as_of, name, located)
+
+
+def _problem_texts(loaded: Any, found: Problems, as_of: dt.date) -> dict[str, Problem]:
+    """Every problem of loaded content (what ``read`` found, and the checks), by its text."""
+    from .check import check
+
+    items = list(found.items)
+    if loaded is not None:
+        items += check(loaded, as_of).items
+    return {p.format(): p for p in items}
 
 
 def _check_in_copy(content: Path, files: dict[Path, str], as_of: dt.date, name: str, located: Located) -> None:
     """Run the content checks on a copy of the content with the new files; report only problems that the
     import adds (problems the content already had are not the import's), those in the imported files at
-    their row and column."""
-    from .check import check
+    their row and column. The copy has the content folder's name, so a problem reads the same in both."""
     from .load import read
-
-    def problems(root: Path) -> dict[str, Problem]:
-        loaded, found = read(root)
-        if loaded is not None:
-            found.extend(check(loaded, as_of))
-        return {p.format().replace(str(root.name), "content", 1): p for p in found.items}
 
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / content.name
         shutil.copytree(content, copy, symlinks=True, copy_function=_copy_regular)
-        before = problems(copy)
+        before = _problem_texts(*read(copy), as_of)
         for rel, body in files.items():
             (copy / rel).parent.mkdir(parents=True, exist_ok=True)
             (copy / rel).write_text(body, encoding="utf-8")
-        after = problems(copy)
+        after = _problem_texts(*read(copy), as_of)
         prefix = len(copy.parent.as_posix()) + 1
         by_file = {(Path(content.name) / rel).as_posix(): (rel, body) for rel, body in files.items()}
         issues: list[Issue] = []
@@ -1781,11 +2006,11 @@ def _check_in_copy(content: Path, files: dict[Path, str], as_of: dt.date, name: 
                                     f"导入后 portal check 发现：{problem.message}（{content.as_posix()}/{rel.as_posix()}:"
                                     f"{problem.location.line} {problem.field}）", problem.hint))
             else:
-                elsewhere.append(text_.replace("content/", f"{content.as_posix()}/", 1))
+                elsewhere.append(text_.replace(f"{content.name}/", f"{content.as_posix()}/", 1))
     if issues or elsewhere:
         lines = [*(i.format(name) for i in sorted(issues, key=lambda i: (i.row, i.column, i.message))), *elsewhere]
-        raise PortalError("\n".join([*lines, f"{len(lines)} problem(s) in the imported content (rows are noted in the file's "
-                                                f"comments); nothing was written from {name}."]))
+        raise PortalError("\n".join([*lines, f"导入后的内容中有 {len(lines)} 处问题（行号见文件中的注释）；"
+                                                f"{name} 的内容未写入任何文件。"]))
 
 
 def _copy_regular(source: str, target: str) -> None:

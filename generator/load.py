@@ -1,7 +1,8 @@
 """Stage 1, load: content files → typed models with locations.
 
 Reads site.yaml, regions.yaml, documents.yaml, tasks/, complaints/, announcements/, reports/ and
-pages/ under one content folder. Every problem (unreadable file, YAML syntax, schema) is collected
+pages/ under one content folder, and checks the import profiles in import-profiles/ (not published;
+:mod:`generator.import_profile`). Every problem (unreadable file, YAML syntax, schema) is collected
 and raised together as a :class:`ContentError`.
 
 Nothing outside the content folder is ever read: before a file is opened, :func:`safe_content_file`
@@ -25,9 +26,9 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO, Collection, Mapping, NamedTuple
 
-from .errors import Location, Problems
+from .errors import Location, Problems, os_error_reason
 from .models import Announcement, Batch, Content, Document, Page, Region, Report, Site, Task, content_fields, is_required
 from .schema import ID_RE, Builder, build_list, path_name_problem, shown, text_problem
 from .yamlio import YAMLProblem, load_yaml
@@ -78,7 +79,7 @@ def safe_content_file(root: Path, path: Path) -> Refusal | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        return Refusal(f"无法读取文件：{exc.strerror}", "")
+        return Refusal(f"无法读取文件：{os_error_reason(exc)}", "检查文件的读取权限")
     try:
         target = Path(path).resolve(strict=True)
     except (OSError, RuntimeError):
@@ -111,15 +112,19 @@ def open_content_file(root: Path, path: Path) -> BinaryIO:
     return handle
 
 
+def too_big(size: int, limit: int) -> Refusal:
+    return Refusal(f"文件有 {size} 字节，超过上限 {limit} 字节", "把它拆成几个较小的文件")
+
+
 def read_content_file(root: Path, path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a content file of at most ``limit`` bytes; raise :class:`RefusedFile` or ``OSError``."""
     with open_content_file(root, path) as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > limit:
-            raise RefusedFile(Refusal(f"file is {size} bytes (limit {limit})", "split it"))
+            raise RefusedFile(too_big(size, limit))
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise RefusedFile(Refusal(f"file is more than {limit} bytes (limit {limit})", "split it"))
+        raise RefusedFile(Refusal(f"文件超过上限 {limit} 字节", "把它拆成几个较小的文件"))
     return data
 
 
@@ -136,10 +141,14 @@ _WRITTEN_ID = re.compile(r"""(?:^|[\s{,-])(?:id|ref|code|batch):\s*["']?([A-Za-z
 
 
 class Loader:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, overrides: Mapping[str, str] | None = None, skip: Collection[str] = ()):
+        """``overrides`` (file name relative to ``root`` → text) are read as if written there, new files
+        included; the files named in ``skip`` are left out, as if absent (see :func:`read`)."""
         self.root = root
         self.problems = Problems()
         self.unbuilt: set[str] = set()  # ids of items that had problems and were left out
+        self.overrides = {root / rel: text for rel, text in (overrides or {}).items()}
+        self.skip = {root / rel for rel in skip}
 
     def remember_unbuilt(self, data: Any) -> None:
         if isinstance(data, dict):
@@ -172,27 +181,29 @@ class Loader:
     def read_text(self, path: Path) -> str | None:
         name = self.name(path)
         try:
-            raw = read_content_file(self.root, path)
+            raw = self.overrides[path].encode("utf-8") if path in self.overrides else read_content_file(self.root, path)
+            if len(raw) > MAX_FILE_BYTES:  # an override is measured like a file
+                raise RefusedFile(too_big(len(raw), MAX_FILE_BYTES))
         except RefusedFile as exc:
             self.problems.add(Location(name), "", exc.refusal.message, exc.refusal.hint)
             return None
         except OSError as exc:
-            self.problems.add(Location(name), "", f"cannot read file: {exc.strerror}")
+            self.problems.add(Location(name), "", f"无法读取文件：{os_error_reason(exc)}", "检查文件的读取权限")
             return None
         if b"\x00" in raw:
-            self.problems.add(Location(name), "", "file is binary, not text", "content files are UTF-8 text")
+            self.problems.add(Location(name), "", "文件是二进制数据，不是文本", "内容文件必须是 UTF-8 编码的文本")
             return None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            hint = "save the file as UTF-8"
+            hint = "把文件另存为 UTF-8 编码"
             try:
                 raw.decode("gb18030")
-                hint = "the file looks like GBK/GB18030; save it as UTF-8 (e.g. iconv -f GBK -t UTF-8)"
+                hint = "文件看起来是 GBK/GB18030 编码：把它另存为 UTF-8 编码（例如在记事本的“另存为”中把编码选为 UTF-8）"
             except UnicodeDecodeError:
                 pass
-            self.problems.add(Location(name, line), "", "file is not valid UTF-8", hint)
+            self.problems.add(Location(name, line), "", "文件不是有效的 UTF-8 编码", hint)
             return None
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -225,11 +236,12 @@ class Loader:
         if self.refused_folder(directory):
             return []
         found = []
-        for path in sorted(directory.iterdir()):
-            if path.name.startswith(".") or path.is_dir():
+        added = {p for p in self.overrides if p.parent == directory and not os.path.lexists(p)}
+        for path in sorted([*directory.iterdir(), *added]):
+            if path.name.startswith(".") or path in self.skip or (path not in added and path.is_dir()):
                 continue
             if path.suffix.lower() != suffix:
-                self.problems.add(Location(self.name(path)), "", f"unexpected file in {folder}/", f"{folder}/ holds *{suffix} files")
+                self.problems.add(Location(self.name(path)), "", f"{folder}/ 中有不该放在这里的文件", f"{folder}/ 中只放 *{suffix} 文件")
                 continue
             found.append(path)
         return found
@@ -253,8 +265,8 @@ class Loader:
     def stem_id(self, path: Path) -> str | None:
         """The file name without its suffix when it is a valid id (it becomes a path on the site), else ``None``."""
         if not ID_RE.fullmatch(path.stem):
-            self.problems.add(Location(self.name(path)), "", f"file name '{shown(path.stem)}' is not a valid id",
-                              "use only letters A-Z a-z, digits 0-9 and '-' in file names")
+            self.problems.add(Location(self.name(path)), "", f"文件名 '{shown(path.stem)}' 不是有效的编号",
+                              "文件名只能使用字母 A-Z a-z、数字 0-9 和 '-'")
             return None
         problem = path_name_problem(path.stem)
         if problem is not None:
@@ -267,7 +279,7 @@ class Loader:
     def site(self) -> Site | None:
         path = self.root / "site.yaml"
         if not os.path.lexists(path):
-            self.problems.add(Location(self.name(path)), "", "site.yaml is missing", "every content folder needs site.yaml; see docs/content-format.md")
+            self.problems.add(Location(self.name(path)), "", "缺少 site.yaml", "每个内容文件夹都要有 site.yaml；见 docs/content-format.md")
             return None
         data = self.read_yaml(path)
         return None if data is None else self.builder(path).model(Site, data, "", 1)
@@ -276,7 +288,7 @@ class Loader:
         path = self.root / file
         if not os.path.lexists(path):
             if required:
-                self.problems.add(Location(self.name(path)), "", f"{file} is missing", "see docs/content-format.md")
+                self.problems.add(Location(self.name(path)), "", f"缺少 {file}", "见 docs/content-format.md")
             return []
         data = self.read_yaml(path)
         items = build_list(self.builder(path), cls, data, path_name)
@@ -310,9 +322,9 @@ class Loader:
                 continue
             meta_text, body, body_line = split_front_matter(text)
             if meta_text is None:
-                fields = " and ".join(f"'{f.name}: …'" for f in content_fields(cls) if is_required(f))
-                self.problems.add(Location(self.name(path), 1), "", "missing YAML front matter",
-                                  f"start the file with a line '---', then {fields}, then a line '---'")
+                fields = "、".join(f"'{f.name}: …'" for f in content_fields(cls) if is_required(f))
+                self.problems.add(Location(self.name(path), 1), "", "文件开头缺少 YAML 信息块（两行 '---' 之间的字段）",
+                                  f"文件第一行写 '---'，接着写 {fields}，然后再写一行 '---'")
                 continue
             clean = self.clean_body(path, body, body_line)
             data = self.read_yaml(path, "\n" + meta_text)  # the blank line keeps line numbers true
@@ -348,18 +360,22 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return None, text, 1
 
 
-def read(root: Path) -> tuple[Content | None, Problems]:
+def read(root: Path, overrides: Mapping[str, str] | None = None, skip: Collection[str] = ()) -> tuple[Content | None, Problems]:
     """Load what can be loaded from a content folder, with every problem found on the way.
+
+    ``overrides`` maps file names relative to ``root`` (complaints/9.yaml) to the text they are read with
+    instead of the file's, as if written there (``portal import`` checks its result so, before it writes);
+    the files in ``skip`` are read as if absent.
 
     Items that could not be built are left out, and their ids are remembered in
     ``Content.unbuilt`` so that the check stage does not also call references to them dangling.
     Returns ``None`` for the content when there is no usable site.yaml.
     """
     root = Path(root)
-    loader = Loader(root)
+    loader = Loader(root, overrides, skip)
     if not root.is_dir():
-        loader.problems.add(Location(str(root)), "", "content folder not found",
-                            "pass --content DIR pointing at a folder with site.yaml")
+        loader.problems.add(Location(str(root)), "", "找不到内容文件夹",
+                            "用 --content 指向含有 site.yaml 的文件夹")
         return None, loader.problems
     site = loader.site()
     regions = loader.top_list("regions.yaml", Region, "regions", required=True)
@@ -376,6 +392,9 @@ def read(root: Path) -> tuple[Content | None, Problems]:
         pages=loader.markdown_files("pages", Page),
         unbuilt=loader.unbuilt,
     )
+    from .import_profile import check_profiles  # import-profiles/: checked, never published
+
+    check_profiles(loader)
     return (content if site is not None else None), loader.problems
 
 

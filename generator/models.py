@@ -6,7 +6,8 @@ the schema. Field metadata: ``doc`` is a one-line description (docs/content-form
 text), ``kind`` marks values validated beyond their type: "id" (becomes a path), "region", "file" (a
 document file name), "email", "phone", "url" for text; "serial", "count", "days" for the range of a
 number (:data:`generator.schema.INT_RANGES`). Text is single-line unless its kind is "text"
-(multi-line plain prose) or "markdown"; :mod:`generator.schema` lists what each kind allows.
+(multi-line plain prose) or "markdown"; :mod:`generator.schema` lists what each kind allows. A
+``dict[str, str]`` field (``extra``) maps labels to single-line text.
 ``loc`` and ``lines`` are filled by the loader and are not content fields.
 """
 
@@ -162,6 +163,7 @@ class Task(Node):
     supervising_units: list[str] = doc("督导单位", factory=list)
     acceptance_unit: str = doc("验收销号单位", default="")
     history: list[HistoryEntry] = doc("status history, oldest first, append-only", factory=list)
+    extra: dict[str, str] = doc("其他信息: columns an import profile keeps (保留), label → one-line text", factory=dict)
 
 
 # --- complaints/<batch>.yaml ------------------------------------------------------------------
@@ -198,6 +200,7 @@ class Complaint(Node):
     penalties: Optional[Penalties] = doc("penalty counts", default=None)
     tasks: list[str] = doc("ids of related rectification tasks", factory=list)
     updates: list[ComplaintUpdate] = doc("later status changes, oldest first", factory=list)
+    extra: dict[str, str] = doc("其他信息: columns an import profile keeps (保留), label → one-line text", factory=dict)
 
 
 @dataclass

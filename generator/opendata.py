@@ -13,7 +13,8 @@
   memory with a fixed row order and copied out with ``VACUUM INTO`` so the bytes are the same for the
   same content and as-of date;
 - ``data/tasks/<id>.json``, ``data/complaints/<ref>.json``, ``data/notices/<id>.json``: one item with
-  its full history, linked from the item's page.
+  its full history, linked from the item's page; a task's and a complaint's file also carries ``extra``
+  (其他信息, label → text) when it has any (the tables and CSV files leave it out).
 
 :data:`TABLES` names and describes every column once; the files, the database schema and the 数据下载
 page (``data/index.html``) are all made from it.
@@ -319,12 +320,14 @@ def item_records(portal: "Portal", rows: Rows) -> list[tuple[str, Callable[[], d
                 {"date": _d(e.date), "status": e.status, "status_label": e.label, "note": e.note,
                  "on_schedule": e.on_schedule, "correction": e.correction, "closeout_exception": e.closeout_exception,
                  "documents": [d.id for d in e.documents], "announcement": e.announcement.ann.id if e.announcement else ""}
-                for e in t.timeline], "complaints": [c.complaint.ref for c in t.complaints], "notices": [n.ann.id for n in t.notices]}
+                for e in t.timeline], "complaints": [c.complaint.ref for c in t.complaints], "notices": [n.ann.id for n in t.notices],
+                **({"extra": dict(t.task.extra)} if t.task.extra else {})}
         out.append((urls.task_json(t.task.id), task_record))
     for c in portal.complaints:
         def complaint_record(c: "ComplaintView" = c) -> dict[str, Any]:
             return {**rows.complaint(c), "updates": [{"date": _d(u.date), "status": u.status, "status_label": COMPLAINT_STATUS_LABELS[u.status],
-                                                      "note": u.note} for u in c.complaint.updates]}
+                                                      "note": u.note} for u in c.complaint.updates],
+                    **({"extra": dict(c.complaint.extra)} if c.complaint.extra else {})}
         out.append((urls.complaint_json(c.complaint.ref), complaint_record))
     for n in portal.notices:
         def notice_record(n: "NoticeView" = n) -> dict[str, Any]:

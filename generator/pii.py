@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
 
-from .errors import Location, Problems
+from .errors import Location, Problems, os_error_reason
 from .models import Contact, Content, Node, content_fields
 from .schema import NUMBER_SEPARATORS
 
@@ -206,9 +206,8 @@ def _is_date(digits: str) -> bool:
 
 # -- matches --------------------------------------------------------------------------------------
 
-LABELS = {"id": "resident ID number (身份证号)", "card": "bank card number", "email": "e-mail address",
-          "mobile": "mobile phone number", "landline": "telephone number"}
-LABELS_ZH = {"qq": "QQ号", "wechat": "微信号", "plate": "车牌号", "name": "带称谓的姓名", "address": "门牌地址"}
+LABELS_ZH = {"id": "身份证号", "card": "银行卡号", "email": "电子邮箱地址", "mobile": "手机号码", "landline": "电话号码",
+             "qq": "QQ号", "wechat": "微信号", "plate": "车牌号", "name": "带称谓的姓名", "address": "门牌地址"}
 REVIEW_KINDS = frozenset({"name", "address"})  # may be published once a person has acknowledged them
 
 
@@ -573,6 +572,10 @@ def _walk(node: Node, prefix: str) -> Iterator[Field]:
             yield Field(node, key, name, value)
         elif isinstance(value, Node):
             yield from _walk(value, name + ".")
+        elif isinstance(value, dict):  # extra (其他信息): label → text, both published
+            for label, item in value.items():
+                yield Field(node, key, f"{name}.{label}", label)
+                yield Field(node, key, f"{name}.{label}", item)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, str):
@@ -681,7 +684,7 @@ def _document_text(root: Path, path: Path, where: Location, result: Scan) -> Opt
         result.unscanned.append((where, exc.refusal.message))
         return None
     except OSError as exc:
-        result.unscanned.append((where, f"无法读取（{exc.strerror or exc}）"))
+        result.unscanned.append((where, f"无法读取（{os_error_reason(exc)}）"))
         return None
     if suffix == ".pdf":
         return _pdf_text(raw, where, result)
@@ -778,7 +781,7 @@ def read_reviewed(content: Content) -> tuple[list[Reviewed], Problems]:
         problems.add(Location(where, exc.line), "", exc.message, exc.hint)
         return [], problems
     except OSError as exc:
-        problems.add(Location(where), "", f"无法读取（{exc.strerror or exc}）")
+        problems.add(Location(where), "", f"无法读取（{os_error_reason(exc)}）", "检查文件的读取权限")
         return [], problems
     if data is None:
         return [], problems
@@ -853,13 +856,9 @@ def _masked_location(location: Location) -> Location:
 def _report(f: Finding, content: Content, problems: Problems) -> None:
     m = f.match
     f = Finding(_masked_location(f.location), f.field, m)
-    fix = "(portal check --fix-pii DIR writes a masked copy of the content)"
-    if m.kind in LABELS:
-        problems.add(f.location, f.field, f"looks like a {LABELS[m.kind]}: {m.masked}",
-                     f"personal data must not be published: remove it or mask it as {m.masked} {fix}")
-    elif m.kind not in REVIEW_KINDS:
+    if m.kind not in REVIEW_KINDS:
         problems.add(f.location, f.field, f"疑似{LABELS_ZH[m.kind]}：{m.masked}",
-                     f"不得公开个人信息：删去或改写为 {m.masked}（portal check --fix-pii DIR 可生成已遮盖的副本）")
+                     f"不得公开个人信息：删去或改写为 {m.masked}（portal check --fix-pii 新文件夹 可生成已遮盖的副本）")
     else:
         digest = hashlib.sha256(m.text.encode("utf-8")).hexdigest()
         file = sorted(_file_names(f.location.file, content), key=len)[0]

@@ -24,7 +24,9 @@ cannot carry, and ``portal check`` and ``portal build`` refuse the same things:
   multi-line prose such as notes, findings, reasons) or ``markdown``. A single-line field may not
   contain a line break (``\n``, ``\r``, U+2028, U+2029, U+0085) or a tab and is at most
   :data:`MAX_LINE` characters; in multi-line fields ``\r\n`` and a lone ``\r`` (possible only as a
-  YAML escape, since files are read with their line ends normalised) become ``\n``.
+  YAML escape, since files are read with their line ends normalised) become ``\n``. The labels and
+  texts of an ``extra`` mapping are single-line too (at most :data:`MAX_EXTRA` entries, labels at most
+  :data:`MAX_LABEL` characters).
 - **Links**: ``email`` fields must be one plain address (:data:`EMAIL_RE`), ``phone`` fields
   digits, spaces, ``+ - ( )`` and the separators between several numbers (``、 , ， ; ； / 或``,
   and ``转`` before an extension), ``url`` fields an absolute http(s) URL with a host and no
@@ -69,6 +71,8 @@ DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 FILE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 MAX_TEXT = 100_000
 MAX_LINE = 1_000
+MAX_EXTRA = 50  # entries of an ``extra`` mapping (其他信息)
+MAX_LABEL = 100  # characters of one of its labels
 MAX_ID = 64
 MAX_FILE_NAME = 100
 MIN_DATE = dt.date(1949, 10, 1)
@@ -279,23 +283,71 @@ def label_synonyms(choices: tuple[str, ...]) -> dict[str, str]:
 
 def did_you_mean(value: str, choices: typing.Iterable[str]) -> str:
     close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+    return f"是不是要写 '{close[0]}'？" if close else ""
+
+
+def choice_labels(choices: typing.Iterable[str]) -> dict[str, str]:
+    """The Chinese label the site shows for each of a set of fixed values (in_progress → 整改中), if any."""
+    wanted = set(choices)
+    for labels in (TASK_STATUS_LABELS, COMPLAINT_STATUS_LABELS, CHANNEL_LABELS, OUTCOME_LABELS):
+        if set(labels) == wanted:
+            return dict(labels)
+    return {}
+
+
+def allowed_values(choices: typing.Sequence[str]) -> str:
+    """允许的值：planned（未启动）、in_progress（整改中）… for a hint."""
+    labels = choice_labels(choices)
+    return "允许的值：" + "、".join(c + (f"（{labels[c]}）" if c in labels else "") for c in choices)
 
 
 def type_name(value: Any) -> str:
+    """What a value is, in words for a message (应为文本，实际是一个列表)."""
     if isinstance(value, dict):
-        return "a mapping"
+        return "一个映射（字段名: 值）"
     if isinstance(value, (list, tuple, set, frozenset)):
-        return "a list"
+        return "一个列表"
     if isinstance(value, bytes):
-        return "binary data"
+        return "二进制数据"
     if value is None:
-        return "an empty value"
+        return "空值"
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, (int, float)):
-        return "a number"
-    return "text"
+        return "数字"
+    return "文本"
+
+
+# descriptions of the required fields, for the hint of a missing one (models.py documents them in English)
+REQUIRED_FIELD_DOCS = {
+    "Plan.title": "已批准的整改方案的标题", "Plan.approved_on": "整改方案的批准日期",
+    "Site.title": "门户的名称", "Site.publisher": "发布机关",
+    "Region.code": "6 位 GB/T 2260 行政区划代码", "Region.name": "地区名称",
+    "Document.id": "供引用的编号", "Document.number": "文号", "Document.title": "文件标题",
+    "HistoryEntry.date": "状态变化或进展报告的日期", "HistoryEntry.status": "自这一天起的状态",
+    "Task.id": "编号，与文件名相同", "Task.number": "整改方案中的序号", "Task.title": "简短标题",
+    "Task.problem": "督察反馈问题（Markdown）", "Task.deadline": "整改时限：YYYY-MM-DD、年份、长期坚持 或 立行立改",
+    "Task.regions": "涉及地区的行政区划代码", "Task.responsible_units": "责任单位",
+    "ComplaintUpdate.date": "状态变化的日期", "ComplaintUpdate.status": "自这一天起的办结状态",
+    "Complaint.ref": "受理编号，各批次之间不能重复", "Complaint.channel": "受理方式：phone 来电、letter 来信、online 网络",
+    "Complaint.region": "行政区划代码；合办件写成列表", "Complaint.types": "污染类型，一个或多个",
+    "Complaint.summary": "交办问题基本情况", "Complaint.status": "交办时的办结状态",
+    "Batch.batch": "批次号，与文件名相同", "Batch.forwarded_on": "交办日期",
+    "Period.start": "公示期的第一天", "Period.end": "公示期的最后一天（含当天）",
+    "Acceptance.unit": "验收单位", "Acceptance.date": "验收日期",
+    "Outcome.decided_on": "公示结果的认定日期", "Outcome.result": "公示结果：no_objection、objections_rejected 或 objection_upheld",
+    "Announcement.id": "编号，与文件名相同", "Announcement.title": "公示标题", "Announcement.tasks": "公示涉及的任务编号",
+    "Announcement.period": "公示期", "Report.title": "报告标题", "Report.date": "报告日期", "Page.title": "页面标题",
+}
+
+
+def _impossible_date(year: int, month: int, day: int) -> str:
+    """Why a YYYY-MM-DD with these numbers names no day, in words."""
+    if year < 1:
+        return "没有公元 0 年"
+    if not 1 <= month <= 12:
+        return f"没有 {month} 月"
+    return f"{year} 年 {month} 月没有 {day} 日"
 
 
 class Builder:
@@ -317,14 +369,15 @@ class Builder:
         """Build ``cls`` from a mapping; ``path`` names it in messages (e.g. ``history[2]``)."""
         if not isinstance(data, dict):
             if isinstance(data, str) and WIDE_KEY.match(data):  # the whole file read as one text
-                self.error(line, path or cls.__name__, *FULL_WIDTH_COLON)
+                self.error(line, path, *FULL_WIDTH_COLON)
                 return None
-            self.error(line, path or cls.__name__, f"expected a mapping of fields, found {type_name(data)}")
+            self.error(line, path, f"应为字段的映射（每行写 字段名: 值），实际是{type_name(data)}",
+                       "每个字段写一行 '字段名: 值'，冒号后面有一个空格；下一级的字段要缩进")
             return None
         key_lines = getattr(data, "key_lines", {})
         own_line = getattr(data, "line", line) or line
         for key, dup_line in getattr(data, "duplicates", []):
-            self.error(dup_line, _join(path, shown(key)), "field given twice", "keep one of them")
+            self.error(dup_line, _join(path, shown(key)), "字段写了两次", "只保留其中一个")
         known = {f.name: f for f in content_fields(cls)}
         hints = _hints(cls)
         values: dict[str, Any] = {}
@@ -332,8 +385,8 @@ class Builder:
         for key, value in data.items():
             key_s = key if isinstance(key, str) else str(key)
             if key_s not in known:
-                hint = (did_you_mean(key_s, known) if len(key_s) <= 100 else "") or f"allowed fields: {', '.join(known)}"
-                self.error(key_lines.get(key, own_line), _join(path, shown(key_s)), "unknown field", hint)
+                hint = (did_you_mean(key_s, known) if len(key_s) <= 100 else "") or f"允许的字段：{'、'.join(known)}"
+                self.error(key_lines.get(key, own_line), _join(path, shown(key_s)), "未知的字段", hint)
                 ok = False
                 continue
         for name, f in known.items():
@@ -341,7 +394,8 @@ class Builder:
             fline = key_lines.get(name, own_line)
             if name not in data or data[name] is None:
                 if is_required(f):
-                    self.error(own_line, fpath, "required field is missing", f"add '{name}: …' ({f.metadata.get('doc', '')})")
+                    about = REQUIRED_FIELD_DOCS.get(f"{cls.__name__}.{name}", "")
+                    self.error(own_line, fpath, "缺少必填字段", f"添加 '{name}: …'" + (f"（{about}）" if about else ""))
                     ok = False
                 continue
             value = self.value(hints[name], data[name], fpath, fline, f.metadata.get("kind", ""))
@@ -364,21 +418,22 @@ class Builder:
         if origin in (Union, types.UnionType):
             inner = [a for a in typing.get_args(hint) if a is not type(None)]
             return self.value(inner[0], raw, path, line, kind)
+        if origin is dict:
+            return self.labelled(raw, path, line)
         if origin is Literal:
             choices = [str(c) for c in typing.get_args(hint)]
             text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
             text = label_synonyms(tuple(choices)).get(text or "", text)  # 整改中 → in_progress
             if text not in choices:
                 hint_text = did_you_mean(text, choices) if text is not None and len(text) <= MAX_LINE else ""
-                allowed = f"allowed: {', '.join(choices)}"
-                self.error(line, path, f"'{shown(raw)}' is not an allowed value", f"{hint_text} {allowed}".strip())
+                self.error(line, path, f"'{shown(raw)}' 不是允许的值", hint_text + allowed_values(choices))
                 return _BAD
             return text
         if origin is list:
             (item_hint,) = typing.get_args(hint)
             if not isinstance(raw, list):
                 if isinstance(raw, dict) or dataclasses.is_dataclass(item_hint):
-                    self.error(line, path, f"expected a list, found {type_name(raw)}", "write a list: [a, b] or one '- item' per line")
+                    self.error(line, path, f"应为列表，实际是{type_name(raw)}", "写成列表：[甲, 乙]，或每行一项，以 '- ' 开头")
                     return _BAD
                 raw = [raw]  # a single value stands for a list of one
             lines = getattr(raw, "item_lines", [])
@@ -386,7 +441,7 @@ class Builder:
             for i, item in enumerate(raw):
                 item_line = lines[i] if i < len(lines) else line
                 if item is None or item == "":
-                    self.error(item_line, f"{path}[{i}]", "empty list item", "remove the lone '-' or write the item after it")
+                    self.error(item_line, f"{path}[{i}]", "列表中有一项是空的", "删除单独的 '-'，或在它后面写上这一项")
                     bad = True
                     continue
                 value = self.value(item_hint, item, f"{path}[{i}]", item_line, kind)
@@ -404,7 +459,7 @@ class Builder:
             return self.date(raw, path, line)
         if hint is bool:
             if not isinstance(raw, bool):
-                self.error(line, path, f"expected true or false, found {type_name(raw)} '{shown(raw)}'")
+                self.error(line, path, f"应为 true 或 false，实际是{type_name(raw)} '{shown(raw)}'", "写 true（是）或 false（否），不加引号")
                 return _BAD
             return raw
         if hint is int:
@@ -415,12 +470,42 @@ class Builder:
             return self.text(raw, path, line, kind)
         raise TypeError(f"unsupported type {hint!r} for {path}")  # a bug in models.py, not in content
 
+    def labelled(self, raw: Any, path: str, line: int) -> Any:
+        """A mapping of labels to single-line text (``extra``: at most :data:`MAX_EXTRA` entries, each label
+        at most :data:`MAX_LABEL` characters), every label and text checked like any single-line text."""
+        if not isinstance(raw, dict):
+            self.error(line, path, f"应当是“名称: 内容”的映射，这里是{type_name(raw)}", "例如  extra: {是否回访: 已回访}")
+            return _BAD
+        lines = getattr(raw, "key_lines", {})
+        for key, dup_line in getattr(raw, "duplicates", []):
+            self.error(dup_line, _join(path, shown(key)), "这一项写了两次", "只保留一个")
+        if len(raw) > MAX_EXTRA:
+            self.error(line, path, f"有 {len(raw)} 项，最多 {MAX_EXTRA} 项", "只保留需要公开的其他信息")
+            return _BAD
+        out: dict[str, str] = {}
+        bad = False
+        for key, value in raw.items():
+            at = lines.get(key, line)
+            name = self.text(key, f"{path}（名称 {shown(key)}）", at, "")
+            if name is not _BAD and not (name and len(name) <= MAX_LABEL):
+                self.error(at, _join(path, shown(key)), f"名称为空或超过 {MAX_LABEL} 个字符", "写一个简短的名称，例如 是否回访")
+                name = _BAD
+            text = _BAD if value is None else self.text(value, _join(path, shown(key)), at, "")
+            if value is None or text == "":
+                self.error(at, _join(path, shown(key)), "内容为空", "写出内容，或删除这一项")
+                text = _BAD
+            if name is _BAD or text is _BAD:
+                bad = True
+                continue
+            out[name] = text
+        return _BAD if bad else out
+
     def whole_number(self, raw: Any, path: str, line: int, kind: str) -> Any:
         if isinstance(raw, str) and re.fullmatch(r"[+-]?[0-9]{16,}", raw.strip()):
             self.out_of_range(raw.strip(), path, line, kind)  # so many digits that yamlio kept them as text
             return _BAD
         if isinstance(raw, bool) or not isinstance(raw, int):
-            self.error(line, path, f"expected a whole number, found {type_name(raw)} '{shown(raw)}'")
+            self.error(line, path, f"应为整数，实际是{type_name(raw)} '{shown(raw)}'", "只写阿拉伯数字，例如 3；不要加单位、汉字或引号")
             return _BAD
         low, high = INT_RANGES.get(kind, INT_RANGES[""])
         if not low <= raw <= high:
@@ -433,7 +518,7 @@ class Builder:
             self.out_of_range(raw.strip(), path, line, kind)  # so many digits that yamlio kept them as text
             return _BAD
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-            self.error(line, path, f"expected a number, found {type_name(raw)} '{shown(raw)}'")
+            self.error(line, path, f"应为数字，实际是{type_name(raw)} '{shown(raw)}'", "只写阿拉伯数字，例如 5 或 2.5；不要加单位、汉字或引号")
             return _BAD
         if isinstance(raw, float) and not math.isfinite(raw):
             self.error(line, path, f"数值 {shown(raw)} 不是有限的数（NaN 或无穷大）", "写一个普通的数字，例如 5.0")
@@ -450,7 +535,7 @@ class Builder:
 
     def text(self, raw: Any, path: str, line: int, kind: str) -> Any:
         if isinstance(raw, (bool, dict, list, tuple, set, frozenset, bytes)):
-            self.error(line, path, f"expected text, found {type_name(raw)}")
+            self.error(line, path, f"应为文本，实际是{type_name(raw)}", "直接写文字；文字里有冒号、方括号或花括号时，给整段文字加引号")
             return _BAD
         multiline = kind in MULTILINE_KINDS
         if kind == "region" and isinstance(raw, int):
@@ -463,8 +548,8 @@ class Builder:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         limit = MAX_TEXT if multiline else MAX_LINE
         if len(text) > limit:
-            hint = "split it or link a document" if multiline else "这个字段只能写一行；较长的内容请写在说明类的多行字段里，或链接一份文件"
-            self.error(line, path, f"text is {len(text)} characters long (limit {limit})", hint)
+            hint = "拆成几段，或改为链接一份文件" if multiline else "这个字段只能写一行；较长的内容请写在说明类的多行字段里，或链接一份文件"
+            self.error(line, path, f"文本长度为 {len(text)} 个字符，超过上限 {limit}", hint)
             return _BAD
         bad = text_problem(text, multiline)
         if bad is not None:
@@ -481,12 +566,13 @@ class Builder:
         text = str(raw).strip() if isinstance(raw, (str, dt.date)) else None
         match = DATE_RE.match(text) if text else None
         if not match:
-            self.error(line, path, f"'{shown(raw)}' is not a date", "write dates as YYYY-MM-DD, e.g. 2023-12-31")
+            self.error(line, path, f"'{shown(raw)}' 不是日期", "日期写成 YYYY-MM-DD，例如 2023-12-31")
             return _BAD
         try:
             value = dt.date(*(int(g) for g in match.groups()))
-        except ValueError as exc:
-            self.error(line, path, f"'{text}' is not a real date ({exc})", "check the day and month")
+        except ValueError:
+            why = _impossible_date(*(int(g) for g in match.groups()))
+            self.error(line, path, f"'{text}' 不是真实存在的日期（{why}）", "检查年、月、日是否写错")
             return _BAD
         if not MIN_DATE <= value <= MAX_DATE:
             self.error(line, path, f"日期 {value} 超出允许的范围（{MIN_DATE} 至 {MAX_DATE}）", "检查年份是否写错")
@@ -502,7 +588,7 @@ class Builder:
         if isinstance(raw, str) and DATE_RE.match(raw.strip()):
             value = self.date(raw, path, line)
             return _BAD if value is _BAD else Deadline("date", value, "")
-        self.error(line, path, f"'{shown(raw)}' is not a deadline", "write YYYY-MM-DD, a year such as 2023, 长期坚持 or 立行立改")
+        self.error(line, path, f"'{shown(raw)}' 不是有效的整改时限", "写成日期 YYYY-MM-DD、年份（如 2023）、长期坚持 或 立行立改")
         return _BAD
 
 
@@ -510,19 +596,19 @@ def kind_problem(text: str, kind: str) -> tuple[str, str] | None:
     """(message, hint) when clean text is not a valid value of its ``kind``."""
     if kind == "id":
         if not ID_RE.fullmatch(text):
-            return f"'{shown(text)}' is not a valid id", "use only letters A-Z a-z, digits 0-9 and '-'"
+            return f"'{shown(text)}' 不是有效的编号", "编号只能使用字母 A-Z a-z、数字 0-9 和 '-'"
         return path_name_problem(text)
     if kind == "region" and not REGION_RE.fullmatch(text):
-        return f"'{shown(text)}' is not a region code", "write the 6-digit GB/T 2260 code in quotes, e.g. \"440200\""
+        return f"'{shown(text)}' 不是行政区划代码", "写 6 位的 GB/T 2260 代码，并加上引号，例如 \"440200\""
     if kind == "file" and text:
         if not FILE_NAME_RE.fullmatch(text) or ".." in text:
-            return (f"'{shown(text)}' is not a plain file name",
-                    "put the file directly in content/documents/ and give its name (letters, digits, . _ -)")
+            return (f"'{shown(text)}' 不是单纯的文件名",
+                    "把文件直接放在 content/documents/ 中，这里只写它的文件名（字母、数字和 . _ -）")
         return path_name_problem(text, MAX_FILE_NAME)
     if kind == "email" and text:
         problem = email_problem(text)
         if problem:
-            return problem, "只写一个邮箱地址，例如 zhenggai@example.gov.cn；不要加姓名、尖括号、空格或 ?subject= 之类的参数"
+            return problem, "只写一个邮箱地址，例如 zhenggai@example.gov.cn；不要加姓名、尖括号、空格或问号后面的参数"
     if kind == "phone" and text:
         problem = phone_problem(text)
         if problem:
@@ -551,7 +637,7 @@ def build_list(builder: Builder, cls: type, data: Any, path: str) -> list[Any]:
     if data is None:
         return []
     if not isinstance(data, list):
-        builder.error(getattr(data, "line", 1), path, f"expected a list, found {type_name(data)}", "each item starts with '- '")
+        builder.error(getattr(data, "line", 1), path, f"应为列表，实际是{type_name(data)}", "每一项以 '- ' 开头")
         return []
     lines = getattr(data, "item_lines", [])
     out = []

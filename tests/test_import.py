@@ -41,7 +41,7 @@ def test_xlsx_complaints_become_a_batch_that_builds(mini: Path, tmp_path: Path) 
 def test_gbk_csv_is_detected(mini: Path) -> None:
     r = complaints(mini, "complaints-gbk.csv", 3)
     assert r.code == 0, r.err
-    assert "(gb18030)" in r.out
+    assert "（CSV，GBK）" in r.out
     text = (mini / "complaints" / "3.yaml").read_text(encoding="utf-8")
     assert "反映乙市某河段有黑臭水体。" in text and "D2GB202106100001" in text
 
@@ -50,26 +50,27 @@ def test_bad_rows_are_listed_with_row_and_column_and_nothing_is_written(mini: Pa
     r = complaints(mini, "complaints-bad.csv", 4)
     assert r.code == 2
     assert not (mini / "complaints" / "4.yaml").exists()
-    for line in ["complaints-bad.csv:1: M列: unknown column '自定义栏目'",
-                 "complaints-bad.csv:3: D列 行政区域: '丙市' is not a region in regions.yaml",
-                 "complaints-bad.csv:4: E列 污染类型: '噪音' is not a pollution type",
-                 "complaints-bad.csv:4: G列 是否属实: '大概属实' is not 属实",
-                 "complaints-bad.csv:4: J列 办结状态: '办完了' is not 已办结",
-                 "complaints-bad.csv:4: K列 责令整改家次: '两家' is not a whole number",
-                 "complaints-bad.csv:5: B列 受理编号: 'D2CS202106100001' is also in row 2",
-                 "nothing was written"]:
+    for line in ["complaints-bad.csv:1: M列 自定义栏目: 未知的列“自定义栏目”",
+                 "complaints-bad.csv:3: D列 行政区域: “丙市”不是 regions.yaml 中的行政区域",
+                 "complaints-bad.csv:4: E列 污染类型: “噪音”不是污染类型",
+                 "complaints-bad.csv:4: G列 是否属实: “大概属实”不是核实结论",
+                 "complaints-bad.csv:4: J列 办结状态: “办完了”不是办结状态",
+                 "complaints-bad.csv:4: K列 责令整改（家次）: “两家”不是整数",
+                 "complaints-bad.csv:5: B列 受理编号: 受理编号 D2CS202106100001 在第 2 行已出现过",
+                 "complaints-bad.csv 中有 7 处问题；未写入任何文件。"]:
         assert line in r.err, line
 
 
 def test_force_writes_only_the_good_rows_and_never_overwrites(mini: Path) -> None:
     r = complaints(mini, "complaints-bad.csv", 4, "--force")
     assert r.code == 0, r.err
-    assert "left out rows 3, 4, 5" in r.err
+    assert "--force：第 3、4、5 行有问题，未导入" in r.err
     refs = [c["ref"] for c in yaml.safe_load((mini / "complaints" / "4.yaml").read_text(encoding="utf-8"))["complaints"]]
     assert refs == ["D2CS202106100001", "D2CS202106120005"]
     before = (mini / "complaints" / "4.yaml").read_bytes()
     again = complaints(mini, "complaints.xlsx", 4)
-    assert again.code == 1 and "exists already" in again.err and "--overwrite" in again.err
+    # a table titled 第2批 is no re-import of batch 4: the disagreement is named, nothing is written
+    assert again.code == 2 and "表格标题写的是第2批，--batch 却是 4" in again.err
     assert (mini / "complaints" / "4.yaml").read_bytes() == before
     assert portal("check", "--content", mini, "--as-of", AS_OF).code == 0
 
@@ -92,8 +93,8 @@ def test_xlsx_tasks_map_deadlines_progress_and_regions(mini: Path) -> None:
 def test_bad_task_values_are_refused(mini: Path) -> None:
     r = imp(mini, "tasks-bad.xlsx", "--kind", "tasks")
     assert r.code == 2
-    assert "tasks-bad.xlsx:4: H列 整改时限: '尽快' is not a deadline" in r.err
-    assert "tasks-bad.xlsx:4: I列 整改进展: '已销号'" in r.err
+    assert "tasks-bad.xlsx:4: H列 整改时限: “尽快”不是整改时限" in r.err
+    assert "tasks-bad.xlsx:4: I列 整改进展: “已销号”" in r.err
     assert not (mini / "tasks" / "T-11.yaml").exists()
 
 
@@ -102,10 +103,10 @@ def test_problems_found_by_portal_check_block_the_import(mini: Path) -> None:
     (mini / "tasks" / "T-1.yaml").write_text((mini / "tasks" / "T-1.yaml").read_text(encoding="utf-8")
                                              .replace("number: 1\n", "number: 11\n"), encoding="utf-8")
     r = imp(mini, "tasks.xlsx", "--kind", "tasks")
-    assert r.code == 1 and "nothing was written" in r.err and "T-11.yaml" in r.err
+    assert r.code == 1 and "tasks.xlsx 的内容未写入任何文件" in r.err and "T-11.yaml" in r.err
     assert not (mini / "tasks" / "T-11.yaml").exists()
 
 
 def test_complaints_need_batch_and_date(mini: Path) -> None:
     r = imp(mini, "complaints.xlsx", "--kind", "complaints")
-    assert r.code == 64 and "--batch" in r.err
+    assert r.code == 64 and "--forwarded-on" in r.err and "交办日期" in r.err

@@ -164,7 +164,7 @@ def test_id_prefix_must_make_ids(mini: Path, tmp_path: Path, prefix: str) -> Non
         prefix = f"{tmp_path}/abs-"  # an absolute path: content/tasks/ joined with it is the path itself
     r = refused(tmp_path, mini, FIXTURES / "tasks.xlsx", "tasks", f"--id-prefix={prefix}")
     assert r.code == 64
-    assert "--id-prefix" in r.err and "任务编号前缀只能由字母" in r.err and "hint: 例如 --id-prefix T-" in r.err
+    assert "--id-prefix" in r.err and "任务编号前缀只能由字母" in r.err and "提示：例如 --id-prefix T-" in r.err
 
 
 @pytest.mark.parametrize("prefix", ["R2-", "X" * 16, "2023"])
@@ -200,7 +200,7 @@ def test_an_overlong_csv_cell_names_its_row_and_column(mini: Path, tmp_path: Pat
                                               complaint("D2CS202106100002", 交办="测" * 131_073)])
     r = refused(tmp_path, mini, sheet, "complaints")
     assert r.code == 2
-    assert "long.csv:3: B列 交办问题基本情况: 单元格有 131,073 个字符，超过上限 100,000" in r.err and "hint: 缩短该单元格" in r.err
+    assert "long.csv:3: B列 交办问题基本情况: 单元格有 131,073 个字符，超过上限 100,000" in r.err and "提示：缩短该单元格" in r.err
 
 
 def test_an_overlong_xlsx_cell_names_its_row_and_column(mini: Path, tmp_path: Path) -> None:
@@ -220,7 +220,7 @@ def test_a_zip_bomb_is_refused_before_anything_is_unpacked(mini: Path, tmp_path:
     sheet.write_bytes(buffer.getvalue())
     assert sheet.stat().st_size < 2_000_000
     r = refused(tmp_path, mini, sheet, "tasks")
-    assert "bomb.xlsx: 解压后共 272," in r.err and "超过上限 268,435,456 字节" in r.err and "hint:" in r.err
+    assert "bomb.xlsx: 解压后共 272," in r.err and "超过上限 268,435,456 字节" in r.err and "提示：" in r.err
 
 
 def test_a_false_dimension_does_not_make_a_million_empty_cells(mini: Path) -> None:
@@ -237,14 +237,14 @@ def test_a_value_far_to_the_right_is_named(mini: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "wide.xlsx"
     sheet.write_bytes(xlsx_bytes([*TASKS[:2], [*TASKS[2], Cell("备注", ref="XFD3")]]))
     r = refused(tmp_path, mini, sheet, "tasks")
-    assert "wide.xlsx:3: XFD列: 导入最多读取 100 列（到 CV 列），此处还有内容" in r.err and "hint: 删除表格右侧多余的列" in r.err
+    assert "wide.xlsx:3: XFD列: 导入最多读取 100 列（到 CV 列），此处还有内容" in r.err and "提示：删除表格右侧多余的列" in r.err
 
 
 def test_a_value_far_below_is_refused(mini: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "tall.xlsx"
     sheet.write_bytes(xlsx_bytes({1: TASKS[0], 2: TASKS[1], 3: TASKS[2], 1_048_576: ["尾"]}))
     r = refused(tmp_path, mini, sheet, "tasks")
-    assert "tall.xlsx: 工作表超过 50,000 行（第 1,048,576 行有内容）" in r.err and "hint: 把表格分成几个文件" in r.err
+    assert "tall.xlsx: 工作表超过 50,000 行（第 1,048,576 行有内容）" in r.err and "提示：把表格分成几个文件" in r.err
 
 
 def test_too_many_csv_rows_are_refused(mini: Path, tmp_path: Path) -> None:
@@ -283,7 +283,7 @@ def test_a_damaged_xlsx_is_refused(mini: Path, tmp_path: Path, case: str) -> Non
     sheet = tmp_path / f"{case}.xlsx"
     sheet.write_bytes(data)
     r = refused(tmp_path, mini, sheet, "tasks")
-    assert f"{case}.xlsx: " in r.err and expected in r.err and "hint: 在 Excel 或 WPS 中打开此文件，另存为" in r.err
+    assert f"{case}.xlsx: " in r.err and expected in r.err and "提示：在 Excel 或 WPS 中打开此文件，另存为" in r.err
     assert f"{case}.xlsx: 无法导入，未写入任何文件。" in r.err
 
 
@@ -330,7 +330,7 @@ def test_a_formula_without_a_saved_result_and_error_values_are_refused(mini: Pat
     r = refused(tmp_path, mini, sheet, "tasks")
     assert "D列" not in r.err
     assert "formulas.xlsx:3: E列 责任单位: 单元格是公式（=CONCATENATE(\"甲市\", \"人民政府\")），但文件中没有保存公式的计算结果" in r.err
-    assert "hint: 在 Excel 或 WPS 中打开此文件并保存" in r.err
+    assert "提示：在 Excel 或 WPS 中打开此文件并保存" in r.err
     assert "formulas.xlsx:3: C列 整改目标: 单元格是 Excel 错误值 #DIV/0!" in r.err
 
 
@@ -343,9 +343,9 @@ def test_task_numbers_are_ascii_digits_within_bounds(mini: Path, tmp_path: Path)
     r = refused(tmp_path, mini, sheet, "tasks")
     assert r.code == 2
     for row, value in enumerate(NUMBERS, start=2):
-        assert f"numbers.csv:{row}: A列 序号: '" in r.err or f"numbers.csv:{row}: A列 序号: {value[:40]}" in r.err, value[:40]
+        assert f"numbers.csv:{row}: A列 序号: “" in r.err or f"numbers.csv:{row}: A列 序号: {value[:40]}" in r.err, value[:40]
     assert "numbers.csv:7: A列 序号: 0 超出允许的范围（1–9,999）" in r.err
-    assert "numbers.csv:3: A列 序号: '①' is not a whole number（整数只能用数字 0-9 书写）" in r.err
+    assert "numbers.csv:3: A列 序号: “①”不是整数（整数只能用数字 0-9 书写）" in r.err
     assert r.err.count("\n") < 60  # 5,000 digits are not printed in full
 
 
@@ -374,10 +374,10 @@ def test_penalties_and_deadlines_are_bounded(mini: Path, tmp_path: Path) -> None
             complaint("D2CS202106100007", 罚款="nan"),
             complaint("D" + "2" * 70)]
     r = refused(tmp_path, mini, write_csv(tmp_path / "penalties.csv", rows), "complaints")
-    for row, column in [(2, "I列 责令整改家次"), (3, "I列 责令整改家次"), (4, "I列 责令整改家次"), (5, "J列 罚款金额万元"),
-                        (6, "J列 罚款金额万元"), (7, "J列 罚款金额万元"), (8, "J列 罚款金额万元"), (9, "A列 受理编号")]:
+    for row, column in [(2, "I列 责令整改（家次）"), (3, "I列 责令整改（家次）"), (4, "I列 责令整改（家次）"), (5, "J列 罚款金额（万元）"),
+                        (6, "J列 罚款金额（万元）"), (7, "J列 罚款金额（万元）"), (8, "J列 罚款金额（万元）"), (9, "A列 受理编号")]:
         assert f"penalties.csv:{row}: {column}: " in r.err, (row, column)
-    assert "penalties.csv:4: I列 责令整改家次: " + "9" * 30 + " 超出允许的范围（0–1,000,000）" in r.err
+    assert "penalties.csv:4: I列 责令整改（家次）: " + "9" * 30 + " 超出允许的范围（0–1,000,000）" in r.err
     assert "penalties.csv:9: A列 受理编号: 受理编号有 71 个字符，超过上限 64" in r.err
     tasks = [T_HEAD, [11, "问题。", "", "", "甲市人民政府", "", "", "9999-12-31", ""],
              [12, "问题。", "", "", "甲市人民政府", "", "", "1900年底前", ""],

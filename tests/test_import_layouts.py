@@ -121,7 +121,7 @@ def test_layout1_as_gbk_csv(mini: Path, tmp_path: Path) -> None:
     sheet = gbk_csv(tmp_path / "round3.csv", LAYOUT1)
     r = complaints(mini, sheet, "--batch", "19", "--forwarded-on", "2022-10-09")
     assert r.code == 0, r.err
-    assert "(gb18030)" in r.out
+    assert "（CSV，GBK）" in r.out
     check_layout1(mini)
     assert check(mini).code == 0
 
@@ -151,9 +151,9 @@ def test_flags_that_disagree_with_the_title_are_a_problem_naming_both(mini: Path
 def test_without_batch_anywhere_the_import_asks_for_it(mini: Path, tmp_path: Path) -> None:
     sheet = xlsx(tmp_path / "plain.xlsx", LAYOUT1[2:])
     result = complaints(mini, sheet)
-    assert result.code == 64 and "--batch N and --forwarded-on" in result.err
+    assert result.code == 64 and "--batch N 和 --forwarded-on" in result.err
     result = complaints(mini, sheet, "--batch", "19")
-    assert result.code == 64 and "names no date" in result.err
+    assert result.code == 64 and "不知道第19批的交办日期" in result.err and "交办日期" in result.err
     assert not (mini / "complaints" / "19.yaml").exists()
 
 
@@ -276,8 +276,8 @@ def test_a_region_cell_naming_no_region_is_a_problem(mini: Path, tmp_path: Path)
             ["2", "反映某处噪声。", "市生态环境局", "噪声", "来电", "已办结", ""]]
     r = complaints(mini, gbk_csv(tmp_path / "regions.csv", rows), "--batch", "5", "--forwarded-on", "2021-06-20")
     assert r.code == 2
-    assert "regions.csv:2: C列 行政区域: '丙市' is not a region in regions.yaml" in r.err
-    assert "regions.csv:3: C列 行政区域: '市生态环境局' 中没有 regions.yaml 里的地区" in r.err
+    assert "regions.csv:2: C列 所在地区: “丙市”不是 regions.yaml 中的行政区域" in r.err
+    assert "regions.csv:3: C列 所在地区: “市生态环境局”中没有 regions.yaml 里的地区" in r.err
 
 
 # --- layout 5: a city's system export (xlsx): drifting names, many extra columns, 是否办结 是/否
@@ -316,7 +316,7 @@ def test_an_unknown_column_still_stops_the_import(mini: Path, tmp_path: Path) ->
     """A guard for the rule above (it passed before the change too): what no rule names is never dropped."""
     rows = [[*LAYOUT5[0], "自定义栏目"], [*LAYOUT5[1], "x"]]
     r = complaints(mini, xlsx(tmp_path / "unknown.xlsx", rows), "--batch", "8", "--forwarded-on", "2022-09-26")
-    assert r.code == 2 and "unknown.xlsx:1: U列: unknown column '自定义栏目'" in r.err
+    assert r.code == 2 and "unknown.xlsx:1: U列 自定义栏目: 未知的列“自定义栏目”" in r.err
     assert not (mini / "complaints" / "8.yaml").exists()
 
 
@@ -562,3 +562,77 @@ def test_units_split_only_outside_brackets(units: list[str], sep: str) -> None:
     from generator.importer import split_units
 
     assert split_units(sep.join(units)) == units
+
+
+# --- layout 9: several batches in one file, each with its own date in a 交办日期 column (GBK CSV)
+
+LAYOUT9 = [
+    ["批次", "受理编号", "交办日期", "交办问题基本情况", "行政区域", "污染类型", "办结状态"],
+    ["第21批", "D21GS202210110001", "2022年10月11日", "反映甲市东区某厂粉尘。", "甲市东区", "大气", "已办结"],
+    ["第21批", "D21GS202210110002", "2022-10-11", "反映乙市某河道漂浮物。", "乙市", "水", "正在办理"],
+    ["第22批", "D22GS202210120001", "2022/10/12", "反映甲市某工地噪声。", "甲市", "噪声", "阶段性办结"],
+]
+
+
+def test_layout9_each_batch_takes_the_date_of_its_rows(mini: Path, tmp_path: Path) -> None:
+    sheet = gbk_csv(tmp_path / "dated.csv", LAYOUT9)
+    result = complaints(mini, sheet)
+    assert result.code == 0, result.err
+    assert written(mini) == ["21.yaml", "22.yaml"]
+    assert str(batch_file(mini, 21)["forwarded_on"]) == "2022-10-11"
+    assert str(batch_file(mini, 22)["forwarded_on"]) == "2022-10-12"
+    assert list(by_ref(mini, 21)) == ["D21GS202210110001", "D21GS202210110002"]
+    assert check(mini).code == 0
+
+
+def test_layout9_dates_of_one_batch_must_agree_and_agree_with_the_flag(mini: Path, tmp_path: Path) -> None:
+    rows = [list(r) for r in LAYOUT9]
+    rows[2][2] = "2022-10-13"  # the second row of batch 21 names another day
+    r = complaints(mini, gbk_csv(tmp_path / "split.csv", rows))
+    assert r.code == 2 and not (mini / "complaints" / "21.yaml").exists()
+    assert "split.csv:3: C列 交办日期: 第21批的交办日期应当相同：第 2 行是 2022-10-11，此行是 2022-10-13" in r.err, r.err
+    r = complaints(mini, gbk_csv(tmp_path / "dated.csv", LAYOUT9), "--forwarded-on", "2022-10-11")
+    assert r.code == 2 and "dated.csv:4: C列 交办日期: 交办日期列写第22批是 2022-10-12，--forwarded-on 或表格标题却是 2022-10-11" in r.err
+    assert "dated.csv:2:" not in r.err  # batch 21 agrees with the flag
+    r = complaints(mini, gbk_csv(tmp_path / "dated.csv", LAYOUT9), "--forwarded-on", "2022-10-11", "--force")
+    assert r.code == 0, r.err
+    assert str(batch_file(mini, 22)["forwarded_on"]) == "2022-10-11"  # with --force the flag wins
+
+
+# --- layout 10: a task list with category rows 「一、大气污染防治」 (merged across in xlsx, first cell alone in CSV)
+
+LAYOUT10 = [
+    ["反馈问题", "整改措施", "责任单位", "整改时限", "整改进展"],
+    ["一、大气污染防治", None, None, None, None],
+    ["甲市东区燃煤锅炉淘汰滞后。", "1.淘汰燃煤锅炉", "甲市东区人民政府", "2024年底前", "达到序时进度"],
+    [None, "2.开展执法检查", "甲市人民政府", None, None],
+    ["（二）水环境", None, None, None, None],
+    ["乙市黑臭水体整治不到位。", "开展整治", "乙市人民政府", "2025年底前", "未达到序时进度"],
+]
+
+
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_layout10_category_rows_are_no_tasks(mini: Path, tmp_path: Path, form: str) -> None:
+    free_numbers(mini)
+    if form == "xlsx":  # the category rows merged across the table, 反馈问题 merged over its two rows
+        sheet = xlsx(tmp_path / "cats.xlsx", LAYOUT10, ("A2:E2", "A5:E5", "A3:A4"))
+    else:
+        sheet = gbk_csv(tmp_path / "cats.csv", [[c if c is not None else "" for c in r] for r in LAYOUT10])
+    r = tasks(mini, sheet, "C-")
+    assert r.code == 0, r.err
+    assert "分类标题行“一、大气污染防治”：不是任务，未导入" in r.err and "分类标题行“（二）水环境”" in r.err
+    assert sorted(p.name for p in (mini / "tasks").glob("C-*.yaml")) == ["C-01.yaml", "C-02.yaml"]
+    one, two = task(mini, "C-01"), task(mini, "C-02")
+    has(one, number=1, problem="甲市东区燃煤锅炉淘汰滞后。", measures=["淘汰燃煤锅炉", "开展执法检查"],
+        responsible_units=["甲市东区人民政府", "甲市人民政府"])
+    has(two, number=2, problem="乙市黑臭水体整治不到位。", measures=["开展整治"], responsible_units=["乙市人民政府"])
+    assert check(mini).code == 0
+
+
+def test_a_measure_alone_on_a_continuation_row_is_no_category() -> None:
+    from generator.importer import category_heading
+
+    assert category_heading(["", "一、加强监管", "", ""]) == ""  # a measure, not in the first cell
+    assert category_heading(["一、大气污染防治", "", ""]) == "一、大气污染防治"
+    assert category_heading(["三、", "", ""]) == ""  # no words after the number
+    assert category_heading(["一、大气", "x", ""]) == ""  # more than one value: a task row

@@ -237,7 +237,7 @@ def test_a_row_left_out_by_force_is_not_reported_as_gone(imported: tuple[Path, P
     sheet.write_text(table(rows), encoding="utf-8")
     r = imp(content, sheet, "--date", DATE, "--force")
     assert r.code == 0, r.err
-    assert "batch5-week2" not in r.err and "D5RI00000002 在" not in r.err and "left out row 3" in r.err
+    assert "batch5-week2" not in r.err and "D5RI00000002 在" not in r.err and "--force：第 3 行有问题，未导入" in r.err
     data = {c["ref"]: c for c in yaml.safe_load(batch_file(content).read_text(encoding="utf-8"))["complaints"]}
     assert "updates" in data["D5RI00000001"] and "updates" not in data["D5RI00000002"]
 
@@ -250,7 +250,7 @@ def test_dry_run_names_the_rows_with_problems(mini: Path) -> None:
     for line in ["complaints-bad.csv:2: 新建 D2CS202106100001", "complaints-bad.csv:3: 拒绝：此行有问题",
                  "complaints-bad.csv:6: 新建 D2CS202106120005", "新建 2 件，更新 0 件，不变 0 件，拒绝 3 件"]:
         assert line in r.out, line
-    assert "complaints-bad.csv:3: D列 行政区域: '丙市'" in r.err
+    assert "complaints-bad.csv:3: D列 行政区域: “丙市”" in r.err
     assert tree_digest(mini) == before
 
 
@@ -287,3 +287,77 @@ def test_a_changed_penalty_is_guarded_and_an_equal_one_is_not(mini: Path, tmp_pa
     assert r.code == 2 and "changed.csv:2: K列 罚款金额" in r.err and "已公开的字段不能改写" in r.err, r.err
     assert "文件中：罚款（万元） 5" in r.err and "表格中：罚款（万元） 8" in r.err
     assert batch_file(mini).read_bytes() == before
+
+
+def test_problems_the_content_had_before_are_not_the_imports(imported: tuple[Path, Path]) -> None:
+    """The import checks its result without copying the content (the new files are read in their place);
+    problems the content had before are not blamed on the import (a guard for that shortcut)."""
+    content, second = imported
+    rows = changed_rows()
+    rows["D5RI00000006"] = ROWS["D5RI00000006"]  # no published field rewritten
+    second.write_text(table(rows), encoding="utf-8")
+    task = content / "tasks" / "T-2.yaml"
+    task.write_text(task.read_text(encoding="utf-8") + "colour: blue\n", encoding="utf-8")
+    before = check(content)
+    assert before.code == 2 and "colour" in before.err
+    r = imp(content, second, "--date", DATE)
+    assert r.code == 0, r.err
+    assert "colour" not in r.err + r.out
+    assert len(yaml.safe_load(batch_file(content).read_text(encoding="utf-8"))["complaints"][0]["updates"]) == 1
+    assert check(content).err.count("colour") == before.err.count("colour")
+
+
+def test_a_change_that_breaks_a_rule_is_refused_at_its_row_and_column(imported: tuple[Path, Path], tmp_path: Path) -> None:
+    """An update note the personal-data guard refuses: the import names the row and the column, writes nothing."""
+    content, _ = imported
+    rows = {ref: list(cells) for ref, cells in ROWS.items()}
+    rows["D5RI00000003"][5] = "已整改，联系电话13812345678。"
+    again = tmp_path / "batch5-pii.csv"
+    again.write_text(table(rows), encoding="utf-8")
+    body = batch_file(content).read_bytes()
+    r = imp(content, again, "--date", DATE)
+    assert r.code != 0 and "Traceback" not in r.err
+    assert "batch5-pii.csv:4: H列 处理和整改情况: 导入后 portal check 发现：" in r.err, r.err
+    assert batch_file(content).read_bytes() == body
+
+
+def test_an_empty_batch_keeps_its_comment_on_its_line(mini: Path, tmp_path: Path) -> None:
+    """`complaints: []  # comment` gains its first items below the line; the comment stays where it was."""
+    (mini / "complaints" / f"{BATCH}.yaml").write_text(
+        f"batch: {BATCH}\nforwarded_on: 2021-06-15\ncomplaints: []  # 本批尚未公开\n# 文件末尾的说明\n", encoding="utf-8")
+    sheet = tmp_path / "batch5.csv"
+    sheet.write_text(table(dict(list(ROWS.items())[:2])), encoding="utf-8")
+    r = imp(mini, sheet, "--date", DATE)
+    assert r.code == 0, r.err
+    body = batch_file(mini).read_text(encoding="utf-8")
+    assert body.startswith(f"batch: {BATCH}\nforwarded_on: 2021-06-15\ncomplaints:   # 本批尚未公开\n  # row 2\n  - ref: ")
+    assert body.endswith("# 文件末尾的说明\n")
+    assert [c["ref"] for c in yaml.safe_load(body)["complaints"]] == ["D5RI00000001", "D5RI00000002"]
+    assert check(mini).code == 0
+
+
+def test_dry_run_with_overwrite_says_replace(imported: tuple[Path, Path]) -> None:
+    content, second = imported
+    r = imp(content, second, "--overwrite", "--dry-run")
+    assert r.code == 0, r.err
+    assert "batch5-week2.csv:2: 替换（--overwrite） D5RI00000001" in r.out
+    assert "新建" not in r.out.replace("新建 0 件", "")
+
+
+def test_a_title_naming_another_batch_than_the_flag_is_a_problem_at_the_title(imported: tuple[Path, Path], tmp_path: Path) -> None:
+    """A table titled 第6批 given with --batch 5 (whose file exists): the disagreement is reported at the
+    title row (not an 'exists already'); with --force the flag wins and batch 5 is re-imported as history."""
+    content, _ = imported
+    rows = changed_rows()
+    rows["D5RI00000006"] = ROWS["D5RI00000006"]
+    sheet = tmp_path / "titled.csv"
+    sheet.write_text("测试省第6批信访件办理情况\n" + table(rows), encoding="utf-8")
+    body = batch_file(content).read_bytes()
+    r = imp(content, sheet, "--date", DATE)
+    assert r.code == 2 and "titled.csv:1: 表格标题写的是第6批，--batch 却是 5" in r.err, r.err
+    assert "已经存在" not in r.err and batch_file(content).read_bytes() == body
+    r = imp(content, sheet, "--date", DATE, "--force")
+    assert r.code == 0, r.err
+    done = {c["ref"]: c for c in yaml.safe_load(batch_file(content).read_text(encoding="utf-8"))["complaints"]}
+    assert done["D5RI00000001"]["updates"][-1] == {"date": __import__("datetime").date.fromisoformat(DATE), "status": "done",
+                                                    "note": "责令限时整改。"}

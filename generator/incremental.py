@@ -31,9 +31,16 @@ def code_digest() -> str:
     """The portal's own code: output made by other code is never reused."""
     global _CODE_DIGEST
     if _CODE_DIGEST is None:
-        here = Path(__file__).resolve().parent
-        _CODE_DIGEST = fingerprint([(f.name, hashlib.sha256(f.read_bytes()).hexdigest()) for f in sorted(here.glob("*.py"))])
+        _CODE_DIGEST = package_digest(Path(__file__).resolve().parent)
     return _CODE_DIGEST
+
+
+def package_digest(root: Path) -> str:
+    """A digest of every source and data file of the package under ``root``, sub-packages included (by
+    their path inside it); compiled files and caches are not the code."""
+    files = sorted(f for f in root.rglob("*") if f.is_file() and "__pycache__" not in f.relative_to(root).parts
+                   and f.suffix not in (".pyc", ".pyo"))
+    return fingerprint([(f.relative_to(root).as_posix(), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files])
 
 
 _CODE_DIGEST: str | None = None
@@ -224,6 +231,6 @@ def _fork_and_wait(jobs: list[Job], workers: int) -> None:
         if payload:
             errors.append(pickle.loads(payload))
         elif status != 0:
-            errors.append(PortalError(f"a render worker ended abnormally (status {status})"))
+            errors.append(PortalError(f"一个生成页面的子进程异常结束（状态 {status}），本次构建没有完成"))
     if errors:
         raise errors[0]

@@ -92,7 +92,7 @@ def test_a_template_error_in_a_worker_fails_the_build(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(MINI), "--output",
                            str(tmp_path / "out"), "--as-of", "2026-11-01", "--settings", str(settings)],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 1 and "theme template error" in done.stderr, done.stderr
+    assert done.returncode == 1 and "主题模板出错" in done.stderr, done.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -167,3 +167,26 @@ def _without_first_complaint(text: str) -> str:
     head, first = text.split("  - ref: ", 1)
     _, rest = first.split("\n  - ref: ", 1)
     return head + "  - ref: " + rest
+
+
+def test_the_code_digest_covers_sub_packages_and_not_caches(tmp_path: Path) -> None:
+    """Changed code in a sub-package is changed code (pages made by the old code are not reused);
+    bytecode caches are not code. (Issue 15: modules move into sub-packages.)"""
+    from generator.incremental import package_digest
+
+    (tmp_path / "load").mkdir()
+    (tmp_path / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "load" / "reader.py").write_text("X = 1\n", encoding="utf-8")
+    (tmp_path / "labels.json").write_text("{}", encoding="utf-8")
+    first = package_digest(tmp_path)
+    (tmp_path / "load" / "__pycache__").mkdir()
+    (tmp_path / "load" / "__pycache__" / "reader.cpython-311.pyc").write_bytes(b"\x00")
+    assert package_digest(tmp_path) == first
+    (tmp_path / "load" / "reader.py").write_text("X = 2\n", encoding="utf-8")
+    second = package_digest(tmp_path)
+    assert second != first
+    (tmp_path / "labels.json").write_text('{"a": 1}', encoding="utf-8")
+    third = package_digest(tmp_path)
+    assert third not in (first, second)
+    (tmp_path / "load" / "reader.py").rename(tmp_path / "reader.py")  # the same bytes in another place
+    assert package_digest(tmp_path) != third

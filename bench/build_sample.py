@@ -19,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator import pipeline  # noqa: E402
-from generator.check import check  # noqa: E402
-from generator.derive import derive  # noqa: E402
-from generator.load import load  # noqa: E402
+from generator.check.rules import check  # noqa: E402
+from generator.derive.state import derive  # noqa: E402
+from generator.load.reader import load  # noqa: E402
 
 
 def main() -> None:

@@ -110,7 +110,7 @@ def add_one_batch(content: Path) -> int:
 
 
 def run_size(name: str, data: Path, search_index: bool, query: str) -> list[tuple[str, dict[str, object]]]:
-    from generator import demo
+    from generator.commands import demo
 
     tasks, complaints = SIZES[name]
     source = data / name / "content"

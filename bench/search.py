@@ -27,7 +27,9 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator import pagefind, pipeline, search_index  # noqa: E402
+from generator.index import pagefind
+from generator import pipeline
+from generator.index import whoosh_index as search_index  # noqa: E402
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):

@@ -14,8 +14,10 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from . import incremental, pipeline, publish
-from .errors import ContentError, PortalError, UsageError, os_error_message
+from generator import incremental
+from generator import pipeline
+from generator.publish import swap as publish
+from generator.errors import ContentError, PortalError, UsageError, os_error_message
 
 
 def _settings_file(value: str | None) -> Path | None:
@@ -106,7 +108,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from . import search_index
+    from generator.index import whoosh_index as search_index
 
     if args.limit < 1:
         raise UsageError("--limit 至少为 1")
@@ -123,7 +125,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def _fix_pii(content: Path, target: Path) -> str:
-    from . import load, pii
+    from generator.load import reader as load
+    from generator.check import pii
 
     if target.exists():
         raise UsageError(f"--fix-pii: {target} 已存在；请给一个新的文件夹，用来存放遮盖后的副本")
@@ -139,7 +142,7 @@ def _fix_pii(content: Path, target: Path) -> str:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from . import manifest
+    from generator.render import manifest
 
     report = manifest.verify(args.old, args.new)
     print(report.format())
@@ -147,7 +150,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from . import demo
+    from generator.commands import demo
 
     counts = demo.write(Path(args.output), args.tasks, args.complaints, args.seed, args.provinces)
     print(f"wrote {', '.join(f'{v} {k}' for k, v in counts.items())} into {args.output}/")
@@ -155,7 +158,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from . import importer
+    from generator.commands import importer
 
     as_of = pipeline.parse_as_of(args.as_of)
     forwarded_on = pipeline.parse_as_of(args.forwarded_on) if args.forwarded_on else None
@@ -187,7 +190,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _draft_profile(path: Path, args: argparse.Namespace) -> int:
     """``portal import FILE --draft-profile``: write a starting import profile from the table's header."""
-    from . import import_profile
+    from generator.commands import import_profile
 
     made = import_profile.draft(path, args.kind, Path(args.content), args.profile)
     print(f"已写入导入配置 {made.path}：共 {made.columns} 列，其中 {made.pending} 列“{import_profile.PENDING}”"

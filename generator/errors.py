@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass, field
-from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -88,14 +87,6 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.items:
             raise ContentError(self.items)
-
-
-def relative_name(path: Path, root: Path) -> str:
-    """The name of a content file as shown in messages: relative to content/'s parent when possible."""
-    try:
-        return path.relative_to(root.parent).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 _WRITABLE = "选择一个可写的文件夹（例如用 --output 或 --content 指定另一个路径），或请管理员调整权限"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .errors import PortalError
+from generator.errors import PortalError
 
 MANIFEST = ".portal-digests.json"
 PARALLEL_MIN_JOBS = 1000  # below this, forking costs more than it saves

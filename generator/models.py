@@ -1,12 +1,12 @@
 """Typed models of the content format (version 1).
 
 Every model is a dataclass whose fields are exactly the fields a publisher may write; the loader
-(:mod:`generator.schema`) builds them from YAML by reading these type hints, so this module *is*
+(:mod:`generator.load.schema`) builds them from YAML by reading these type hints, so this module *is*
 the schema. Field metadata: ``doc`` is a one-line description (docs/content-format.md has the full
 text), ``kind`` marks values validated beyond their type: "id" (becomes a path), "region", "file" (a
 document file name), "email", "phone", "url" for text; "serial", "count", "days" for the range of a
-number (:data:`generator.schema.INT_RANGES`). Text is single-line unless its kind is "text"
-(multi-line plain prose) or "markdown"; :mod:`generator.schema` lists what each kind allows. A
+number (:data:`generator.load.schema.INT_RANGES`). Text is single-line unless its kind is "text"
+(multi-line plain prose) or "markdown"; :mod:`generator.load.schema` lists what each kind allows. A
 ``dict[str, str]`` field (``extra``) maps labels to single-line text.
 ``loc`` and ``lines`` are filled by the loader and are not content fields.
 """
@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import MISSING, Field, dataclass, field, fields
 from typing import Literal, Optional
 
-from .errors import Location
+from generator.errors import Location
 
 TaskStatus = Literal["planned", "in_progress", "completed", "accepted", "closed", "reopened", "ongoing"]
 ComplaintStatus = Literal["done", "partly_done", "handling"]

@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
-from .check import check
-from .derive import Portal, derive
-from .errors import PortalError, UsageError
-from .load import read
-from .models import Content
-from .render import FEEDS_SKIPPED, absolute_site_url
+from generator.check.rules import check
+from generator.derive.state import Portal, derive
+from generator.errors import PortalError, UsageError
+from generator.load.reader import read
+from generator.models import Content
+from generator.render.pages import FEEDS_SKIPPED, absolute_site_url
 
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 
@@ -62,7 +62,7 @@ def pelican_settings(content_dir: Path, output_dir: Path, portal: Portal | None,
     """Pelican settings for one build: the project's pelicanconf.py (if any) with our paths on top."""
     from pelican.settings import read_settings
 
-    from .pelican_settings import PORTAL_SETTINGS
+    from generator.pelican_settings import PORTAL_SETTINGS
 
     override: dict[str, Any] = dict(PORTAL_SETTINGS) if settings_file is None else {}
     override.update(

@@ -18,8 +18,10 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from . import incremental, pagefind, pipeline
-from .render import FEEDS_SKIPPED, Renderer
+from generator import incremental
+from generator.index import pagefind
+from generator import pipeline
+from generator.render.pages import FEEDS_SKIPPED, Renderer
 
 log = logging.getLogger(__name__)
 

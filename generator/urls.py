@@ -67,12 +67,12 @@ def lookup_shard(normalized_ref: str) -> str:
     """The file that maps complaint references ending in the same two characters to their pages."""
     return f"{LOOKUP}{normalized_ref[-2:].lower()}.json"
 
-# trust (issue 7): integrity findings, corrections, tamper-evidence manifest
+# trust: integrity findings, corrections, tamper-evidence manifest
 CHECKS = "checks/"
 CORRECTIONS = "corrections/"
 MANIFEST = "integrity/manifest.json"
 
-# open data, statistics, Traditional Chinese (issue 8)
+# open data, statistics, Traditional Chinese
 DATA_PAGE = DATA  # the 数据下载 page is data/index.html
 DATA_JSON = "data/portal.json"
 DATA_SQLITE = "data/portal.sqlite"

@@ -47,7 +47,9 @@ def check(content: Path, as_of: str = AS_OF) -> Result:
 
 
 def edit(content: Path, file: str, old: str, new: str) -> None:
-    """Replace the first ``old`` in ``content/file`` by ``new``; a test whose ``old`` is gone fails here."""
+    """Replace the first ``old`` in ``content/file`` by ``new``; a test whose ``old`` is gone, or whose edit
+    changes nothing, fails here."""
+    assert old != new, f"an edit of {file} that changes nothing: {old!r}"
     path = content / file
     text = path.read_text(encoding="utf-8")
     assert old in text, f"test case out of date: {old!r} not in {file}"

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI, REPO, build, portal, tree_digest
-from generator import incremental, publish
+from generator import incremental
+from generator.publish import swap as publish
 
 PORTAL = REPO / ".venv" / "bin" / "portal"
 EARLY, LATE, OLDER = "2026-11-01", "2026-11-02", "2026-10-20"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import check, edit
-from generator.load import load
+from generator.load.reader import load
 
 
 @pytest.mark.parametrize("file, old, new, read", [

@@ -120,7 +120,7 @@ def csv_rows_text(path: Path) -> str:
 def test_numbers_stay_numbers_and_text_is_quoted(mini: Path, tmp_path: Path) -> None:
     """Numeric columns are written bare (a spreadsheet reads -3 as the number -3); every text cell is quoted,
     so a locale that splits on ';' (the list separator of the tables) never starts a new cell inside a text."""
-    from generator.opendata import TABLES
+    from generator.render.opendata import TABLES
 
     hostile(mini)
     out = tmp_path / "out"
@@ -138,7 +138,7 @@ def test_numbers_stay_numbers_and_text_is_quoted(mini: Path, tmp_path: Path) -> 
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(["", *STARTS, " ", "\u3000", " \t"]), st.text(max_size=30), st.integers(-5, 5))
 def test_the_writer_neutralises_every_formula_start(start: str, rest: str, number: int) -> None:
-    from generator.opendata import TABLE, csv_bytes
+    from generator.render.opendata import TABLE, csv_bytes
 
     table = TABLE["regions"]
     value = start + rest

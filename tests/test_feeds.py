@@ -15,8 +15,8 @@ from bs4 import BeautifulSoup
 
 from conftest import AS_OF, SAMPLE, build
 from generator import urls
-from generator.derive import derive
-from generator.load import load
+from generator.derive.state import derive
+from generator.load.reader import load
 
 CONTENT = load(SAMPLE)
 PORTAL = derive(CONTENT, dt.date.fromisoformat(AS_OF))

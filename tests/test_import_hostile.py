@@ -421,8 +421,8 @@ def test_any_character_in_a_cell_is_imported_exactly_or_refused_at_its_cell(mini
 @settings(max_examples=400, deadline=None)
 @given(st.text(max_size=40))
 def test_every_text_is_written_as_yaml_that_reads_back_exactly(value: str) -> None:
-    from generator.importer import q
-    from generator.yamlio import load_yaml
+    from generator.commands.importer import q
+    from generator.load.yamlio import load_yaml
 
     assert load_yaml(f"k: {q(value)}\n")["k"] == value
     assert "\n" not in q(value)

@@ -417,7 +417,8 @@ def test_extra_is_checked_like_single_line_text(mini: Path, extra: str, words: s
                        .filter(lambda s: s.strip()), min_size=1, max_size=5))
 def test_any_clean_extra_reads_back_as_written(tmp_path_factory: pytest.TempPathFactory, extra: dict[str, str]) -> None:
     """What the importer writes for kept columns (importer.extra_yaml) is read back by the loader as the same mapping."""
-    from generator import importer, load
+    from generator.commands import importer
+    from generator.load import reader as load
 
     content = tmp_path_factory.mktemp("c") / "content"
     shutil.copytree(MINI, content)

@@ -31,7 +31,7 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINI, REPO, build, portal, tree_digest
+from conftest import MINI, REPO, build, check, edit, tree_digest
 
 AS_OF = "2026-11-01"
 SITE_URL = "https://test.example.org/portal/"
@@ -54,17 +54,6 @@ def q(text: str) -> str:
         else:
             out.append(f"\\U{cp:08x}")
     return '"' + "".join(out) + '"'
-
-
-def edit(content: Path, file: str, old: str, new: str) -> None:
-    path = content / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"test out of date: {old!r} not in {file}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def check(content: Path):  # type: ignore[no-untyped-def]
-    return portal("check", "--content", content, "--as-of", AS_OF)
 
 
 def with_site_url(content: Path) -> Path:
@@ -189,7 +178,7 @@ def test_line_breaks_are_refused_in_single_line_fields_only(mini: Path, publishe
 
 
 def test_multi_line_fields_keep_line_feeds_and_read_a_lone_cr_as_one(mini: Path) -> None:
-    from generator.load import load
+    from generator.load.reader import load
 
     edit(mini, "tasks/T-2.yaml", "problem: 园区企业无组织排放突出。", "problem: " + q("第一行\r第二行\r\n第三行\n\n第四段\t表格"))
     edit(mini, "complaints/1.yaml", "summary: 某河道有污水直排。", "summary: " + q("某河道\r\n有污水直排。"))
@@ -238,7 +227,7 @@ def test_a_mapping_key_is_shown_escaped(mini: Path, published) -> None:  # type:
 def test_every_format_and_control_character_python_knows_is_refused() -> None:
     """The character classes of generator.schema are written out; they must cover Unicode as this
     Python knows it: every Cc (but LF and TAB), Cf, Cs, Zl, Zp and noncharacter."""
-    from generator.schema import bad_character
+    from generator.load.schema import bad_character
 
     missed = []
     for cp in range(0x110000):
@@ -292,7 +281,7 @@ def test_bad_site_url_is_refused(mini: Path, published, url: str) -> None:  # ty
 
 
 def test_good_emails_phones_and_urls_are_accepted(mini: Path) -> None:
-    from generator.schema import email_problem, phone_problem, url_problem
+    from generator.load.schema import email_problem, phone_problem, url_problem
 
     for value in GOOD_EMAILS:
         assert email_problem(value) is None, value
@@ -312,14 +301,14 @@ HOSTILE_SUBJECTS = ["a\r\nBcc: spy@evil.example", "x&bcc=spy@evil.example", "?cc
 
 @pytest.mark.parametrize("address", [*BAD_EMAILS, "a@example.cn\r\nBcc: spy@evil.example", "a@example.cn\nx"])
 def test_mailto_gives_no_link_for_anything_but_one_plain_address(address: str) -> None:
-    from generator.notices import mailto
+    from generator.render.mailto import mailto
 
     assert mailto(address, "主题", "正文") == ""
 
 
 @pytest.mark.parametrize("subject", HOSTILE_SUBJECTS)
 def test_mailto_encodes_every_part_so_nothing_adds_a_header(subject: str) -> None:
-    from generator.notices import mailto
+    from generator.render.mailto import mailto
 
     href = mailto("zhenggai@example.gov.cn", subject, f"第一行\n{subject}\r\n第三行")
     assert re.fullmatch(r"mailto:[A-Za-z0-9%._+@-]+(\?subject=[A-Za-z0-9%._~-]*&body=[A-Za-z0-9%._~-]*)?", href), href
@@ -349,7 +338,7 @@ def test_every_mail_link_of_a_built_site_has_one_address_and_only_subject_and_bo
 
 def test_tel_link_keeps_only_the_digits_of_the_first_number() -> None:
     """Digits, a leading '+', and '-' as RFC 3966's visual separator; an extension after 转 as ;ext=."""
-    from generator.notices import tel_href
+    from generator.render.mailto import tel_href
 
     assert tel_href("0999-12345678、0999-87654321") == "tel:0999-12345678"
     assert tel_href("0999-1234567转123") == "tel:0999-1234567;ext=123"
@@ -398,7 +387,7 @@ NASTY_TITLES = ["a\rb", "a\nb", "a\r\nb", "a\u2028b", "a\u2029b", "a\x85b", "a\x
 @pytest.mark.parametrize("title", NASTY_TITLES, ids=range(len(NASTY_TITLES)))
 def test_calendar_writer_keeps_every_value_on_its_own_lines_whatever_it_is_given(title: str) -> None:
     """Defence in depth: generator.ics itself, given a notice whose title was never checked."""
-    from generator import ics
+    from generator.render import ics
     from generator.pipeline import prepare
 
     portal_model = prepare(MINI, dt.date.fromisoformat(AS_OF))
@@ -412,7 +401,8 @@ def test_calendar_writer_keeps_every_value_on_its_own_lines_whatever_it_is_given
 
 def _load_feeds_and_calendar(content: Path, out: Path):  # type: ignore[no-untyped-def]
     """Load and check like `portal check`; when that passes, write every feed and calendar as a build does."""
-    from generator import feeds, ics
+    from generator.render import feeds
+    from generator.render import ics
     from generator.errors import ContentError
     from generator.pipeline import prepare
 
@@ -576,7 +566,7 @@ def test_odd_tags_and_yaml_values_give_a_clear_problem(mini: Path, published, ya
 
 @pytest.mark.parametrize("value", ["=", "<<", ".nan", "1e400", "!", "*", "&", "~x", "2023-02-30T10:00"])
 def test_plain_values_that_look_like_yaml_syntax_are_text(mini: Path, value: str) -> None:
-    from generator.load import load
+    from generator.load.reader import load
 
     edit(mini, "tasks/T-2.yaml", "title: 乙市某化工园区挥发性有机物治理不到位", f"title: {value if value in ('=', '<<', '.nan', '1e400') else q(value)}")
     result = check(mini)
@@ -754,7 +744,7 @@ def test_a_device_and_a_socket_are_refused(mini: Path, published) -> None:  # ty
 
 
 def test_a_safe_content_file_guard_is_usable_by_other_stages(mini: Path, outside: Path) -> None:
-    from generator.load import RefusedFile, hash_content_file, read_content_file, safe_content_file
+    from generator.load.reader import RefusedFile, hash_content_file, read_content_file, safe_content_file
 
     assert safe_content_file(mini, mini / "documents" / "plan.txt") is None
     assert hash_content_file(mini, mini / "documents" / "plan.txt") == hashlib.sha256(b"Sample plan document.\n").hexdigest()

@@ -16,7 +16,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import AS_OF, SAMPLE, build, edit, local_page, portal
-from generator.load import load
+from generator.load.reader import load
 
 SITE_URL = "https://jiangchuan.example.org/zhenggai"  # site_url of the sample, without the slash
 NOTICE = "N-2026-005"  # sample: 2026-11-10 … 2026-11-23, task R2-29, no outcome

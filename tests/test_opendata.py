@@ -68,7 +68,7 @@ def test_sqlite_opens_and_its_counts_match(sample_site: Path) -> None:
 
 
 def test_data_page_documents_every_column_date_and_licence(sample_site: Path) -> None:
-    from generator.opendata import TABLES
+    from generator.render.opendata import TABLES
 
     page = html(sample_site, "data/")
     text = page.get_text()
@@ -119,7 +119,7 @@ def test_qr_code_decodes_to_the_page_url(browser, served) -> None:  # type: igno
         assert found is not None and found.text == "https://jiangchuan.example.org/zhenggai/" + url
     context.close()
     assert not errors, errors
-    from generator.theme_extras import qr_svg
+    from generator.render.theme_extras import qr_svg
 
     assert qr_svg("") == ""
 
@@ -142,7 +142,7 @@ def test_report_shows_the_figures_of_its_own_date(sample_site: Path) -> None:
     import datetime as dt
 
     from generator import pipeline
-    from generator.stats import figures_on
+    from generator.derive.stats import figures_on
 
     portal = pipeline.prepare(SAMPLE, dt.date(2026, 11, 1))
     box = html(sample_site, "reports/2022-06-progress/").select_one(".figures-box").get_text()

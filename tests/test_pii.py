@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import AS_OF, check, edit, portal
-from generator import pii
+from generator.check import pii
 
 SUMMARY = "summary: 某河道有污水直排。"
 SUMMARY_LINE = "content/complaints/1.yaml:21: complaints[1].summary:"
@@ -279,7 +279,7 @@ def test_pdf_text_is_scanned(mini: Path) -> None:
 
 def test_a_pdf_that_cannot_be_parsed_is_a_warning_not_a_crash(mini: Path, caplog: pytest.LogCaptureFixture) -> None:
     _register(mini, "broken.pdf", b"%PDF-1.4\n" + bytes(range(256)) * 8)
-    with caplog.at_level(logging.WARNING, logger="generator.pii"):
+    with caplog.at_level(logging.WARNING, logger="generator.check.pii"):
         result = check(mini)
     assert result.code == 0, result.err
     assert "Traceback" not in result.err

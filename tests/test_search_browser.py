@@ -8,8 +8,8 @@ import re
 import pytest
 from conftest import AS_OF, SAMPLE, local_page
 
-from generator.derive import derive
-from generator.load import load
+from generator.derive.state import derive
+from generator.load.reader import load
 
 PORTAL = derive(load(SAMPLE), dt.date.fromisoformat(AS_OF))
 LANDFILL_TASKS = {t.task.id for t in PORTAL.tasks if "垃圾填埋场" in t.task.title}
@@ -115,7 +115,7 @@ def test_without_javascript_the_search_page_points_to_the_listings(browser, serv
     context.close()
 
 
-# -- a site too big for one index: shards and scopes (generator/pagefind.py) ---------------------
+# -- a site too big for one index: shards and scopes (generator/index/pagefind.py) ---------------------
 
 SHARD_MAX = "100"  # the sample's 393 items then make an overview shard and one shard per city
 

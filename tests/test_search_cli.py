@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, SAMPLE, portal
-from generator.derive import derive
-from generator.load import load
+from generator.derive.state import derive
+from generator.load.reader import load
 
 PORTAL = derive(load(SAMPLE), dt.date.fromisoformat(AS_OF))
 

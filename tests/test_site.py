@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 
 from conftest import AS_OF, SAMPLE
 from generator import urls
-from generator.derive import derive
-from generator.load import load
+from generator.derive.state import derive
+from generator.load.reader import load
 from generator.markup import cn_date
 from generator.models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, TASK_STATUS_LABELS
 

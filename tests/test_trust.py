@@ -68,7 +68,14 @@ def test_deadline_before_the_plan_document(mini: Path) -> None:
 def test_reopened_with_reason_and_correction_back_to_work_are_accepted(mini: Path) -> None:
     edit(mini, "tasks/T-1.yaml", "status: closed, announcement: N-1}",
            "status: closed, announcement: N-1}\n  - {date: 2024-03-01, status: reopened, note: 问题反弹}")
-    edit(mini, "tasks/T-2.yaml", "note: 进度滞后,", "note: 进度滞后,")
+    assert check(mini).code == 0
+    # finished work back to 整改中 is refused without a reason, accepted as a correction of a wrong entry
+    late = "on_schedule: false}"
+    edit(mini, "tasks/T-2.yaml", late, late + "\n  - {date: 2024-06-01, status: completed, note: 完成}"
+                                              "\n  - {date: 2024-06-10, status: in_progress, note: 继续整改}")
+    refused = check(mini)
+    assert refused.code == 2 and "'completed' 不能变为 'in_progress'" in refused.err
+    edit(mini, "tasks/T-2.yaml", "note: 继续整改}", "note: 继续整改, correction: 6月1日误记为已完成}")
     assert check(mini).code == 0
 
 
@@ -307,7 +314,8 @@ def test_fix_pii_writes_a_masked_copy_and_never_touches_the_original(mini: Path,
 
 
 def test_sample_content_has_no_personal_data() -> None:
-    from generator import load, pii
+    from generator.load import reader as load
+    from generator.check import pii
 
     content = load.load(Path(__file__).resolve().parent.parent / "content")
     assert pii.scan_content(content) == []
@@ -319,7 +327,7 @@ def test_sample_content_has_no_personal_data() -> None:
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from generator import pii  # noqa: E402
+from generator.check import pii  # noqa: E402
 
 _ID_BODY = st.text("0123456789", min_size=17, max_size=17)
 

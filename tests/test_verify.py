@@ -368,7 +368,7 @@ def test_a_manifest_redirected_out_of_the_site_is_not_followed(built: Path, tmp_
 
 
 def test_endless_and_dripping_responses_are_cut_off(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import manifest
+    from generator.render import manifest
 
     monkeypatch.setattr(manifest, "DEADLINE", 2)
     _copy(built, tmp_path / "www/site")

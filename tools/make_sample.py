@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.check import FIRST_STATUSES, TRANSITIONS  # noqa: E402
+from generator.check.rules import FIRST_STATUSES, TRANSITIONS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

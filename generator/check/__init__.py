@@ -1,0 +1,6 @@
+"""Stage 2, check: the rules a loaded content must keep, before anything is derived or published.
+
+Takes a :class:`generator.models.Content` and the as-of date; gives :class:`generator.errors.Problems`.
+``rules`` holds the content rules (references, uniqueness, status transitions, close-out notices),
+``integrity`` the document register and the other consistency rules, ``pii`` the personal-data guard.
+"""

@@ -1,0 +1,182 @@
+"""Stage 3, derive (events): every status change as an :class:`Event` with an identity that never changes.
+
+An event's ``key`` is built only from what the event is — the item, its position in the item's
+history and the date — never from the build date, the template or other content, so rebuilding or
+adding content never changes an existing event, and one new status change adds exactly one event.
+Its content (labels, note) also depends only on the content of that item, so a feed entry is
+byte-identical across rebuilds.
+
+Events:
+- ``task/<id>/history/<i>/<date>``: each task history entry (corrections and reopenings included);
+- ``task/<id>/overdue/<day>``: a task with a dated deadline becomes overdue: the day after the
+  deadline if it was not done by then, or the day it was reopened after the deadline;
+- ``complaint/<ref>/forwarded/<date>`` and ``complaint/<ref>/update/<i>/<date>``: a complaint's
+  disclosure with its batch, and each later update;
+- ``notice/<id>/opened|closing|closed/<date>`` and ``notice/<id>/outcome/<date>``: a close-out notice
+  opens, has 3 days left, has ended, and its outcome is decided.
+Events dated after the as-of date do not exist yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Literal
+
+from generator.markup import cn_date, shorten
+from generator.models import COMPLAINT_STATUS_LABELS, DONE_STATUSES, OUTCOME_LABELS, TASK_STATUS_LABELS, Complaint, Task
+
+if TYPE_CHECKING:
+    from generator.derive.state import ComplaintView, NoticeView, TaskView
+
+CLOSING_SOON_DAYS = 3
+
+EventKind = Literal["task", "overdue", "complaint", "notice"]
+# Within one day, events are listed in this order (newest first means reversed).
+_KIND_ORDER = {"complaint": 0, "task": 1, "overdue": 2, "notice": 3}
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str  # stable identity, e.g. "task/R2-07/history/3/2024-01-20"
+    date: dt.date
+    kind: EventKind
+    item_id: str  # task id, complaint ref or notice id
+    title: str  # the item, e.g. "第7项 某垃圾填埋场渗滤液处理能力不足"
+    url: str  # the item's page, relative to the site root
+    tag: str  # what it became, short, for entry titles: 已验收, 逾期未完成, 公示即将结束 …
+    from_label: str
+    to_label: str
+    note: str = ""
+    tasks: tuple[str, ...] = ()  # ids of the tasks it concerns
+    regions: tuple[str, ...] = ()  # codes of the regions it concerns (before roll-up)
+    closed_out: bool = False  # a task was closed out (销号)
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.date, _KIND_ORDER[self.kind], self.key)
+
+
+def status_on(task: Task, day: dt.date) -> str:
+    """A task's status at the end of ``day``."""
+    status = "planned"
+    for entry in task.history:
+        if entry.date > day:
+            break
+        status = entry.status
+    return status
+
+
+def overdue_since(task: Task, deadline: dt.date) -> list[tuple[dt.date, str]]:
+    """The days a task became overdue, with its status then: the day after the deadline if it was not
+    done by then, and each later day on which it stopped being done (reopened)."""
+    out = []
+    status = status_on(task, deadline)
+    if status not in DONE_STATUSES:
+        out.append((deadline + dt.timedelta(days=1), status))
+    for entry in task.history:
+        if entry.date > deadline:
+            if status in DONE_STATUSES and entry.status not in DONE_STATUSES:
+                out.append((entry.date, entry.status))
+            status = entry.status
+    return out
+
+
+def task_events(t: "TaskView", as_of: dt.date) -> list[Event]:
+    task = t.task
+    title = f"第{task.number}项 {task.title}"
+    regions = tuple(task.regions)
+    out = []
+    prev = ""
+    for i, e in enumerate(task.history):
+        notes = [e.note]
+        if e.correction:
+            notes.append(f"更正：{e.correction}")
+        if e.closeout_exception:
+            notes.append(f"未经公示销号的原因：{e.closeout_exception}")
+        if e.on_schedule is False:
+            notes.append("未达到序时进度")
+        label = TASK_STATUS_LABELS[e.status]
+        out.append(Event(
+            key=f"task/{task.id}/history/{i}/{e.date.isoformat()}", date=e.date, kind="task", item_id=task.id,
+            title=title, url=t.url, tag=label, from_label=TASK_STATUS_LABELS.get(prev, ""), to_label=label,
+            note="；".join(n for n in notes if n), tasks=(task.id,), regions=regions, closed_out=e.status == "closed",
+        ))
+        prev = e.status
+    deadline = task.deadline.date if task.deadline.kind == "date" else None
+    if deadline is not None:
+        for day, status in overdue_since(task, deadline):
+            if day <= as_of:
+                out.append(Event(
+                    key=f"task/{task.id}/overdue/{day.isoformat()}", date=day, kind="overdue", item_id=task.id,
+                    title=title, url=t.url, tag="逾期未完成", from_label=TASK_STATUS_LABELS[status], to_label="逾期未完成",
+                    note=f"整改时限{cn_date(deadline)}已过，任务尚未完成。", tasks=(task.id,), regions=regions,
+                ))
+    return out
+
+
+def complaint_title(m: Complaint) -> str:
+    """How a complaint is named in feeds and search results: its reference and the start of its summary."""
+    return f"{m.ref} {shorten(m.summary)}"
+
+
+def complaint_events(c: "ComplaintView") -> list[Event]:
+    m = c.complaint
+    title = complaint_title(m)
+    regions = tuple(m.region)
+    tasks = tuple(m.tasks)
+    label = COMPLAINT_STATUS_LABELS[m.status]
+    out = [Event(
+        key=f"complaint/{m.ref}/forwarded/{c.batch.forwarded_on.isoformat()}", date=c.batch.forwarded_on,
+        kind="complaint", item_id=m.ref, title=title, url=c.url, tag=f"第{c.batch.batch}批交办", from_label="",
+        to_label=label, note=f"第{c.batch.batch}批交办，{m.substantiated or '核实情况未公布'}。", tasks=tasks, regions=regions,
+    )]
+    prev = m.status
+    for i, u in enumerate(m.updates):
+        label = COMPLAINT_STATUS_LABELS[u.status]
+        out.append(Event(
+            key=f"complaint/{m.ref}/update/{i}/{u.date.isoformat()}", date=u.date, kind="complaint", item_id=m.ref,
+            title=title, url=c.url, tag=label, from_label=COMPLAINT_STATUS_LABELS[prev], to_label=label, note=u.note,
+            tasks=tasks, regions=regions,
+        ))
+        prev = u.status
+    return out
+
+
+def notice_events(n: "NoticeView", as_of: dt.date) -> list[Event]:
+    a = n.ann
+    start, end = a.period.start, a.period.end
+    tasks = tuple(a.tasks)
+    regions = tuple(sorted({code for t in n.tasks for code in t.task.regions}))
+    period = f"公示期{cn_date(start)}至{cn_date(end)}（共{(end - start).days + 1}天）"
+
+    def event(what: str, day: dt.date, tag: str, from_label: str, note: str) -> Event:
+        return Event(key=f"notice/{a.id}/{what}/{day.isoformat()}", date=day, kind="notice", item_id=a.id,
+                     title=a.title, url=n.url, tag=tag, from_label=from_label, to_label=tag, note=note,
+                     tasks=tasks, regions=regions)
+
+    out = [event("opened", start, "开始公示", "即将公示", f"{period}。公示期内可以对整改情况提出异议。")]
+    closing = end - dt.timedelta(days=CLOSING_SOON_DAYS - 1)
+    if closing > start:
+        out.append(event("closing", closing, "公示即将结束", "正在公示",
+                         f"还剩{CLOSING_SOON_DAYS}天（含当天），{cn_date(end)}是提出异议的最后一天。"))
+    out.append(event("closed", end + dt.timedelta(days=1), "公示已结束", "正在公示", f"{period}，已结束。"))
+    if a.outcome:
+        result = OUTCOME_LABELS[a.outcome.result]
+        out.append(event("outcome", a.outcome.decided_on, result, "公示已结束", a.outcome.note))
+    return [e for e in out if e.date <= as_of]
+
+
+def collect(tasks: Iterable["TaskView"], complaints: Iterable["ComplaintView"], notices: Iterable["NoticeView"],
+            as_of: dt.date) -> list[Event]:
+    """Every event up to ``as_of``, newest first."""
+    out: list[Event] = []
+    for t in tasks:
+        out.extend(task_events(t, as_of))
+    for c in complaints:
+        out.extend(complaint_events(c))
+    for n in notices:
+        out.extend(notice_events(n, as_of))
+    out.sort(key=lambda e: e.sort_key, reverse=True)
+    return out
+

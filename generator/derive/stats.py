@@ -1,0 +1,169 @@
+"""Stage 3, derive (statistics): the figures of the 统计 page and of each report's figures box.
+
+Pure functions of the derived :class:`~generator.derive.Portal` and a date: no I/O, fixed order.
+:func:`figures_on` recomputes the headline numbers *as they were* at the end of a given day from the
+dated histories (a task's status then, complaints forwarded by then and their status then), so a
+report dated 2024-12-31 shows the numbers of 2024-12-31, however much happened since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional, get_args
+
+from generator.derive.events import status_on
+from generator.models import COMPLAINT_STATUS_LABELS, DONE_STATUSES, TASK_STATUS_LABELS, PollutionType, Substantiated
+
+if TYPE_CHECKING:
+    from generator.derive.state import ComplaintView, Portal, RegionView
+
+
+def rate(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "—"
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    region: "RegionView"
+    total: int
+    done: int
+    closed: int
+    overdue: int
+
+    @property
+    def rate(self) -> str:
+        return rate(self.done, self.total)
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    batch: int
+    forwarded_on: dt.date
+    total: int
+    by_status: tuple[int, ...]  # in COMPLAINT_STATUS_LABELS order
+    substantiated: int
+
+
+@dataclass(frozen=True)
+class ProgressPoint:
+    day: dt.date
+    done: int  # tasks whose work was finished (completed, accepted or closed) at the end of the day
+    closed: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Headline numbers as of the end of one day."""
+
+    day: dt.date
+    tasks_total: int
+    tasks_done: int
+    tasks_closed: int
+    tasks_overdue: int
+    tasks_due_this_year: int  # dated deadline within the day's calendar year
+    tasks_due_this_year_done: int
+    complaints_total: int  # forwarded by the day
+    complaints_done: int
+    complaints_partly_done: int
+    complaints_handling: int
+
+    @property
+    def done_rate(self) -> str:
+        return rate(self.tasks_done, self.tasks_total)
+
+    @property
+    def complaints_done_rate(self) -> str:
+        return rate(self.complaints_done + self.complaints_partly_done, self.complaints_total)
+
+
+@dataclass(frozen=True)
+class Statistics:
+    as_of: dt.date
+    tasks_by_status: list[tuple[str, str, int]]
+    regions: list[RegionRow]
+    types: list[tuple[str, int]]
+    substantiation: list[tuple[str, int]]
+    batches: list[BatchRow]
+    progress: list[ProgressPoint]
+    figures: Figures
+
+
+def complaint_status_on(c: "ComplaintView", day: dt.date) -> Optional[str]:
+    """A complaint's status at the end of ``day`` (None before it was forwarded)."""
+    if c.batch.forwarded_on > day:
+        return None
+    status = c.complaint.status
+    for u in c.complaint.updates:
+        if u.date <= day:
+            status = u.status
+    return status
+
+
+def figures_on(portal: "Portal", day: dt.date, complaints: bool = True) -> Figures:
+    """The figures at the end of ``day``; ``complaints=False`` leaves the complaint counts at 0 (they cost a
+    pass over every complaint, which the monthly progress chart does not need)."""
+    tasks = portal.tasks
+    done = closed = overdue = due = due_done = 0
+    for t in tasks:
+        s = status_on(t.task, day) if t.task.history else "planned"
+        deadline = t.task.deadline.date if t.task.deadline.kind == "date" else None
+        done += s in DONE_STATUSES
+        closed += s == "closed"
+        overdue += bool(deadline and deadline < day and s not in DONE_STATUSES)
+        if deadline and deadline.year == day.year:
+            due += 1
+            due_done += s in DONE_STATUSES
+    statuses = [complaint_status_on(c, day) for c in portal.complaints] if complaints else []
+    return Figures(day, len(tasks), done, closed, overdue, due, due_done, sum(s is not None for s in statuses),
+                   statuses.count("done"), statuses.count("partly_done"), statuses.count("handling"))
+
+
+def _month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
+    out = []
+    y, m = first.year, first.month
+    while True:
+        nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+        end = nxt - dt.timedelta(days=1)
+        if end >= last:
+            out.append(last)
+            return out
+        out.append(end)
+        y, m = nxt.year, nxt.month
+
+
+def progress(portal: "Portal") -> list[ProgressPoint]:
+    """Month by month, from the plan's approval (or the first history entry) to the data date."""
+    days = [e.date for t in portal.tasks for e in t.task.history]
+    plan = portal.content.site.plan
+    if plan is not None:
+        days.append(plan.approved_on)
+    if not days:
+        return []
+    first = min(days)
+    out = []
+    for day in _month_ends(first, portal.as_of) if first <= portal.as_of else []:
+        f = figures_on(portal, day, complaints=False)
+        out.append(ProgressPoint(day, f.tasks_done, f.tasks_closed, f.tasks_overdue))
+    return out
+
+
+def statistics(portal: "Portal") -> Statistics:
+    s = portal.stats
+    regions = []
+    for r in portal.regions:
+        if r.depth <= 1:
+            regions.append(RegionRow(r, len(r.tasks), sum(t.status in DONE_STATUSES for t in r.tasks),
+                                     sum(t.status == "closed" for t in r.tasks), sum(t.overdue for t in r.tasks)))
+    types = [(name, sum(name in c.complaint.types for c in portal.complaints)) for name in get_args(PollutionType)]
+    subst = [(name, sum(c.complaint.substantiated == name for c in portal.complaints)) for name in get_args(Substantiated)]
+    subst.append(("未说明", sum(c.complaint.substantiated is None for c in portal.complaints)))
+    batches = [BatchRow(b.batch, b.forwarded_on, len(items),
+                        tuple(sum(c.status == k for c in items) for k in COMPLAINT_STATUS_LABELS),
+                        sum(c.substantiated for c in items)) for b, items in portal.batches]
+    return Statistics(portal.as_of, [(k, label, n) for k, label, n in s.tasks_by_status], regions, types, subst,
+                      batches, progress(portal), figures_on(portal, portal.as_of))
+
+
+__all__ = ["Figures", "Statistics", "figures_on", "statistics", "rate", "TASK_STATUS_LABELS"]

@@ -1,0 +1,216 @@
+"""Stage 5, index (offline): a whoosh index of tasks, complaints and notices for `portal search`.
+
+Chinese text is segmented with jieba's ChineseAnalyzer. The index lives outside output/ (default
+``.cache/search-index``) and is updated incrementally: every item carries a digest of what is
+indexed about it, and only items whose digest changed are re-indexed; items that disappeared are
+removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import unicodedata
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Iterator
+
+from generator.derive.state import Portal, RegionView
+from generator.errors import UsageError
+from generator.derive.events import complaint_title
+from generator.models import COMPLAINT_STATUS_LABELS, TASK_STATUS_LABELS
+
+KINDS = {"task": "整改任务", "complaint": "信访举报", "notice": "销号公示"}
+NOTICE_STATE_LABELS = {"upcoming": "即将公示", "open": "正在公示", "closed": "公示已结束"}
+SCHEMA_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    key: str  # "task:R2-07"
+    kind: str  # task | complaint | notice
+    item_id: str
+    title: str
+    text: str  # everything else that is searchable
+    regions: tuple[str, ...]  # codes of its regions and every region enclosing them
+    region_names: tuple[str, ...]
+    status: str  # status key (in_progress, done, open …)
+    status_label: str
+    path: str  # the page, relative to the site root
+    filters: tuple[tuple[str, str], ...] = ()  # (name, value) for the browser search's filters, in Chinese
+    home: str = ""  # the first region it names: where the browser search files it (pagefind.plan)
+
+    @property
+    def digest(self) -> str:
+        values = tuple(getattr(self, f.name) for f in fields(self))  # str and tuples of str: repr is complete
+        return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()
+
+
+def normalize_ref(text: str) -> str:
+    """A complaint reference as typed: full-width characters folded, spaces removed, upper case."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
+
+
+def _with_ancestors(by_code: dict[str, RegionView], codes: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    found: dict[str, str] = {}
+    for code in codes:
+        view = by_code.get(code)
+        while view is not None:
+            found[view.region.code] = view.region.name
+            view = view.parent
+    ordered = sorted(found)
+    return tuple(ordered), tuple(found[c] for c in ordered)
+
+
+def documents(portal: Portal) -> Iterator[SearchDoc]:
+    """What is searchable about each task, complaint and notice."""
+    for t in portal.tasks:
+        task = t.task
+        codes, names = _with_ancestors(portal.region_by_code, task.regions)
+        text = [task.problem, task.target, *task.measures, *task.responsible_units, *task.supervising_units,
+                task.acceptance_unit, *(e.note for e in task.history), *names]
+        yield SearchDoc(f"task:{task.id}", "task", task.id, f"第{task.number}项 {task.title}", "\n".join(text),
+                        codes, names, t.status, TASK_STATUS_LABELS[t.status], t.url,
+                        _filters("task", names, TASK_STATUS_LABELS[t.status]), _first(task.regions))
+    for c in portal.complaints:
+        m = c.complaint
+        codes, names = _with_ancestors(portal.region_by_code, m.region)
+        text = [m.ref, m.summary, m.findings, m.handling, m.accountability, m.substantiated or "", *m.types,
+                *(u.note for u in m.updates), f"第{c.batch.batch}批", *names]
+        yield SearchDoc(f"complaint:{m.ref}", "complaint", m.ref, complaint_title(m), "\n".join(text),
+                        codes, names, c.status, COMPLAINT_STATUS_LABELS[c.status], c.url,
+                        _filters("complaint", names, COMPLAINT_STATUS_LABELS[c.status],
+                                 [("污染类型", kind) for kind in m.types] + [("批次", f"第{c.batch.batch}批")]),
+                        _first(m.region))
+    for n in portal.notices:
+        a = n.ann
+        notice_regions = [code for t in n.tasks for code in t.task.regions]
+        codes, names = _with_ancestors(portal.region_by_code, notice_regions)
+        text = [a.summary, *(t.task.title for t in n.tasks), a.acceptance.opinion if a.acceptance else "", *names]
+        yield SearchDoc(f"notice:{a.id}", "notice", a.id, a.title, "\n".join(text), codes, names,
+                        n.state, NOTICE_STATE_LABELS[n.state], n.url, _filters("notice", names, NOTICE_STATE_LABELS[n.state]),
+                        _first(notice_regions))
+
+
+def _first(codes: list[str]) -> str:
+    return codes[0] if codes else ""
+
+
+def _filters(kind: str, region_names: tuple[str, ...], status_label: str,
+             more: list[tuple[str, str]] | None = None) -> tuple[tuple[str, str], ...]:
+    return (("类型", KINDS[kind]), *(("地区", name) for name in region_names), ("状态", status_label), *(more or []))
+
+
+
+# -- the whoosh index -------------------------------------------------------------------------
+
+
+def _quiet_jieba() -> None:
+    """jieba logs its dictionary loading at DEBUG level on every first use; keep that off the terminal."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+
+
+def _schema():  # type: ignore[no-untyped-def]
+    from jieba.analyse import ChineseAnalyzer
+    from whoosh import fields
+
+    analyzer = ChineseAnalyzer()
+    return fields.Schema(
+        key=fields.ID(stored=True, unique=True),
+        kind=fields.ID(stored=True),
+        item_id=fields.ID(stored=True),
+        ref=fields.ID(),  # the normalized complaint reference, for exact look-up
+        title=fields.TEXT(stored=True, analyzer=analyzer, field_boost=3.0),
+        text=fields.TEXT(analyzer=analyzer),
+        regions=fields.KEYWORD(stored=True, commas=True),
+        status=fields.ID(stored=True),
+        status_label=fields.ID(stored=True),
+        path=fields.STORED(),
+        digest=fields.STORED(),
+    )
+
+
+@dataclass(frozen=True)
+class UpdateReport:
+    updated: int
+    removed: int
+    unchanged: int
+
+    def __str__(self) -> str:
+        return f"search index: {self.updated} added or changed, {self.removed} removed, {self.unchanged} unchanged"
+
+
+def update(index_dir: Path, portal: Portal) -> UpdateReport:
+    """Bring the index in ``index_dir`` up to date with ``portal``, re-indexing only what changed."""
+    from whoosh import index
+
+    _quiet_jieba()
+    index_dir = Path(index_dir)
+    marker = index_dir / "portal-schema"
+    fresh = not (index.exists_in(str(index_dir)) and marker.is_file() and marker.read_text() == SCHEMA_VERSION)
+    if fresh:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        ix = index.create_in(str(index_dir), _schema())
+        marker.write_text(SCHEMA_VERSION)
+    else:
+        ix = index.open_dir(str(index_dir))
+    with ix.searcher() as searcher:
+        known = {fields["key"]: fields["digest"] for fields in searcher.all_stored_fields()}
+    docs = {d.key: d for d in documents(portal)}
+    changed = [d for key, d in docs.items() if known.get(key) != d.digest]
+    gone = [key for key in known if key not in docs]
+    if changed or gone:
+        writer = ix.writer()
+        for key in gone:
+            writer.delete_by_term("key", key)
+        for d in changed:
+            writer.update_document(
+                key=d.key, kind=d.kind, item_id=d.item_id, ref=normalize_ref(d.item_id) if d.kind == "complaint" else "",
+                title=d.title, text=d.text, regions=",".join(d.regions), status=d.status, status_label=d.status_label,
+                path=d.path, digest=d.digest,
+            )
+        writer.commit()
+    return UpdateReport(len(changed), len(gone), len(docs) - len(changed))
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    item_id: str
+    title: str
+    status_label: str
+    path: str
+
+
+def search(index_dir: Path, portal: Portal, query: str, kind: str = "", region: str = "", status: str = "",
+           limit: int = 20) -> list[Hit]:
+    """Search the index. ``region`` is a code or a name (items inside it match too); ``status`` a key
+    or its Chinese label; a complaint reference number (in any case or width) is found exactly."""
+    from whoosh import index, qparser
+    from whoosh import query as q
+
+    _quiet_jieba()
+    ix = index.open_dir(str(index_dir))
+    filters: list = []
+    if kind:
+        if kind not in KINDS:
+            raise UsageError(f"--kind：“{kind}”不是可选的类别；可选：{'、'.join(KINDS)}")
+        filters.append(q.Term("kind", kind))
+    if region:
+        code = next((r.region.code for r in portal.regions if region in (r.region.code, r.region.name)), None)
+        if code is None:
+            raise UsageError(f"--region：没有代码或名称是“{region}”的行政区域\n    提示：写 regions.yaml 中的区域代码或名称")
+        filters.append(q.Term("regions", code))
+    if status:
+        filters.append(q.Or([q.Term("status", status), q.Term("status_label", status)]))
+    parser = qparser.MultifieldParser(["title", "text"], schema=ix.schema, group=qparser.AndGroup)
+    text_query = parser.parse(query)
+    ref = normalize_ref(query)
+    combined = q.Or([q.Term("ref", ref, boost=100.0), text_query]) if ref else text_query
+    if filters:
+        combined = q.And([combined, *filters])
+    with ix.searcher() as searcher:
+        results = searcher.search(combined, limit=limit)
+        return [Hit(r["kind"], r["item_id"], r["title"], r["status_label"], r["path"]) for r in results]

@@ -1,0 +1,327 @@
+"""Stage 6, publish: build into a temporary folder beside output/ and swap it in atomically.
+
+A failed or interrupted build leaves the previous output/ exactly as it was: the published folder is
+never changed in place. On Linux the swap is one ``renameat2(RENAME_EXCHANGE)`` call, so output/
+always names a complete site; elsewhere it is renames, and a build interrupted between them is
+repaired by the next one.
+
+**Rebuilds cost what changed, not the size of the site.** The first build writes everything into
+the temporary folder, which becomes output/. A rebuild renders only what changed into a *sparse*
+staging folder and lists, in ``.portal-kept.txt``, the files it did not write because the published
+ones are still right (:func:`incremental.keep`). The site it publishes is assembled in the *spare*
+folder ``.output.spare``: the site published before the current one, made of hard links to the same
+files. :func:`_assemble` brings the spare up to the new site — files that changed are moved in, files
+equal to the published ones become links to them (so they keep their modification time and uploads
+skip them), files that are gone are removed — and the spare is then exchanged with output/. The
+previous site becomes the next spare. Only the first rebuild pays for making the spare (a hard link per
+file); later ones touch only changed files, plus a ``stat`` per file. ``.portal-files.txt``, in the
+site, lists its files; in the spare it is written last, so a spare without it (an interrupted
+assembly) is thrown away and made again.
+
+**One build at a time.** A build holds ``.output.lock`` (beside output/, so it exists before output/
+does) with ``flock`` from before :func:`recover` until its site is published (:func:`locked`); it
+holds the builder's pid, for the message another build gives. A second build into the same output/
+waits for it, up to a bound, then refuses: without the lock, each build's recovery would delete the
+other's working folders. The build removes the file before it releases the lock (a build waiting on
+the removed file notices and locks the new one); the kernel releases the lock when its process ends,
+even killed, so a file a killed build left behind is harmless.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+from generator import incremental
+from generator.errors import PortalError
+
+FILES = ".portal-files.txt"  # in a site: every file of it, one per line, sorted
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+LOCK_WAIT_S = 600.0  # how long a second build waits for the first before it refuses
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths; False when the platform cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    try:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    if result != 0:
+        code = ctypes.get_errno()
+        if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # file system or kernel cannot
+            return False
+        raise OSError(code, os.strerror(code), str(a), None, str(b))
+    return True
+
+
+def _leftovers(output: Path) -> Iterator[Path]:
+    for path in output.parent.glob(f".{output.name}.*"):
+        if path.is_dir() and (".building-" in path.name or ".previous-" in path.name):
+            yield path
+
+
+def spare_of(output: Path) -> Path:
+    return output.parent / f".{output.name}.spare"
+
+
+def lock_of(output: Path) -> Path:
+    return output.parent / f".{output.name}.lock"
+
+
+_held = threading.local()  # the lock files this thread holds: publish() inside cli.build's lock takes it again
+
+
+@contextlib.contextmanager
+def locked(output: Path, wait: float = LOCK_WAIT_S, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold ``output``'s lock file while the block runs. Wait up to ``wait`` seconds for another build
+    holding it (``on_wait`` is told who, once), then raise :class:`PortalError`."""
+    output = Path(output).resolve()
+    lock = lock_of(output)
+    held: set[str] = _held.__dict__.setdefault("paths", set())
+    if str(lock) in held:
+        yield
+        return
+    _make_folder(output.parent)
+    fd = _acquire(lock, output, time.monotonic() + wait, wait, on_wait)
+    try:
+        with contextlib.suppress(OSError):  # the pid only helps the message of another build (disk full: none)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        held.add(str(lock))
+        try:
+            yield
+        finally:
+            held.discard(str(lock))
+            with contextlib.suppress(OSError):
+                lock.unlink()  # while still held: a build waiting on this file sees it gone and locks a new one
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _make_folder(folder: Path) -> None:
+    """``mkdir -p``, where a file in the way is named as such (``--output somefile/out``)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:  # an existing file where a folder must be
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), exc.filename) from None
+
+
+def _acquire(lock: Path, output: Path, deadline: float, wait: float, on_wait: Callable[[str], None] | None) -> int:
+    """An open descriptor of ``lock``, locked, that is still the file the path names."""
+    told = False
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            while not _try_lock(fd):
+                who = _holder(fd)
+                if time.monotonic() >= deadline:
+                    raise PortalError(f"另一个构建{who}正在写入 {output}，等了 {wait:g} 秒仍未结束，本次构建没有进行"
+                                      f"（锁文件 {lock}）；已发布的网站保持不变。\n"
+                                      f"    提示：等那个构建结束后再运行；要等得更久，用 --wait 秒数。")
+                if on_wait is not None and not told:
+                    on_wait(f"另一个构建{who}正在写入 {output}（锁文件 {lock}），最多等待 {wait:g} 秒……")
+                    told = True
+                time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+            if _same_file(fd, lock):
+                return fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # the build that held it removed the file: lock the one the path names now
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        here, there = os.fstat(fd), os.stat(path)
+    except FileNotFoundError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _holder(fd: int) -> str:
+    """"（进程 PID）" for the build holding the lock, as it wrote it; "" when unknown."""
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return f"（进程 {text}）" if text.isdigit() else ""
+
+
+def recover(output: Path) -> None:
+    """Repair what an interrupted earlier build left: restore output/ if only its previous copy exists,
+    delete temporary folders, and a spare whose assembly did not finish. Only under :func:`locked`:
+    the folders of a build that is still running look just the same."""
+    if not output.exists():
+        previous = sorted(p for p in _leftovers(output) if ".previous-" in p.name)
+        if previous:
+            previous[-1].rename(output)
+    for path in _leftovers(output):
+        shutil.rmtree(path, ignore_errors=True)
+    spare = spare_of(output)
+    if spare.exists() and not (spare / FILES).is_file():
+        shutil.rmtree(spare, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def staging(output: Path) -> Iterator[Path]:
+    """A fresh temporary folder beside ``output``; removed again unless it was published."""
+    output = output.resolve()
+    _make_folder(output.parent)
+    recover(output)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    try:
+        yield tmp
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    with a.open("rb") as fa, b.open("rb") as fb:
+        while True:
+            x, y = fa.read(1 << 16), fb.read(1 << 16)
+            if x != y:
+                return False
+            if not x:
+                return True
+
+
+def _files(root: Path) -> list[str]:
+    """Every file under ``root``, relative, sorted."""
+    out = []
+    for folder, _dirs, names in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        out.extend(name if rel == "." else f"{rel}/{name}" for name in names)
+    return sorted(out)
+
+
+def _write_listing(site: Path, files: list[str]) -> None:
+    (site / FILES).write_text("".join(f"{name}\n" for name in files), encoding="utf-8")
+
+
+def listing(site: Path) -> set[str] | None:
+    """The files of a site ``portal build`` published (its ``.portal-files.txt``); None without one."""
+    try:
+        return set((site / FILES).read_text(encoding="utf-8").splitlines())
+    except OSError:
+        return None
+
+
+def _put(source: Path, target: Path, move: bool) -> None:
+    """Make ``target`` the file ``source`` (moved, or hard-linked) without ever writing into an existing
+    file: the spare shares its files with the published site."""
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if move:
+        os.replace(source, target)
+        return
+    temporary = target.with_name(f".{target.name}.portal-link")
+    with contextlib.suppress(FileNotFoundError):
+        temporary.unlink()
+    incremental.link_or_copy(source, temporary)
+    os.replace(temporary, target)
+
+
+def _assemble(staged: Path, published: Path, spare: Path) -> None:
+    """Turn ``spare`` into the new site: ``staged`` (what this build wrote) plus the files it kept
+    from ``published``. Files whose bytes equal the published ones are links to those."""
+    kept = incremental.kept(staged)
+    written = [name for name in _files(staged) if name != FILES]
+    wanted = {*written, *kept, FILES}
+    before = listing(spare) or set(_files(spare))
+    (spare / FILES).unlink(missing_ok=True)  # from here until the listing is rewritten, the spare is unfinished
+    for name in written:
+        new, old = staged / name, published / name
+        if old.is_file() and new.stat().st_size == old.stat().st_size and _same_bytes(new, old):
+            kept.add(name)
+        else:
+            _put(new, spare / name, move=True)
+    for name in kept:
+        source, target = published / name, spare / name
+        try:
+            if os.path.samefile(source, target):
+                continue
+        except FileNotFoundError:
+            pass
+        _put(source, target, move=False)
+    gone = sorted(before - wanted)
+    for name in gone:
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+            (spare / name).unlink()
+    _remove_empty_folders(spare, {os.path.dirname(name) for name in gone})
+    spare.chmod(0o755)
+    if listing(published) == wanted:  # the same files as before: keep the published listing (and its time)
+        _put(published / FILES, spare / FILES, move=False)
+    else:
+        _write_listing(spare, sorted(wanted))
+
+
+def _remove_empty_folders(root: Path, folders: set[str]) -> None:
+    """Remove each of ``folders`` (relative to ``root``) that is now empty, and its parents that become so."""
+    for folder in sorted(folders, key=len, reverse=True):
+        while folder:
+            try:
+                os.rmdir(root / folder)  # only succeeds on an empty folder
+            except OSError:
+                break
+            folder = os.path.dirname(folder)
+
+
+def _exchange_or_rename(new: Path, output: Path) -> None:
+    """Make ``new`` the published ``output``; afterwards ``new`` names the previous site."""
+    if _exchange(new, output):
+        return
+    previous = Path(tempfile.mkdtemp(prefix=f".{output.name}.previous-", dir=output.parent))
+    previous.rmdir()
+    output.rename(previous)
+    new.rename(output)
+    previous.rename(new)
+
+
+def publish(output: Path, build: Callable[[Path], None]) -> None:
+    """Run ``build(tmp_dir)``; only if it returns normally does its site replace ``output``. Holds the
+    output's lock (already held when called from inside :func:`locked`)."""
+    output = output.resolve()
+    if output.exists() and not output.is_dir():  # never exchange a file of the user's for the site
+        raise FileExistsError(errno.EEXIST, "已存在，且不是文件夹", str(output))
+    with locked(output), staging(output) as tmp:
+        incremental.begin_keeping(tmp)
+        build(tmp)
+        if not output.exists():  # the first build: the staging folder is the whole site
+            incremental.kept(tmp)
+            _write_listing(tmp, sorted([*_files(tmp), FILES]))
+            tmp.chmod(0o755)  # mkdtemp makes 0700 folders; a web server must be able to read the site
+            tmp.rename(output)
+            return
+        spare = spare_of(output)
+        if listing(spare) is None:  # no spare yet (or an unfinished one): the published site, linked
+            shutil.rmtree(spare, ignore_errors=True)
+            incremental.link_tree(output, spare)
+        _assemble(tmp, output, spare)
+        _exchange_or_rename(spare, output)

@@ -1,0 +1,230 @@
+"""Stage 4, render (feeds): Atom 1.0 and RSS 2.0 feeds of status changes, and an OPML list of them.
+(The complete event history as data files is written by :mod:`generator.render.opendata`, with
+:func:`event_rows` from here.)
+
+Which feeds exist and which events each one carries is decided by :func:`plan`, a pure function of
+the derived :class:`~generator.derive.Portal`; :func:`write_all` turns the plan into files with
+feedgen. Feeds need absolute links, so they are written only when the site's absolute URL is known
+(``site_url`` in site.yaml, or an absolute ``SITEURL`` such as publishconf.py's); without one the
+build says so once and writes no feed (pages then carry no feed links either).
+
+A feed's ``updated`` time is that of its newest entry, so a feed whose events did not change is
+byte-identical across rebuilds. Entry ids are tag URIs (RFC 4151) made from the event's key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from feedgen.feed import FeedGenerator
+from markupsafe import Markup
+
+from generator import urls
+from generator.derive.events import Event
+from generator.incremental import Jobs, code_digest, fingerprint
+from generator.markup import cn_date
+
+if TYPE_CHECKING:
+    from generator.derive.state import Portal
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MAX_ENTRIES = 100
+GENERATOR = "Rectification Portal (整改公开)"
+# The updated time of a feed without any entry: fixed, so that it is stable across rebuilds.
+EMPTY_FEED_TIME = dt.datetime(2000, 1, 1, tzinfo=SHANGHAI)
+
+
+@dataclass(frozen=True)
+class Feed:
+    path: str  # "feeds/tasks/R2-07", without extension, relative to the site root
+    title: str
+    description: str
+    page_url: str  # the page whose changes it follows
+    group: str  # 全站, 地区, 整改任务, 信访举报 (sections of the feeds page and the OPML file)
+    events: tuple[Event, ...]  # newest first; the feed shows the first MAX_ENTRIES
+
+    @property
+    def atom_url(self) -> str:
+        return f"{self.path}.atom.xml"
+
+    @property
+    def rss_url(self) -> str:
+        return f"{self.path}.rss.xml"
+
+
+@dataclass(frozen=True)
+class FeedPlan:
+    site: Feed
+    announcements: Feed
+    closed: Feed
+    overdue: Feed
+    regions: dict[str, Feed]  # by region code
+    tasks: dict[str, Feed]  # by task id
+    complaints: dict[str, Feed]  # by complaint ref
+
+    @property
+    def general(self) -> list[Feed]:
+        return [self.site, self.announcements, self.closed, self.overdue]
+
+    def all(self) -> list[Feed]:
+        return [*self.general, *self.regions.values(), *self.tasks.values(), *self.complaints.values()]
+
+
+def _enclosing(portal: "Portal", codes: tuple[str, ...]) -> list[str]:
+    """The regions ``codes`` and every region enclosing them, each once (unknown codes are left out)."""
+    found: list[str] = []
+    for code in codes:
+        view = portal.region_by_code.get(code)
+        while view is not None and view.region.code not in found:
+            found.append(view.region.code)
+            view = view.parent
+    return found
+
+
+def plan(portal: "Portal") -> FeedPlan:
+    events = portal.events
+    by_task: dict[str, list[Event]] = {}
+    by_complaint: dict[str, list[Event]] = {}
+    for e in events:
+        if e.kind in ("task", "overdue", "notice"):
+            for task_id in e.tasks:
+                by_task.setdefault(task_id, []).append(e)
+        if e.kind == "complaint":
+            by_complaint.setdefault(e.item_id, []).append(e)
+    # each event goes to the feed of every region it names and of every region enclosing those, once
+    # (one pass over the events: scanning them once per region took minutes at national scale)
+    by_region: dict[str, list[Event]] = {}
+    for e in events:
+        for code in _enclosing(portal, e.regions):
+            by_region.setdefault(code, []).append(e)
+    regions = {}
+    for r in portal.regions:
+        inside = "（含下辖地区）" if r.children else ""
+        regions[r.region.code] = Feed(
+            f"feeds/regions/{r.region.code}", f"{r.region.name}整改动态",
+            f"{r.region.name}{inside}的整改任务、信访举报和销号公示的每一次状态变化。", r.url, "地区",
+            tuple(by_region.get(r.region.code, ())),
+        )
+    return FeedPlan(
+        site=Feed("feeds/all", "全站动态", "所有整改任务、信访举报和销号公示的每一次状态变化。", urls.HOME, "全站", tuple(events)),
+        announcements=Feed("feeds/announcements", "销号公示", "新的销号公示、公示即将结束和公示结果。", urls.ANNOUNCEMENTS, "全站",
+                           tuple(e for e in events if e.kind == "notice")),
+        closed=Feed("feeds/closed", "新销号任务", "经验收和公示后销号的整改任务。", urls.TASKS, "全站",
+                    tuple(e for e in events if e.closed_out)),
+        overdue=Feed("feeds/overdue", "新逾期任务", "超过整改时限仍未完成的整改任务。", urls.TASKS, "全站",
+                     tuple(e for e in events if e.kind == "overdue")),
+        regions=regions,
+        tasks={t.task.id: Feed(f"feeds/tasks/{t.task.id}", f"第{t.task.number}项整改任务动态",
+                               f"第{t.task.number}项 {t.task.title}：每一次状态变化和相关销号公示。", t.url, "整改任务",
+                               tuple(by_task.get(t.task.id, ()))) for t in portal.tasks},
+        complaints={c.complaint.ref: Feed(f"feeds/complaints/{c.complaint.ref}", f"信访举报{c.complaint.ref}办理动态",
+                                          f"受理编号{c.complaint.ref}的信访举报的办理情况变化。", c.url, "信访举报",
+                                          tuple(by_complaint.get(c.complaint.ref, ()))) for c in portal.complaints},
+    )
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+def timestamp(day: dt.date) -> dt.datetime:
+    """An event's time: the start of its day in Asia/Shanghai (+08:00)."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
+
+
+def entry_id(base_url: str, event: Event) -> str:
+    """tag:<host>,<event date>:<site path>/<event key> (RFC 4151), e.g.
+    tag:zhenggai.example.gov.cn,2024-01-20:task/R2-07/history/3/2024-01-20."""
+    parts = urlsplit(base_url)
+    path = parts.path.strip("/")
+    return f"tag:{parts.hostname},{event.date.isoformat()}:{path + '/' if path else ''}{event.key}"
+
+
+def entry_html(event: Event, item_url: str) -> str:
+    change = f"{event.from_label} → {event.to_label}" if event.from_label else event.to_label
+    parts = [Markup("<p>{}：{}</p>").format("状态" if event.kind != "notice" else "公示", change),
+             Markup("<p>日期：{}</p>").format(cn_date(event.date))]
+    if event.note:
+        parts.append(Markup("<p>说明：{}</p>").format(event.note))
+    parts.append(Markup('<p><a href="{}">{}</a></p>').format(item_url, f"查看 {event.title}"))
+    return str(Markup("").join(parts))
+
+
+def _generator(feed: Feed, site_title: str, publisher: str, base: str, self_url: str, events: list[Event]) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.id(f"{base}/{feed.atom_url}")
+    fg.title(f"{feed.title} - {site_title}")
+    fg.subtitle(feed.description)
+    fg.author({"name": publisher})
+    fg.link(href=f"{base}/{feed.page_url}", rel="alternate", type="text/html")
+    fg.link(href=self_url, rel="self")
+    fg.language("zh-CN")
+    fg.generator(GENERATOR)
+    fg.updated(timestamp(events[0].date) if events else EMPTY_FEED_TIME)
+    for event in events:
+        item_url = f"{base}/{event.url}"
+        fe = fg.add_entry(order="append")
+        fe.id(entry_id(base, event))
+        fe.guid(entry_id(base, event), permalink=False)
+        fe.title(f"[{event.tag}] {event.title}")
+        fe.link(href=item_url, rel="alternate", type="text/html")
+        fe.published(timestamp(event.date))
+        fe.updated(timestamp(event.date))
+        fe.content(entry_html(event, item_url), type="html")
+    return fg
+
+
+def write_feed(feed: Feed, site_title: str, publisher: str, base: str, output: Path) -> None:
+    events = list(feed.events[:MAX_ENTRIES])
+    target = output / feed.atom_url
+    target.parent.mkdir(parents=True, exist_ok=True)  # workers may race to make it: exist_ok
+    atom = _generator(feed, site_title, publisher, base, f"{base}/{feed.atom_url}", events)
+    target.write_bytes(atom.atom_str(pretty=True))
+    rss = _generator(feed, site_title, publisher, base, f"{base}/{feed.rss_url}", events)
+    (output / feed.rss_url).write_bytes(rss.rss_str(pretty=True))
+
+
+def opml(feeds: FeedPlan, site_title: str, base: str) -> bytes:
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = f"{site_title} - 全部订阅"
+    body = ET.SubElement(root, "body")
+    groups: dict[str, ET.Element] = {}
+    for feed in feeds.all():
+        if feed.group not in groups:
+            groups[feed.group] = ET.SubElement(body, "outline", text=feed.group, title=feed.group)
+        ET.SubElement(groups[feed.group], "outline", type="rss", text=feed.title, title=feed.title,
+                      xmlUrl=f"{base}/{feed.atom_url}", htmlUrl=f"{base}/{feed.page_url}")
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+
+
+EVENT_COLUMNS = ["id", "date", "kind", "item", "title", "from", "to", "note", "url"]
+
+
+def event_rows(events: Iterable[Event], base: str) -> list[dict[str, str]]:
+    return [{
+        "id": e.key, "date": e.date.isoformat(), "kind": e.kind, "item": e.item_id, "title": e.title,
+        "from": e.from_label, "to": e.to_label, "note": e.note, "url": f"{base}/{e.url}" if base else e.url,
+    } for e in events]
+
+
+def write_all(portal: "Portal", feeds: FeedPlan, base: str, output: Path, jobs: "Jobs") -> None:
+    """Queue every feed on ``jobs`` (with a digest of what it is made of, so an unchanged feed is reused)
+    and write the OPML file, if ``base``, the absolute site URL, is known. The event history as data
+    (data/events.csv, data/events.json) is written with the other tables by :mod:`generator.render.opendata`."""
+    if not base:
+        return
+    site = portal.content.site
+    for feed in feeds.all():
+        digest = fingerprint(code_digest(), site.title, site.publisher, base, feed.path, feed.title,
+                             feed.description, feed.page_url, feed.events[:MAX_ENTRIES])
+        jobs.add([feed.atom_url, feed.rss_url], digest,
+                 lambda feed=feed: write_feed(feed, site.title, site.publisher, base, output))
+    (output / urls.OPML).parent.mkdir(parents=True, exist_ok=True)
+    (output / urls.OPML).write_bytes(opml(feeds, site.title, base))

@@ -1,0 +1,80 @@
+"""Stage 4, render (Traditional Chinese): a 繁體 reading of every page under ``zh-hant/``.
+
+Made at build time from the finished Simplified pages with OpenCC (the ``opencc`` wheel, config
+``s2tw``: Traditional characters as commonly written, phrase-aware, official terms not reworded), so it works without JavaScript and costs about 15 ms per MB of HTML. Each
+``zh-hant/<path>/index.html`` mirrors ``<path>/index.html``:
+
+- the text (and the ``lang`` of the page) is converted;
+- links to pages stay inside ``zh-hant/`` (they are relative and one level deeper there), while links
+  to files (style sheets, scripts, downloads, feeds, data; anything with a file extension) and the
+  ``portal-root`` meta (search and look-up) gain one ``../`` and so point to the shared files;
+- the 繁體 switch becomes a 简体 switch back to the same page;
+
+Each page's render job writes its Traditional file right after the Simplified one (render.Renderer.write),
+so both are made in the same worker, and an incremental build reuses both or neither.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from generator import urls
+
+_ATTR = re.compile(r'(?P<pre>\s(?:href|src)=")(?P<url>[^"]*)(?P<post>")')
+_ROOT_META = re.compile(r'(<meta name="portal-root" content=")([^"]*)(")')
+_SWITCH = re.compile(r'<a class="tool-button lang-switch" href="(?P<base>[^"]*?)/' + re.escape(urls.HANT)
+                     + r'(?P<page>[^"]*)" hreflang="zh-Hant" lang="zh-Hant">[^<]*</a>')
+_EXTERNAL = ("http:", "https:", "mailto:", "tel:", "data:", "#", "/", "javascript:")
+
+_converter = None
+
+
+def converter():  # type: ignore[no-untyped-def]
+    global _converter
+    if _converter is None:
+        import opencc
+
+        _converter = opencc.OpenCC("s2tw")  # the characters used in Taiwan (為, not OpenCC's standard 爲); no vocabulary change
+    return _converter
+
+
+def _is_file(url: str) -> bool:
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    last = path.rsplit("/", 1)[-1]
+    return bool(last) and "." in last and not last.endswith((".html", "."))
+
+
+def convert_page(html: str) -> str:
+    """The Traditional reading of one Simplified page (written for the page one folder deeper)."""
+    switch = _SWITCH.search(html)
+    text = converter().convert(html)
+    text = text.replace('<html lang="zh-CN">', '<html lang="zh-Hant">', 1)
+
+    def relink(m: re.Match[str]) -> str:
+        url = m.group("url")
+        if url.startswith(_EXTERNAL) or not _is_file(url):
+            return m.group(0)
+        return f'{m.group("pre")}../{url}{m.group("post")}'
+
+    text = _ATTR.sub(relink, text)
+    text = _ROOT_META.sub(lambda m: f"{m.group(1)}../{m.group(2)}{m.group(3)}", text, count=1)
+    if switch:
+        back = (f'<a class="tool-button lang-switch" href="{switch.group("base")}/../{switch.group("page")}" '
+                f'hreflang="zh-CN" lang="zh-CN">简体</a>')
+        text = _SWITCH.sub(lambda m: back, text, count=1) if _SWITCH.search(text) else _replace_converted_switch(text, back)
+    return text
+
+
+def _replace_converted_switch(text: str, back: str) -> str:
+    """The switch after conversion (its label is already Traditional; its href was relinked or not)."""
+    pattern = re.compile(r'<a class="tool-button lang-switch" href="[^"]*" hreflang="zh-Hant" lang="zh-Hant">[^<]*</a>')
+    return pattern.sub(lambda m: back, text, count=1)
+
+
+def write_page(output: Path, page: str) -> None:
+    """Write ``zh-hant/<page>`` from the Simplified ``<page>`` just written into ``output``."""
+    source = Path(output) / page
+    target = Path(output) / urls.HANT / page
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(convert_page(source.read_text(encoding="utf-8")), encoding="utf-8")

@@ -1,0 +1,259 @@
+"""Stage 4, render: the derived :class:`Portal` → HTML pages through the theme and Pelican's writer.
+
+Structured items never pass through Pelican's article pipeline: each page is one template
+rendered from the models with Pelican's Jinja2 environment and written by Pelican's writer with
+relative URLs (``SITEURL`` is "." on the home page, "../.." on tasks/R2-07/index.html).
+
+Every template receives the common context below plus its own variables (see each ``write`` call):
+``site`` (models.Site), ``portal`` (derive.Portal), ``as_of`` (date), ``nav`` (list of NavItem),
+``page_url`` (this page's directory URL relative to the root), ``page_title``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from generator.render import feeds
+from generator.render import hant
+from generator.render import ics
+from generator import incremental
+from generator.check import integrity
+from generator.render import manifest
+from generator.render import mailto as notices
+from generator.index import pagefind
+from generator.index import whoosh_index as search_index
+from generator import urls
+from generator.render import opendata
+from generator.derive import stats
+from generator.render import theme_extras
+from generator.derive.state import Portal
+from generator.markup import cn_date, iso_date, render_markdown
+from generator.models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, OUTCOME_LABELS, TASK_STATUS_LABELS
+
+PER_PAGE = 50
+FEEDS_SKIPPED = ("site.yaml 中没有 site_url（设置中也没有完整网址的 SITEURL）：没有生成订阅（RSS/Atom），因为订阅阅读器"
+                 "需要完整的链接；在 site.yaml 中添加 'site_url: https://…'")
+
+
+def absolute_site_url(site_url: str, siteurl_setting: Any) -> str:
+    """The site's absolute URL without a trailing slash: site.yaml's site_url, else an absolute
+    Pelican SITEURL (publishconf.py), else ""."""
+    configured = str(siteurl_setting or "")
+    return (site_url or (configured if configured.startswith(("http://", "https://")) else "")).rstrip("/")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a paginated listing."""
+
+    number: int
+    count: int
+    items: Sequence[Any]
+    urls: Sequence[str]  # the URL of every page, 1-based by position
+
+    @property
+    def prev_url(self) -> str:
+        return self.urls[self.number - 2] if self.number > 1 else ""
+
+    @property
+    def next_url(self) -> str:
+        return self.urls[self.number] if self.number < self.count else ""
+
+    def window(self, around: int = 3) -> list[tuple[int, str] | None]:
+        """Page links to show: the first, the last and ``around`` either side of this one; None marks a gap.
+        (Listing every page would make a listing of n pages cost n² links.)"""
+        shown = sorted({1, self.count, *range(max(1, self.number - around), min(self.count, self.number + around) + 1)})
+        out: list[tuple[int, str] | None] = []
+        for i, n in enumerate(shown):
+            if i and n - shown[i - 1] > 1:
+                out.append(None)
+            out.append((n, self.urls[n - 1]))
+        return out
+
+
+def install_filters(env: Any) -> None:
+    env.filters.update({"cn_date": cn_date, "iso": iso_date, "markdown": render_markdown})
+    env.globals.update(
+        TASK_STATUS_LABELS=TASK_STATUS_LABELS,
+        COMPLAINT_STATUS_LABELS=COMPLAINT_STATUS_LABELS,
+        CHANNEL_LABELS=CHANNEL_LABELS,
+        OUTCOME_LABELS=OUTCOME_LABELS,
+        FEED_MAX_ENTRIES=feeds.MAX_ENTRIES,
+        urls=urls,
+    )
+    notices.install(env)
+    theme_extras.install(env)  # QR codes, statistics, charts, open data
+
+
+class Renderer:
+    def __init__(self, portal: Portal, env: Any, context: dict[str, Any], output_path: Path):
+        self.portal = portal
+        self.env = env
+        self.output_path = Path(output_path)
+        site = portal.content.site
+        pages = sorted(portal.content.pages, key=lambda p: (p.order, p.slug))
+        self.nav = [
+            NavItem(urls.HOME, "首页"),
+            NavItem(urls.TASKS, "整改任务"),
+            NavItem(urls.COMPLAINTS, "信访举报"),
+            NavItem(urls.ANNOUNCEMENTS, "销号公示"),
+            NavItem(urls.REGIONS, "地区"),
+            NavItem(urls.REPORTS, "进展报告"),
+            NavItem(urls.DOCUMENTS, "文件"),
+            NavItem(urls.STATS, "统计"),
+            *(NavItem(urls.page(p.slug), p.title) for p in pages),
+            NavItem(urls.SEARCH, "搜索"),
+        ]
+        self.context = dict(context)
+        self.base_url = absolute_site_url(site.site_url, context.get("SITEURL"))
+        self.feeds = feeds.plan(portal)
+        self.search_shards = pagefind.plan(portal, list(search_index.documents(portal)))  # the browser search
+        self.context.update(site=site, portal=portal, as_of=portal.as_of, nav=self.nav, SITE_ABS_URL=self.base_url,
+                            feed_plan=self.feeds, FEEDS_ENABLED=bool(self.base_url))
+        install_filters(env)
+        previous = context.get("PORTAL_PREVIOUS_OUTPUT")
+        # PORTAL_WORKERS (incremental.workers) and PORTAL_PARALLEL_MIN (fewer jobs run in this process),
+        # from the environment or the Pelican settings
+        workers = incremental.workers(context)
+        parallel_min = int(os.environ.get("PORTAL_PARALLEL_MIN") or context.get("PORTAL_PARALLEL_MIN") or incremental.PARALLEL_MIN_JOBS)
+        self.jobs = incremental.Jobs(self.output_path, Path(previous) if previous else None, workers, parallel_min)
+        # what every page is made of besides its own data: a change here re-renders everything
+        self.chrome = incremental.fingerprint(
+            portal.as_of, repr(site), self.nav, self.base_url, [(p.slug, p.title, p.order) for p in pages],
+            _source_digest(Path(str(context.get("THEME", ""))) / "templates"),
+        )
+        self._complaint_fp: dict[str, str] = {}
+
+    def write(self, writer: Any, url: str, template: str, title: str, page_feeds: Sequence[feeds.Feed] = (),
+              digest: str = "", **kwargs: Any) -> None:
+        """Queue one page; ``page_feeds`` are the feeds that concern it, most specific first. ``digest``, if
+        given, must cover everything the page shows besides ``self.chrome``: an unchanged page is reused."""
+        tmpl = self.env.get_template(template)  # compiled once, here, before any worker is forked
+        all_feeds = [*page_feeds, self.feeds.site]
+
+        page = urls.page_file(url)
+
+        def run() -> None:
+            writer.write_file(page, tmpl, self.context, relative_urls=True,
+                              page_url=url, page_title=title, page_feeds=all_feeds, **kwargs)
+            hant.write_page(self.output_path, page)  # zh-hant/: the 繁體 reading of the same page
+
+        if digest:
+            digest = incremental.fingerprint(self.chrome, template, url, title, [f.path for f in all_feeds], digest)
+        self.jobs.add([page, urls.HANT + page], digest, run)
+
+    def finish(self) -> incremental.RunReport:
+        """Write everything queued (in parallel, reusing unchanged pages and feeds)."""
+        hant.converter()  # loaded once, before the workers are forked
+        return self.jobs.run()
+
+    def complaint_fp(self, c: Any) -> str:
+        """Everything a complaint's page and its line in listings are made of."""
+        ref = c.complaint.ref
+        if ref not in self._complaint_fp:
+            regions = [(r.code, r.name, [a.region.name for a in self.portal.region_by_code[r.code].ancestors()])
+                       for r in c.regions]
+            tasks = [(t.task.id, t.task.number, t.task.title, t.status, t.url) for t in c.tasks]
+            self._complaint_fp[ref] = incremental.fingerprint(
+                repr(c.complaint), c.batch.batch, c.batch.forwarded_on, c.status, regions, tasks)
+        return self._complaint_fp[ref]
+
+    def paginate(self, writer: Any, url_of: Any, template: str, title: str, items: Sequence[Any],
+                 item_fp: Any = None, context_fp: str = "", **kwargs: Any) -> None:
+        """Pages of PER_PAGE items. With ``item_fp`` (item → digest) and ``context_fp`` (what else the
+        listing shows), each page carries a digest and is reused when unchanged."""
+        count = max(1, -(-len(items) // PER_PAGE))
+        page_urls = [url_of(n) for n in range(1, count + 1)]
+        for n in range(1, count + 1):
+            pager = Pager(n, count, items[(n - 1) * PER_PAGE : n * PER_PAGE], page_urls)
+            shown = title if n == 1 else f"{title}（第{n}页）"
+            digest = incremental.fingerprint(context_fp, n, count, [item_fp(i) for i in pager.items]) if item_fp else ""
+            self.write(writer, page_urls[n - 1], template, shown, pager=pager, digest=digest, **kwargs)
+
+    def write_all(self, writer: Any) -> None:
+        p = self.portal
+        f = self.feeds
+        self.write(writer, urls.HOME, "home.html", p.content.site.title, [f.announcements])
+        self.write(writer, urls.TASKS, "tasks.html", "整改任务", [f.closed, f.overdue])
+        self.write(writer, urls.TASKS_BY_REGION, "tasks_by_region.html", "整改任务（按地区）", [f.closed, f.overdue])
+        for t in p.tasks:
+            self.write(writer, t.url, "task.html", f"第{t.task.number}项 {t.task.title}",
+                       [f.tasks[t.task.id], *(f.regions[r.code] for r in t.regions)], t=t)
+        self.write(writer, urls.COMPLAINTS, "complaints.html", "信访举报办理情况")
+        for batch, items in p.batches:
+            self.paginate(writer, lambda n, b=batch.batch: urls.batch(b, n), "complaint_list.html",
+                          f"第{batch.batch}批交办信访举报", items, item_fp=self.complaint_fp,
+                          context_fp=incremental.fingerprint(batch.batch, batch.forwarded_on, len(batch.complaints)),
+                          batch=batch, region=None)
+        for r in p.regions:
+            self.paginate(writer, lambda n, c=r.region.code: urls.complaints_in_region(c, n), "complaint_list.html",
+                          f"{r.region.name}信访举报", r.complaints, item_fp=self.complaint_fp,
+                          context_fp=incremental.fingerprint(r.region.code, r.region.name, r.url, len(r.complaints)),
+                          batch=None, region=r, page_feeds=[f.regions[r.region.code]])
+        for c in p.complaints:
+            self.write(writer, c.url, "complaint.html", f"信访举报 {c.complaint.ref}",
+                       [f.complaints[c.complaint.ref], *(f.regions[r.code] for r in c.regions)],
+                       digest=self.complaint_fp(c), c=c)
+        self.write(writer, urls.ANNOUNCEMENTS, "announcements.html", "销号公示", [f.announcements])
+        for n in p.notices:
+            self.write(writer, n.url, "announcement.html", n.ann.title, [f.announcements, *(f.tasks[t.task.id] for t in n.tasks)], n=n)
+        self.write(writer, urls.REGIONS, "regions.html", "地区")
+        for r in p.regions:
+            self.write(writer, r.url, "region.html", r.region.name, [f.regions[r.region.code]], r=r)
+        reports = sorted(p.content.reports, key=lambda r: (r.date, r.slug), reverse=True)
+        self.write(writer, urls.REPORTS, "reports.html", "进展报告", reports=reports)
+        for report in reports:
+            self.write(writer, urls.report(report.slug), "report.html", report.title, report=report)
+        for page in p.content.pages:
+            self.write(writer, urls.page(page.slug), "page.html", page.title, page=page)
+        self.write(writer, urls.DOCUMENTS, "documents.html", "文件登记", documents=p.documents)
+        self.write(writer, urls.FEEDS, "feeds.html", "订阅")
+        self.write(writer, urls.SEARCH, "search.html", "搜索", search_scopes=pagefind.scopes(self.search_shards))
+        self.write(writer, urls.CHECKS, "checks.html", "数据核查", groups=integrity.findings(p), corrections=integrity.corrections(p))
+        self.write(writer, urls.CORRECTIONS, "corrections.html", "更正记录", corrections=integrity.corrections(p))
+        self.write(writer, urls.STATS, "stats.html", "统计", stats=stats.statistics(p))
+        self.write(writer, urls.DATA_PAGE, "data.html", "数据下载")
+        items = opendata.write_all(p, self.base_url, self.output_path, self.jobs)  # data/*.csv, portal.json, portal.sqlite
+        manifest.write(p, self.output_path, items)  # integrity/manifest.json
+        self.write_lookup()
+        self.copy_documents()
+        ics.write_all(p, self.output_path, self.context["SITE_ABS_URL"])
+        feeds.write_all(p, self.feeds, self.base_url, self.output_path, self.jobs)
+
+    def write_lookup(self) -> None:
+        """lookup/<xx>.json: normalized complaint reference → page, sharded by the last two characters."""
+        shards: dict[str, dict[str, str]] = {}
+        for c in self.portal.complaints:
+            ref = search_index.normalize_ref(c.complaint.ref)
+            shards.setdefault(urls.lookup_shard(ref), {})[ref] = c.url
+        for name, mapping in sorted(shards.items()):
+            target = self.output_path / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(mapping, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+
+    def copy_documents(self) -> None:
+        source = Path(self.portal.content.root) / "documents"
+        for d in self.portal.documents:
+            if d.file:
+                target = self.output_path / urls.document_file(d.file)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source / d.file, target)
+
+
+def _source_digest(templates: Path) -> str:
+    """The theme's templates and the portal's own code: rendering changes when either does."""
+    files = sorted(templates.rglob("*.html"))
+    return incremental.fingerprint(incremental.code_digest(),
+                                   [(f.as_posix(), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files])

@@ -1,188 +1,220 @@
-#!/usr/bin/env python3
-"""Write the bundled sample content (content/) of the Rectification Portal.
+"""Write the bundled sample content (content/) of the Rectification Portal from the data in tools/sample/.
 
-The province 江川省 (code 990000) and everything in it is fictional.  The
-output is deterministic: running this script twice gives byte-identical files.
+The province 江川省 (code 990000) and everything in it is fictional. Its prose and tables are data files in
+tools/sample/ (tools/sample/README.md says which file holds what); this expander arranges them in the content format
+(docs/content-format.md), computes what follows from them (checksums, the texts of notices, the figures of reports)
+and draws the generated complaints with a seeded random generator. The same data gives byte-identical files;
+tests/test_sample.py regenerates content/ and compares. The result is checked by the portal's own load and check
+stages (``load_and_check``, as ``portal check --as-of 2026-11-01`` does).
 
-    python3 tools/make_sample.py            # rewrite content/, then self-check it
-    python3 tools/make_sample.py --check    # only self-check the existing content/
+    .venv/bin/python tools/make_sample.py                  # rewrite content/, then check it
+    .venv/bin/python tools/make_sample.py --content DIR    # write the sample into DIR instead, then check it
+    .venv/bin/python tools/make_sample.py --check          # only check the existing content/ (or --content DIR)
 
-Needs PyYAML and the portal's own package (for its table of allowed status changes).
+Exit status: 0 no problem, 2 the portal found problems in the written content, 1 a mistake in tools/sample/.
 """
+
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import random
-import re
 import shutil
 import sys
-from datetime import date, timedelta
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.check.rules import FIRST_STATUSES, TRANSITIONS  # noqa: E402
+from generator.errors import ContentError
+from generator.models import Content
+from generator.pipeline import load_and_check
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-AS_OF = date(2026, 11, 1)
-EARLIEST = date(2021, 5, 1)
-SEED = 20210506
-NOTICE_MIN_DAYS = 5
+DATA = Path(__file__).resolve().parent / "sample"
+AS_OF = dt.date(2026, 11, 1)  # the date the sample is checked (and shown in README's examples) as of
+
+Data = dict[str, Any]
 
 
-def d(s: str) -> date:
-    return date.fromisoformat(s)
+class SampleError(Exception):
+    """A mistake in the data files of tools/sample/."""
 
 
-# ---------------------------------------------------------------------------
-# YAML output: readable, Chinese unescaped, codes double-quoted, short lists
-# in flow style, multi-line text as literal blocks.
-# ---------------------------------------------------------------------------
+# ---------------------------------------------------------------------------------------------------------------------
+# YAML output: readable, Chinese unescaped, codes double-quoted, short lists in flow style, multi-line text as blocks.
+# ---------------------------------------------------------------------------------------------------------------------
 class Code(str):
     """A region code: always written double-quoted ("990100")."""
 
 
-class Flow(list):
+class Flow(list[Any]):
     """A short list written in flow style: [a, b]."""
 
 
-class FlowMap(dict):
+class FlowMap(dict[str, Any]):
     """A small mapping written in flow style: {a: 1, b: 2}."""
 
 
 class Dumper(yaml.SafeDumper):
-    def increase_indent(self, flow=False, indentless=False):  # indent "- " under keys
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:  # indent "- " under keys
         return super().increase_indent(flow, False)
 
 
-def _str(dumper, s):
-    if "\n" in s:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", s, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", s)
+def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
 
 
-Dumper.add_representer(str, _str)
-Dumper.add_representer(Code, lambda dp, s: dp.represent_scalar("tag:yaml.org,2002:str", str(s), style='"'))
-Dumper.add_representer(Flow, lambda dp, v: dp.represent_sequence("tag:yaml.org,2002:seq", list(v), flow_style=True))
-Dumper.add_representer(FlowMap, lambda dp, v: dp.represent_mapping("tag:yaml.org,2002:map", dict(v), flow_style=True))
+def _code(dumper: yaml.SafeDumper, code: Code) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(code), style='"')
 
 
-def dump(obj) -> str:
+def _flow(dumper: yaml.SafeDumper, items: Flow) -> yaml.SequenceNode:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", list(items), flow_style=True)
+
+
+def _flow_map(dumper: yaml.SafeDumper, mapping: FlowMap) -> yaml.MappingNode:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", dict(mapping), flow_style=True)
+
+
+Dumper.add_representer(str, _text)
+Dumper.add_representer(Code, _code)
+Dumper.add_representer(Flow, _flow)
+Dumper.add_representer(FlowMap, _flow_map)
+
+
+def dump(obj: Any) -> str:
     return yaml.dump(obj, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=4096, default_flow_style=False)
 
 
-def codes(*cs):
-    return Flow(Code(c) for c in cs)
+def codes(values: Sequence[str]) -> Flow:
+    return Flow(Code(c) for c in values)
 
 
-# ---------------------------------------------------------------------------
-# Site, regions
-# ---------------------------------------------------------------------------
-CONTACT = {
-    "phone": "0999-12345678",
-    "email": "zhenggai@example.gov.cn",
-    "address": "江川市城关区示范路1号（示例地址）",
-}
-
-SITE = {
-    "title": "江川省第二轮中央生态环境保护督察整改公开（示例）",
-    "publisher": "江川省生态环境保护督察整改工作领导小组办公室（示例）",
-    "inspection": "第二轮中央生态环境保护督察",
-    "site_url": "https://jiangchuan.example.org/zhenggai/",
-    "plan": {
-        "title": "江川省贯彻落实第二轮中央生态环境保护督察报告整改方案",
-        "approved_on": d("2021-10-20"),
-        "document": "doc-001",
-    },
-    "contact": CONTACT,
-    "notice_min_days": NOTICE_MIN_DAYS,
-    "sample": True,
-    "licence": "CC BY 4.0（署名）：可自由下载、复制、使用和再发布，请注明来源（示例许可）",
-}
-
-REGIONS = [
-    ("990000", "江川省", None),
-    ("990100", "江川市", "990000"),
-    ("990102", "江川市城关区", "990100"),
-    ("990121", "江川市河口县", "990100"),
-    ("990200", "临水市", "990000"),
-    ("990202", "临水市滨江区", "990200"),
-    ("990223", "临水市安平县", "990200"),
-    ("990300", "青石市", "990000"),
-    ("990322", "青石市石门县", "990300"),
-    ("990400", "南溪市", "990000"),
-    ("990421", "南溪市溪口县", "990400"),
-    ("990500", "北岭市", "990000"),
-    ("990502", "北岭市岭北区", "990500"),
-    ("990600", "东湖市", "990000"),
-    ("990602", "东湖市湖滨区", "990600"),
-]
-REGION_NAME = {c: n for c, n, _ in REGIONS}
-REGION_PARENT = {c: p for c, _, p in REGIONS}
+# ---------------------------------------------------------------------------------------------------------------------
+# Reading the data files
+# ---------------------------------------------------------------------------------------------------------------------
+def read_data(folder: Path, name: str) -> Any:
+    """The parsed YAML file <folder>/<name>."""
+    try:
+        return yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SampleError(f"{name}: 无法读取：{exc}") from None
 
 
-def short_name(code: str) -> str:
-    """江川市河口县 -> 河口县; 江川市 -> 江川市."""
-    name = REGION_NAME[code]
-    parent = REGION_PARENT[code]
-    if parent and parent != "990000":
-        return name[len(REGION_NAME[parent]):]
-    return name
+def fields(item: Data, keys: Sequence[str], where: str) -> Data:
+    """``item`` with its keys in the order of ``keys``; a key not in ``keys`` is a mistake (a misspelt field)."""
+    unknown = sorted(set(item) - set(keys))
+    if unknown:
+        raise SampleError(f"{where}: 未知字段 {', '.join(unknown)}；可用的字段：{', '.join(keys)}")
+    return {key: item[key] for key in keys if key in item}
 
 
-# ---------------------------------------------------------------------------
+class Regions:
+    """regions.yaml: codes, names and parents, in file order."""
+
+    def __init__(self, items: list[Data]) -> None:
+        self.items = [fields(r, ("code", "name", "parent"), f"regions.yaml: {r.get('code')}") for r in items]
+        self.name: dict[str, str] = {r["code"]: r["name"] for r in self.items}
+        self.parent: dict[str, str | None] = {r["code"]: r.get("parent") for r in self.items}
+        self.province: str = next(r["code"] for r in self.items if not r.get("parent"))
+
+    def short_name(self, code: str) -> str:
+        """江川市河口县 -> 河口县; 江川市 -> 江川市."""
+        parent = self.parent[code]
+        if parent and parent != self.province:
+            return self.name[code][len(self.name[parent]):]
+        return self.name[code]
+
+    def city(self, code: str) -> str:
+        parent = self.parent[code]
+        return code if parent == self.province else str(parent)
+
+    def cities(self) -> list[str]:
+        return [r["code"] for r in self.items if r.get("parent") == self.province]
+
+    def below_province(self) -> list[str]:
+        return [r["code"] for r in self.items if r.get("parent")]
+
+    def yaml(self) -> str:
+        out = []
+        for r in self.items:
+            region: Data = {"code": Code(r["code"]), "name": r["name"]}
+            if r.get("parent"):
+                region["parent"] = Code(r["parent"])
+            out.append(region)
+        return dump(out)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Tasks
+# ---------------------------------------------------------------------------------------------------------------------
+TASK_FIELDS = ("number", "title", "regions", "deadline", "problem", "target", "measures", "responsible_units",
+               "supervising_units", "acceptance_unit", "history")
+ENTRY_FIELDS = ("date", "status", "note", "on_schedule", "documents", "announcement", "correction",
+                "closeout_exception")
+
+
+def paragraphs(text: str) -> str:
+    """Markdown from line-broken source text: the lines of one paragraph are joined (a soft line break between
+    Chinese characters would render as a space); list items stay one per line."""
+    out = []
+    for block in text.strip("\n").split("\n\n"):
+        lines = [ln.strip() for ln in block.splitlines()]
+        out.append("\n".join(lines) if any(ln.startswith("- ") for ln in lines) else "".join(lines))
+    return "\n\n".join(out) + "\n"
+
+
+def build_task(raw: Data) -> Data:
+    where = f"tasks.yaml: 第{raw.get('number')}项"
+    t = fields(raw, TASK_FIELDS, where)
+    history = []
+    for entry in t["history"]:
+        e = fields(entry, ENTRY_FIELDS, f"{where} {entry.get('date')}")
+        if "documents" in e:
+            e["documents"] = Flow(e["documents"])
+        history.append(e)
+    return {
+        "id": f"R2-{t['number']:02d}",
+        "number": t["number"],
+        "title": t["title"],
+        "problem": paragraphs(t["problem"]),
+        "target": t["target"],
+        "measures": list(t["measures"]),
+        "responsible_units": list(t["responsible_units"]),
+        "supervising_units": list(t["supervising_units"]),
+        "acceptance_unit": t["acceptance_unit"],
+        "regions": codes(t["regions"]),
+        "deadline": t["deadline"],
+        "history": history,
+    }
+
+
+def last_entry(task: Data, status: str, until: dt.date | None = None) -> Data | None:
+    found = None
+    for e in task["history"]:
+        if e["status"] == status and (until is None or e["date"] <= until):
+            found = e
+    return found
+
+
+def state_on(task: Data, day: dt.date) -> Data | None:
+    """The task's last history entry on or before ``day``."""
+    entries = [e for e in task["history"] if e["date"] <= day]
+    return entries[-1] if entries else None
+
+
+def deadline_text(deadline: dt.date | str) -> str:
+    return deadline.isoformat() if isinstance(deadline, dt.date) else deadline
+
+
+# ---------------------------------------------------------------------------------------------------------------------
 # Documents
-# ---------------------------------------------------------------------------
-# (id, 文号, title, issuer, issued_on, file or None)
-DOCUMENTS = [
-    ("doc-001", "江川办发〔2021〕30号", "江川省贯彻落实第二轮中央生态环境保护督察报告整改方案",
-     "中共江川省委办公厅　江川省人民政府办公厅", "2021-10-20", "jc-ban-fa-2021-30-plan.pdf"),
-    ("doc-002", "江川办发〔2021〕31号", "江川省第二轮中央生态环境保护督察报告整改措施清单",
-     "中共江川省委办公厅　江川省人民政府办公厅", "2021-10-20", "jc-ban-fa-2021-31-measures.txt"),
-    ("doc-003", "江川环〔2021〕45号", "关于建立第二轮中央生态环境保护督察整改调度通报机制的通知",
-     "江川省生态环境厅", "2021-11-05", None),
-    ("doc-004", "江川环〔2022〕12号", "江川省中央生态环境保护督察整改任务验收销号办法（试行）",
-     "江川省生态环境厅", "2022-01-10", None),
-    ("doc-005", "临水环函〔2021〕96号", "关于滨江化工园区企业夜间偷排废水问题查处情况的报告",
-     "临水市生态环境局", "2021-12-22", None),
-    ("doc-006", "江川政办〔2022〕18号", "河口县垃圾填埋场渗滤液处理站建设实施方案",
-     "江川市人民政府办公室", "2022-03-15", None),
-    ("doc-007", "江川住建验〔2023〕7号", "关于河口县垃圾填埋场渗滤液整改任务的验收意见",
-     "江川省住房和城乡建设厅", "2023-06-15", "hekou-landfill-acceptance-2023.pdf"),
-    ("doc-008", "南溪政复〔2022〕21号", "关于调整溪口县城区饮用水水源保护区范围的批复",
-     "南溪市人民政府", "2022-05-20", None),
-    ("doc-009", "北岭环〔2024〕33号", "岭北区钢铁企业超低排放改造评估监测情况报告",
-     "北岭市生态环境局", "2024-11-20", None),
-    ("doc-010", "东湖港〔2023〕15号", "东湖港散货码头封闭改造完成情况的报告",
-     "东湖市港航管理局", "2023-10-10", None),
-    ("doc-011", "江川水〔2022〕28号", "江川省河道非法采砂专项整治行动方案",
-     "江川省水利厅", "2022-04-08", None),
-    ("doc-012", "临水农〔2023〕40号", "安平县规模畜禽养殖场粪污治理情况核查报告",
-     "临水市农业农村局", "2023-11-25", None),
-    ("doc-013", "江川环函〔2024〕9号", "关于第13项整改任务公示期间群众异议核查情况的复函",
-     "江川省生态环境厅", "2024-01-30", None),
-    ("doc-014", "江川政函〔2025〕41号", "东沙河黑臭水体返黑返臭问题整改工作方案",
-     "江川市人民政府", "2025-08-05", None),
-    ("doc-015", "江川环〔2025〕16号", "江川省危险废物利用处置能力建设规划（2025—2027年）",
-     "江川省生态环境厅", "2025-03-18", None),
-    ("doc-016", "青石自然资〔2023〕11号", "石门县废弃矿山生态修复实施方案（2023—2025年）",
-     "青石市自然资源局", "2023-04-12", None),
-    ("doc-017", "江川办发〔2022〕9号", "江川省生态环境保护工作责任规定",
-     "中共江川省委办公厅　江川省人民政府办公厅", "2022-03-01", None),
-    ("doc-018", "江川环验〔2026〕5号", "关于东湖总磷超标问题整改任务的验收意见",
-     "江川省生态环境厅", "2026-09-28", None),
-    ("doc-019", "江川环验〔2023〕21号", "关于第19项、第30项、第41项整改任务的验收意见",
-     "江川省生态环境厅", "2023-08-25", None),
-    ("doc-020", "江川环函〔2026〕3号", "关于更正第37项整改任务完成情况记录的说明",
-     "江川省生态环境厅", "2026-01-15", None),
-    ("doc-021", "江川水〔2024〕19号", "关于全省河道非法采砂整治任务的验收意见",
-     "江川省水利厅", "2024-05-25", None),
-    ("doc-022", "江川环验〔2024〕14号", "关于第33项、第36项整改任务的验收意见",
-     "江川省生态环境厅", "2024-08-15", None),
-]
+# ---------------------------------------------------------------------------------------------------------------------
+DOCUMENT_FIELDS = ("id", "number", "title", "issuer", "issued_on", "file", "lines", "per_task")
 
 
 def make_pdf(lines: list[str]) -> bytes:
@@ -191,15 +223,14 @@ def make_pdf(lines: list[str]) -> bytes:
         return t.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
     ops = ["BT", "/F1 12 Tf", "72 760 Td", "16 TL"]
-    for ln in lines:
-        ops.append(f"({esc(ln)}) Tj T*")
+    ops += [f"({esc(ln)}) Tj T*" for ln in lines]
     ops.append("ET")
     stream = ("\n".join(ops) + "\n").encode("ascii")
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+         b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream",
     ]
@@ -216,1788 +247,417 @@ def make_pdf(lines: list[str]) -> bytes:
     return bytes(out)
 
 
-# ---------------------------------------------------------------------------
-# Tasks
-# ---------------------------------------------------------------------------
-def H(day, status, note, *, docs=None, behind=False, ann=None, corr=None, exc=None):
-    """One history entry, keys in the documented order."""
-    e = {"date": d(day), "status": status, "note": note}
-    if behind:
-        e["on_schedule"] = False
-    if docs:
-        e["documents"] = Flow(docs)
-    if ann:
-        e["announcement"] = ann
-    if corr:
-        e["correction"] = corr
-    if exc:
-        e["closeout_exception"] = exc
-    return e
+def document_file(doc: Data, tasks: list[Data]) -> bytes:
+    """The file of a document: its ``lines``, then its ``per_task`` lines for every task; PDF or UTF-8 text."""
+    lines = list(doc.get("lines", []))
+    for t in tasks:
+        values = {"number": t["number"], "title": t["title"], "target": t["target"],
+                  "responsible_units": "、".join(t["responsible_units"]), "deadline": deadline_text(t["deadline"])}
+        lines += [line.format(**values) for line in doc.get("per_task", [])]
+    if doc["file"].endswith(".pdf"):
+        return make_pdf(lines)
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-TASKS: list[dict] = []
+def build_documents(items: list[Data], tasks: list[Data]) -> tuple[list[Data], dict[str, bytes]]:
+    """documents.yaml and the files under documents/ (with their sha256 in documents.yaml)."""
+    docs, files = [], {}
+    for item in items:
+        d = fields(item, DOCUMENT_FIELDS, f"documents.yaml: {item.get('id')}")
+        doc = {key: d[key] for key in ("id", "number", "title", "issuer", "issued_on")}
+        if "file" in d:
+            files[d["file"]] = document_file(d, tasks)
+            doc["file"] = d["file"]
+            doc["sha256"] = hashlib.sha256(files[d["file"]]).hexdigest()
+        docs.append(doc)
+    return docs, files
 
 
-def paragraphs(text: str) -> str:
-    """Markdown from an indented source block: lines of one paragraph are joined
-    (a soft line break between Chinese characters would render as a space);
-    list items stay one per line."""
-    out = []
-    for block in text.strip("\n").split("\n\n"):
-        lines = [ln.strip() for ln in block.splitlines()]
-        out.append("\n".join(lines) if any(ln.startswith("- ") for ln in lines) else "".join(lines))
-    return "\n\n".join(out) + "\n"
-
-
-def T(num, title, regions, deadline, problem, target, measures, responsible, supervising, acceptance, history):
-    TASKS.append({
-        "id": f"R2-{num:02d}",
-        "number": num,
-        "title": title,
-        "problem": paragraphs(problem),
-        "target": target,
-        "measures": list(measures),
-        "responsible_units": list(responsible),
-        "supervising_units": list(supervising),
-        "acceptance_unit": acceptance,
-        "regions": codes(*regions),
-        "deadline": d(deadline) if deadline[0].isdigit() else deadline,
-        "history": history,
-    })
-
-
-EEB = "省生态环境厅"  # 江川省生态环境厅, the usual acceptance unit
-LONG = "长期坚持"
-NOW = "立行立改"
-
-T(1, "部分地方和部门“重发展、轻保护”思想仍然存在", ["990000"], LONG, """
-督察发现，江川省一些地方和部门对新发展理念的理解贯彻还不够深入，“重发展、轻保护”的思想仍然存在，
-在统筹高质量发展和高水平保护上认识不到位、行动有差距。
-
-- 部分市县在招商引资中降低环境准入门槛，违规引进高耗能、高排放项目；
-- 个别省直部门对分管领域生态环境保护责任落实不到位，存在“等靠要”思想。
-""", "各级党委政府生态环境保护责任全面压实，“重发展、轻保护”问题得到根本扭转", [
-    "将生态文明建设和生态环境保护纳入各级党委理论学习中心组学习内容，每年至少专题学习一次",
-    "严格落实生态环境保护“党政同责、一岗双责”，制定省直部门生态环境保护责任清单",
-    "将督察整改情况纳入市县高质量发展综合绩效评价",
-], ["省委办公厅", "省政府办公厅", "各市人民政府"], ["省生态环境保护督察整改工作领导小组办公室"],
-  "省生态环境保护督察整改工作领导小组办公室", [
-    H("2021-10-20", "ongoing", "整改方案印发，本项列为长期坚持事项", docs=["doc-001"]),
-    H("2022-03-01", "ongoing", "印发《江川省生态环境保护工作责任规定》，明确46个省直部门生态环境保护责任", docs=["doc-017"]),
-    H("2023-01-16", "ongoing", "2022年度市县高质量发展综合绩效评价已将督察整改完成情况纳入考核，权重5%"),
-    H("2024-01-22", "ongoing", "2023年各级党委理论学习中心组开展生态文明建设专题学习共计312次"),
-    H("2025-01-20", "ongoing", "对2个在招商引资中降低环境准入门槛的县进行通报批评"),
-    H("2026-01-19", "ongoing", "2025年度省直部门生态环境保护责任清单落实情况完成年度评估"),
-])
-
-T(2, "沿江化工企业“围江”问题整治不到位", ["990000"], "2025-12-31", """
-江川干流岸线1公里范围内仍有化工生产企业27家，其中11家未按期完成关改搬转；
-部分化工园区污水集中处理设施不完善、应急防控体系缺失，环境风险隐患突出。
-""", "2025年底前完成干流岸线1公里范围内化工生产企业关改搬转，化工园区环境风险得到有效管控", [
-    "对岸线1公里范围内27家化工生产企业逐一制定“一企一策”关改搬转方案",
-    "完善化工园区污水收集处理设施和三级环境应急防控体系",
-    "建立沿江化工企业环境风险动态清单，实行季度调度",
-], ["省工业和信息化厅", "沿江各市人民政府"], ["省生态环境厅", "省发展改革委"], EEB, [
-    H("2021-11-30", "in_progress", "已制定27家企业“一企一策”关改搬转方案"),
-    H("2022-12-31", "in_progress", "累计完成关改搬转9家"),
-    H("2023-12-31", "in_progress", "累计完成关改搬转18家，3个化工园区完成应急池建设"),
-    H("2024-12-31", "in_progress", "累计完成关改搬转24家"),
-    H("2025-11-28", "completed", "27家企业全部完成关改搬转，化工园区三级防控体系建成"),
-    H("2025-12-26", "accepted", "省生态环境厅会同省工业和信息化厅组织验收，同意通过"),
-    H("2026-02-10", "closed", "公示期满无异议，予以销号", ann="N-2026-001"),
-])
-
-T(3, "江川市河口县垃圾填埋场渗滤液长期超标排放", ["990121"], "2023-06-30", """
-河口县生活垃圾填埋场设计处理能力200吨/日，实际日均进场垃圾约320吨，长期超负荷运行。
-渗滤液处理设施能力不足，库区积存渗滤液约1.2万吨，部分渗滤液未经有效处理经雨水沟排入河口河，
-督察组现场采样，外排水化学需氧量、氨氮浓度分别超标4.1倍、6.3倍。
-
-周边群众多次反映填埋场臭味扰民问题，当地未及时解决。
-""", "2023年6月底前渗滤液全部达标处理，库存渗滤液清零，填埋场臭味问题得到有效解决", [
-    "立即外运处置积存渗滤液，封堵雨水沟违规排口",
-    "新建处理规模300吨/日的渗滤液处理站",
-    "实施填埋作业面覆盖和填埋气收集导排，减轻臭味影响",
-    "加快县垃圾焚烧发电项目建设，逐步实现原生垃圾零填埋",
-], ["江川市人民政府", "河口县人民政府"], ["省住房城乡建设厅", "省生态环境厅"], "省住房城乡建设厅", [
-    H("2021-11-15", "in_progress", "已封堵违规排口，外运处置积存渗滤液约4000吨"),
-    H("2022-03-15", "in_progress", "《河口县垃圾填埋场渗滤液处理站建设实施方案》印发", docs=["doc-006"]),
-    H("2022-12-30", "in_progress", "渗滤液处理站主体工程完工，进入调试"),
-    H("2023-05-20", "completed", "处理站连续运行3个月出水稳定达标，库存渗滤液清零"),
-    H("2023-06-15", "accepted", "省住房城乡建设厅会同省生态环境厅组织现场验收，同意通过", docs=["doc-007"]),
-    H("2023-07-10", "closed", "公示期满无异议，予以销号", ann="N-2023-002"),
-])
-
-T(4, "江川市城关区城南污水处理厂超负荷运行、出水超标", ["990102"], "2022-12-31", """
-城南污水处理厂设计规模8万吨/日，旱季实际进水量达10.5万吨/日，长期超负荷运行，
-部分污水未经处理通过厂前溢流口直排东沙河。2020年以来出水总磷、氨氮超标天数累计达67天。
-""", "2022年底前完成扩容提标改造，出水稳定达到一级A标准，消除溢流直排", [
-    "实施城南污水处理厂扩容提标改造，处理能力提升至12万吨/日",
-    "扩容工程完成前，采取应急处理措施削减溢流污染",
-    "加强进水水质监管，严查工业废水违法接管",
-], ["江川市人民政府", "城关区人民政府"], [EEB, "省住房城乡建设厅"], EEB, [
-    H("2021-11-10", "in_progress", "启动扩容提标改造工程前期工作，溢流口设置应急处理设施"),
-    H("2022-06-30", "in_progress", "扩容工程开工，进度滞后于计划", behind=True),
-    H("2022-12-31", "in_progress", "受征地影响未能按期完工，已完成总工程量75%", behind=True),
-    H("2023-03-10", "completed", "扩容提标改造完工，处理能力提升至12万吨/日，出水稳定达到一级A标准"),
-    H("2023-04-20", "accepted", "省生态环境厅组织验收，同意通过"),
-    H("2023-05-20", "closed", "公示期满无异议，予以销号", ann="N-2023-003"),
-])
-
-T(5, "临水市滨江区化工园区企业夜间偷排废水", ["990202"], NOW, """
-督察组夜间暗查发现，滨江化工园区内3家企业利用雨水管网夜间偷排生产废水，
-园区雨水排口水体呈暗红色，化学需氧量浓度超过排放标准9倍。园区管委会和属地监管部门对此长期失察。
-""", "立即查处违法排污行为，园区实现雨污分流和排口在线监控全覆盖", [
-    "依法从严查处偷排企业，涉嫌犯罪的移送公安机关",
-    "对园区12家涉水企业开展全面排查，实施雨污分流改造",
-    "园区雨水排口安装在线监控和自动截止阀",
-], ["临水市人民政府", "滨江区人民政府"], [EEB], EEB, [
-    H("2021-10-25", "in_progress", "对园区12家涉水企业开展夜间突击检查，3家企业停产整治"),
-    H("2021-12-22", "completed", "立案查处3家企业，罚款合计86万元，移送公安机关1起；雨污分流和排口监控全覆盖", docs=["doc-005"]),
-    H("2022-01-25", "accepted", "省生态环境厅组织验收，同意通过"),
-    H("2022-02-28", "closed", "公示期满无异议，予以销号", ann="N-2022-001"),
-])
-
-T(6, "青石市石门县废弃矿山生态修复滞后", ["990322"], "2025-12-31", """
-石门县历史遗留废弃矿山43处、面积约2860亩，多数未开展生态修复，部分矿山高陡边坡存在地质灾害隐患，
-裸露山体扬尘和水土流失问题突出。2018年以来仅完成修复3处。
-""", "2025年底前完成43处废弃矿山生态修复", [
-    "开展废弃矿山图斑核查，建立“一矿一策”修复台账",
-    "统筹中央和省级资金，分年度实施生态修复工程",
-    "探索“生态修复+产业导入”模式，引入社会资本参与修复",
-], ["青石市人民政府", "石门县人民政府"], ["省自然资源厅"], "省自然资源厅", [
-    H("2021-12-10", "planned", "完成废弃矿山图斑核查，确认需修复43处"),
-    H("2022-05-20", "in_progress", "首批12处废弃矿山修复工程开工"),
-    H("2023-04-12", "in_progress", "《石门县废弃矿山生态修复实施方案（2023—2025年）》印发", docs=["doc-016"]),
-    H("2024-06-30", "in_progress", "累计完成修复26处，后续项目资金缺口较大", behind=True),
-    H("2025-12-31", "in_progress", "累计完成修复35处，剩余8处因资金未落实未能按期完成", behind=True),
-    H("2026-09-30", "in_progress", "累计完成修复39处，剩余4处计划2027年6月底前完成", behind=True),
-])
-
-T(7, "南溪市溪口县饮用水水源保护区内违规建设", ["990421"], "2022-06-30", """
-溪口县城区饮用水水源一级保护区内存在农家乐、养殖场等违规建筑14处，
-二级保护区内有2处排污口未按要求关闭，水源地安全存在隐患。
-""", "2022年6月底前清理整治水源保护区内全部违规建设项目和排污口", [
-    "拆除一级保护区内全部违规建筑，关闭二级保护区内排污口",
-    "依法依规调整水源保护区范围，完善界标、隔离防护设施",
-    "建立水源地日常巡查和水质预警监测制度",
-], ["南溪市人民政府", "溪口县人民政府"], [EEB, "省水利厅"], EEB, [
-    H("2021-11-05", "in_progress", "完成保护区内违规建设项目逐一登记，启动拆除工作"),
-    H("2022-05-20", "in_progress", "南溪市人民政府批复调整水源保护区范围", docs=["doc-008"]),
-    H("2022-06-15", "completed", "拆除违规建筑14处共6200平方米，关闭排污口2个，完成界标和隔离网建设"),
-    H("2022-07-20", "accepted", "省生态环境厅组织验收，同意通过"),
-    H("2022-08-22", "closed", "公示期满无异议，予以销号", ann="N-2022-002"),
-])
-
-T(8, "北岭市岭北区钢铁企业超低排放改造滞后", ["990502"], "2024-12-31", """
-岭北区2家钢铁企业超低排放改造进展缓慢，烧结机头烟气颗粒物、二氧化硫排放浓度时有超标，
-原料场未封闭，物料运输主要依靠柴油货车，无组织排放问题突出，周边群众反映强烈。
-""", "2024年底前2家钢铁企业完成全流程超低排放改造并通过评估监测", [
-    "完成烧结机头烟气脱硫脱硝除尘改造",
-    "原料场全封闭，落实无组织排放管控措施",
-    "提高铁路和新能源车辆清洁运输比例",
-], ["北岭市人民政府", "岭北区人民政府"], [EEB, "省工业和信息化厅"], EEB, [
-    H("2021-12-20", "in_progress", "2家企业制定超低排放改造计划"),
-    H("2022-12-31", "in_progress", "完成烧结机头烟气脱硫脱硝改造"),
-    H("2023-12-31", "in_progress", "有组织排放改造完成，原料场封闭工程推进中"),
-    H("2024-11-28", "completed", "2家企业完成全流程超低排放改造并通过评估监测", docs=["doc-009"]),
-    H("2024-12-20", "accepted", "省生态环境厅组织验收，同意通过"),
-    H("2025-02-10", "closed", "公示期间收到异议1件，经核查不成立，予以销号", ann="N-2025-001"),
-])
-
-T(9, "东湖市港口码头扬尘污染问题突出", ["990600"], "2023-12-31", """
-东湖港21个散货泊位中，16个未建设防风抑尘设施，煤炭、矿石露天堆存，装卸作业扬尘严重，
-港区周边PM10浓度明显高于全市平均水平。
-""", "2023年底前全部散货泊位完成封闭或半封闭改造，港区扬尘得到有效控制", [
-    "散货堆场建设防风抑尘网或全封闭料仓",
-    "装卸环节配备喷淋、干雾抑尘设施",
-    "港区道路硬化并实施机械化清扫",
-], ["东湖市人民政府"], ["省交通运输厅", EEB], EEB, [
-    H("2021-11-20", "in_progress", "制定港口码头扬尘整治方案"),
-    H("2022-10-31", "in_progress", "完成8处防风抑尘网建设"),
-    H("2023-11-15", "completed", "21个散货泊位全部完成封闭或半封闭改造，港区PM10浓度同比下降18%", docs=["doc-010"]),
-    H("2024-01-05", "accepted", "省生态环境厅会同省交通运输厅组织验收，同意通过"),
-    H("2024-02-06", "closed", "公示期满无异议，予以销号", ann="N-2024-002"),
-])
-
-T(10, "全省城镇污水管网建设滞后、污水收集率偏低", ["990000"], "2025-12-31", """
-全省城镇污水管网建设欠账较多，部分城市老城区雨污合流，2020年城市生活污水集中收集率仅为52.3%，
-污水处理厂进水浓度偏低，“厂网不配套”问题突出。
-""", "2025年底前全省城市生活污水集中收集率达到70%以上", [
-    "实施城镇污水管网建设改造三年行动",
-    "开展老城区雨污分流改造和管网破损修复",
-    "建立污水处理提质增效考核通报机制",
-], ["省住房城乡建设厅", "各市人民政府"], [EEB, "省发展改革委"], "省住房城乡建设厅", [
-    H("2021-12-01", "in_progress", "印发全省城镇污水管网建设改造三年行动方案"),
-    H("2022-12-31", "in_progress", "新建改造污水管网1350公里"),
-    H("2023-12-31", "in_progress", "累计新建改造污水管网2980公里，集中收集率61.2%"),
-    H("2024-12-31", "in_progress", "集中收集率65.0%，3个市进度滞后", behind=True),
-    H("2025-12-31", "in_progress", "集中收集率68.5%，未达到70%的目标", behind=True),
-    H("2026-04-30", "completed", "城市生活污水集中收集率达到70.6%，整改目标已实现，待验收"),
-])
-
-T(11, "江川市河口县河口段非法采砂屡禁不止", ["990121"], "2023-12-31", """
-河口县河口段夜间非法采砂活动屡禁不止，督察期间发现采砂船只5艘，河床严重下切，
-岸线崩塌，部分堤防安全受到威胁。县水利部门执法不力，存在监管漏洞。
-""", "2023年底前非法采砂活动得到有效遏制，受损岸线完成修复", [
-    "开展非法采砂专项打击，查扣非法采砂船只和机具",
-    "建立水利、公安、交通等部门联合执法机制",
-    "修复受损岸线和堤防",
-], ["江川市人民政府", "河口县人民政府"], ["省水利厅"], "省水利厅", [
-    H("2021-11-12", "in_progress", "开展专项打击，查扣非法采砂船只5艘"),
-    H("2022-08-31", "in_progress", "立案查处非法采砂案件9起，移送公安机关3起"),
-    H("2023-12-20", "completed", "受损岸线修复完成，联合执法机制常态化运行"),
-    H("2024-05-25", "accepted", "省水利厅结合第12项整改任务一并组织验收，同意通过", docs=["doc-021"]),
-    H("2024-06-28", "closed", "随第12项整改任务一并销号",
-      exc="该问题已并入第12项整改任务统一验收销号，不再单独公示"),
-])
-
-T(12, "全省河道非法采砂整治不彻底", ["990000"], "2024-06-30", """
-全省河道采砂规划覆盖不全，部分河段采砂管理处于无序状态；
-2019年至2020年全省查处的非法采砂案件中，移送司法机关的不足10%，打击震慑不够。
-""", "2024年6月底前主要河道采砂规划全覆盖，非法采砂得到有效遏制", [
-    "编制完善主要河道采砂规划",
-    "开展全省河道非法采砂专项整治行动",
-    "推行采砂船只集中停靠和电子监控管理",
-], ["省水利厅", "各市人民政府"], ["省公安厅", "省交通运输厅"], "省水利厅", [
-    H("2021-11-30", "in_progress", "启动主要河道采砂规划编制"),
-    H("2022-04-08", "in_progress", "省水利厅印发专项整治行动方案", docs=["doc-011"]),
-    H("2023-06-30", "in_progress", "累计查处非法采砂案件126起，移送司法机关31起"),
-    H("2024-05-10", "completed", "主要河道采砂规划全覆盖，采砂船只全部纳入电子监控"),
-    H("2024-05-25", "accepted", "省水利厅组织验收，同意通过", docs=["doc-021"]),
-    H("2024-06-25", "closed", "公示期满无异议，予以销号", ann="N-2024-003"),
-])
-
-T(13, "临水市安平县畜禽养殖污染治理不到位", ["990223"], "2023-12-31", """
-安平县规模畜禽养殖场粪污处理设施配套率仅为71%，部分养殖场粪污未经处理直排沟渠，
-流经县城的安平河部分断面氨氮浓度超过地表水Ⅳ类标准。禁养区内仍有养殖场14家未按期关闭搬迁。
-""", "2023年底前规模养殖场粪污处理设施配套率达到100%，禁养区内养殖场全部关闭或搬迁", [
-    "对规模养殖场逐场核查，配套建设粪污贮存和处理设施",
-    "关闭或搬迁禁养区内养殖场",
-    "推进粪肥还田利用，建立粪污资源化利用台账",
-], ["临水市人民政府", "安平县人民政府"], ["省农业农村厅", EEB], EEB, [
-    H("2021-12-05", "in_progress", "完成全县规模养殖场逐场核查"),
-    H("2022-12-31", "in_progress", "规模养殖场粪污处理设施配套率达到92%"),
-    H("2023-11-25", "completed", "配套率达到100%，禁养区内14家养殖场全部关闭或搬迁", docs=["doc-012"]),
-    H("2023-12-22", "accepted", "省生态环境厅会同省农业农村厅组织验收，同意通过"),
-    H("2024-02-05", "reopened", "公示期间群众反映部分养殖场粪污仍直排沟渠，经核查异议成立，重新整改", docs=["doc-013"]),
-    H("2024-03-01", "in_progress", "制定补充整改方案，对存在问题的14家养殖场逐一整改"),
-    H("2025-06-30", "in_progress", "11家已完成整改，3家因搬迁选址未落实进度滞后", behind=True),
-    H("2026-06-30", "in_progress", "剩余3家中2家完成搬迁，1家新场正在建设", behind=True),
-])
-
-T(14, "南溪市秸秆露天焚烧问题反复出现", ["990400"], LONG, """
-南溪市夏收、秋收期间秸秆露天焚烧问题反复出现，2020年卫星遥感监测发现火点41个，居全省首位，
-秸秆综合利用渠道不畅，“以禁代治”现象较为普遍。
-""", "秸秆露天焚烧得到有效管控，秸秆综合利用率稳定在92%以上", [
-    "落实市、县、乡、村四级网格化禁烧责任",
-    "扶持秸秆收储运体系和肥料化、饲料化、能源化利用",
-    "运用卫星遥感和视频监控开展火点监测",
-], ["南溪市人民政府"], ["省农业农村厅", EEB], "省农业农村厅", [
-    H("2021-10-30", "ongoing", "落实四级网格化禁烧责任"),
-    H("2022-06-30", "ongoing", "夏收期间卫星遥感监测火点6个，同比下降71%"),
-    H("2023-11-30", "ongoing", "秸秆综合利用率达到92.4%"),
-    H("2024-11-30", "ongoing", "新建秸秆收储中心11个"),
-    H("2025-06-30", "ongoing", "夏收期间火点12个，同比有所反弹，已约谈2个乡镇", behind=True),
-    H("2026-06-30", "ongoing", "夏收期间火点3个，秸秆综合利用率93.1%"),
-])
-
-T(15, "北岭市尾矿库环境风险隐患突出", ["990500"], "2024-12-31", """
-北岭市现有尾矿库37座，其中17座已停用但未闭库，部分尾矿库渗滤液收集设施缺失，
-下游河流重金属存在超标风险；4座尾矿库位于饮用水水源地上游。
-""", "2024年底前完成停用尾矿库闭库治理，在用尾矿库渗滤液收集处理设施全覆盖", [
-    "开展尾矿库环境风险隐患排查，实施分级分类管理",
-    "停用尾矿库限期闭库或销库",
-    "在用尾矿库完善渗滤液收集和回用设施",
-    "水源地上游尾矿库制定“一库一策”应急预案",
-], ["北岭市人民政府"], [EEB, "省应急管理厅"], EEB, [
-    H("2021-12-15", "in_progress", "完成37座尾矿库环境风险排查"),
-    H("2023-06-30", "in_progress", "完成9座闭库治理"),
-    H("2024-12-10", "completed", "17座停用尾矿库完成闭库或销库，20座在用尾矿库渗滤液收集设施改造完成"),
-    H("2025-02-26", "accepted", "省生态环境厅会同省应急管理厅组织验收，同意通过"),
-    H("2025-04-02", "closed", "公示期满无异议，予以销号", ann="N-2025-002"),
-])
-
-T(16, "江川市城关区东沙河黑臭水体治理不彻底", ["990102"], "2022-12-31", """
-东沙河是江川市建成区内的主要河流，2019年已上报完成黑臭水体治理，但督察期间发现中下游仍存在黑臭现象，
-沿河23个排污口未完成截污，雨天合流制溢流污染严重。
-
-治理工作存在“重工程、轻管理”倾向，部分截污管网建成后未接通。
-""", "2022年底前东沙河消除黑臭，长制久清", [
-    "完成沿河排污口溯源和截污封堵",
-    "建设截污管网并接通上下游",
-    "实施河道清淤和生态补水",
-], ["江川市人民政府", "城关区人民政府"], ["省住房城乡建设厅", EEB], EEB, [
-    H("2021-11-03", "in_progress", "启动沿河排口溯源"),
-    H("2022-06-30", "in_progress", "完成截污管网建设9.6公里，封堵排污口23个"),
-    H("2022-11-25", "completed", "水体透明度、溶解氧等指标连续三个月达到非黑臭水体要求"),
-    H("2022-12-20", "accepted", "省生态环境厅会同省住房城乡建设厅组织验收，同意通过"),
-    H("2023-01-30", "closed", "公示期满无异议，予以销号", ann="N-2023-001"),
-    H("2025-07-18", "reopened", "汛期后中下游再次出现黑臭，群众多次举报，问题反弹，重新整改"),
-    H("2025-08-05", "reopened", "江川市人民政府印发返黑返臭问题整改工作方案", docs=["doc-014"]),
-    H("2026-06-30", "reopened", "完成雨污分流改造4.2公里，中游水质好转，下游水质仍不稳定", behind=True),
-])
-
-T(17, "东湖市湖滨区东湖总磷浓度不降反升", ["990602"], "2026-06-30", """
-东湖湖心断面总磷年均浓度由2016年的0.06毫克/升上升至2020年的0.09毫克/升，
-入湖河流沿线农业面源和生活污水污染未得到有效治理，湖区水华时有发生。
-""", "2026年6月底前东湖湖心断面总磷年均浓度降至0.05毫克/升以下", [
-    "实施入湖河流综合整治和生态缓冲带建设",
-    "推进环湖乡镇生活污水处理设施提标改造",
-    "开展湖区底泥生态清淤",
-], ["东湖市人民政府", "湖滨区人民政府"], [EEB, "省水利厅"], EEB, [
-    H("2021-12-20", "in_progress", "编制东湖水环境综合治理方案"),
-    H("2023-06-30", "in_progress", "完成环湖生态缓冲带建设32公里"),
-    H("2024-12-31", "in_progress", "湖心断面总磷年均浓度0.07毫克/升，改善幅度低于预期", behind=True),
-    H("2026-05-28", "completed", "湖心断面总磷年均浓度降至0.05毫克/升，达到整改目标"),
-    H("2026-09-28", "accepted", "省生态环境厅组织验收，同意通过", docs=["doc-018"]),
-])
-
-T(18, "临水市工业园区挥发性有机物治理不到位", ["990200"], "2024-12-31", """
-临水市4个工业园区涉挥发性有机物（VOCs）企业186家，其中62家治理设施简易低效，
-采用单一活性炭吸附且长期不更换；园区周边异味投诉多，夏季臭氧污染问题突出。
-""", "2024年底前完成涉VOCs企业综合治理，园区周边异味投诉明显下降", [
-    "对涉VOCs企业开展“一企一策”综合治理",
-    "淘汰简易低效治理设施，推广源头替代",
-    "建设园区VOCs走航监测和特征因子监控体系",
-], ["临水市人民政府"], [EEB], EEB, [
-    H("2021-11-25", "in_progress", "完成186家涉VOCs企业排查"),
-    H("2022-12-31", "in_progress", "完成治理设施升级改造28家"),
-    H("2023-12-31", "in_progress", "累计完成改造47家，进度滞后", behind=True),
-    H("2024-12-18", "completed", "62家企业治理设施全部升级改造，园区异味投诉同比下降65%"),
-    H("2025-02-26", "accepted", "省生态环境厅组织验收，同意通过"),
-    H("2025-04-02", "closed", "公示期满无异议，予以销号", ann="N-2025-002"),
-])
-
-T(19, "青石市燃煤锅炉淘汰整治不到位", ["990300"], "2022-10-31", """
-青石市建成区内仍有35蒸吨/小时以下燃煤锅炉42台未按要求淘汰，部分锅炉无脱硫除尘设施，
-冬季采暖期二氧化硫、颗粒物排放问题突出。
-""", "2022年10月底前淘汰建成区35蒸吨/小时以下燃煤锅炉", [
-    "制定燃煤锅炉淘汰清单，逐台明确完成时限",
-    "推进集中供热和清洁能源替代",
-    "淘汰完成前落实限产和超低排放措施",
-], ["青石市人民政府"], [EEB, "省市场监管局"], EEB, [
-    H("2021-11-18", "in_progress", "制定42台燃煤锅炉淘汰清单"),
-    H("2022-10-31", "in_progress", "已淘汰30台，尚有12台因集中供热管网未建成未能按期淘汰", behind=True),
-    H("2023-06-30", "completed", "42台燃煤锅炉全部淘汰"),
-    H("2023-08-25", "accepted", "省生态环境厅组织验收，同意通过", docs=["doc-019"]),
-    H("2023-09-25", "closed", "公示期满无异议，予以销号", ann="N-2023-004"),
-])
-
-T(20, "全省危险废物利用处置能力不足、历史遗留危险废物处置滞后", ["990000"], "2026-06-30", """
-全省危险废物集中焚烧处置能力缺口约8万吨/年，部分市危险废物跨市转移处置比例超过60%；
-历史遗留危险废物约3.6万吨尚未完成处置，部分贮存场所不规范。
-""", "2026年6月底前全省危险废物处置能力与产生量基本匹配，历史遗留危险废物全部安全处置", [
-    "编制全省危险废物利用处置能力建设规划",
-    "新建危险废物集中焚烧和填埋处置项目",
-    "建立历史遗留危险废物清单并分批处置",
-], ["省生态环境厅", "各市人民政府"], ["省发展改革委"], EEB, [
-    H("2021-12-30", "in_progress", "建立历史遗留危险废物清单"),
-    H("2023-12-31", "in_progress", "新增集中处置能力3.5万吨/年，历史遗留危险废物处置1.9万吨"),
-    H("2025-03-18", "in_progress", "省生态环境厅印发危险废物利用处置能力建设规划", docs=["doc-015"]),
-    H("2026-06-20", "completed", "新增处置能力累计8.6万吨/年，历史遗留危险废物全部安全处置"),
-    H("2026-10-16", "accepted", "省生态环境厅组织验收，同意通过"),
-])
-
-T(21, "南溪市溪口县溪山自然保护区内违规开发旅游项目", ["990421"], "2023-12-31", """
-溪山省级自然保护区核心区、缓冲区内违规建设索道站房、观景平台等旅游设施7处，
-占用林地约18亩，破坏植被，县林业部门审批把关不严。
-""", "2023年底前拆除保护区核心区、缓冲区内违规设施并完成生态修复", [
-    "拆除核心区、缓冲区内违规建设的旅游设施",
-    "对受损区域实施植被恢复",
-    "严肃追究审批把关不严相关人员责任",
-], ["南溪市人民政府", "溪口县人民政府"], ["省林业局"], EEB, [
-    H("2021-11-08", "in_progress", "违规旅游设施全部停止运营"),
-    H("2022-09-30", "in_progress", "已拆除核心区、缓冲区内违规设施7处"),
-    H("2023-10-30", "completed", "完成植被恢复1.2万平方米，对5名相关人员给予党纪政务处分"),
-    H("2024-01-05", "accepted", "省生态环境厅会同省林业局组织验收，同意通过"),
-    H("2024-02-06", "closed", "公示期满无异议，予以销号", ann="N-2024-002"),
-])
-
-T(22, "北岭市岭北区露天煤矿越界开采、生态破坏严重", ["990502"], "2026-12-31", """
-岭北区某露天煤矿越界开采，形成采坑和排土场约1500亩，未按矿山地质环境保护与土地复垦方案开展治理，
-排土场边坡失稳，雨季水土流失严重。
-""", "2026年底前完成采坑回填和排土场生态修复", [
-    "依法查处越界开采行为",
-    "编制并实施矿山生态修复方案",
-    "落实矿山地质环境治理恢复基金",
-], ["北岭市人民政府", "岭北区人民政府"], ["省自然资源厅", "省能源局"], "省自然资源厅", [
-    H("2022-01-10", "planned", "已依法查处越界开采行为，委托第三方编制生态修复方案"),
-    H("2024-03-20", "planned", "修复方案通过专家评审，因涉及矿权调整，待审批"),
-    H("2026-03-31", "planned", "矿权调整已获批，修复工程完成招标，计划2026年11月开工"),
-])
-
-T(23, "青石市石门县历史遗留铬渣污染场地修复未启动", ["990322"], "2025-12-31", """
-石门县原某化工厂关闭后遗留铬渣约2.3万吨，堆存场地无防渗措施，
-场地及周边地下水六价铬超标，修复工作多年未启动。
-""", "2025年底前完成铬渣无害化处置和污染场地风险管控", [
-    "开展场地土壤污染状况详细调查和风险评估",
-    "铬渣清运并无害化处置",
-    "实施污染场地风险管控和地下水修复",
-], ["青石市人民政府", "石门县人民政府"], [EEB], EEB, [
-    H("2021-12-15", "planned", "对铬渣堆场实施临时覆盖，设置警示标志"),
-    H("2023-06-30", "planned", "详细调查尚未完成，修复资金未落实", behind=True),
-    H("2025-06-30", "planned", "风险评估报告通过评审，修复工程仍未开工", behind=True),
-    H("2026-08-31", "planned", "修复资金已纳入专项债券申报，工程尚未开工", behind=True),
-])
-
-T(24, "江川市城关区建筑工地扬尘管控不力", ["990102"], NOW, """
-督察期间抽查城关区建筑工地15个，其中9个未落实围挡、覆盖、冲洗等扬尘防治措施，
-渣土车带泥上路、抛洒滴漏问题普遍。
-""", "在建工地全面落实扬尘防治“六个百分之百”要求", [
-    "开展建筑工地扬尘专项检查，依法查处违规行为",
-    "在建工地安装视频监控和扬尘在线监测设备并联网",
-    "严格渣土车准运管理",
-], ["江川市人民政府", "城关区人民政府"], ["省住房城乡建设厅"], EEB, [
-    H("2021-10-22", "in_progress", "开展建筑工地扬尘专项检查"),
-    H("2021-12-31", "in_progress", "检查工地386个，责令整改121个，立案处罚23个"),
-    H("2022-06-10", "completed", "在建工地“六个百分之百”落实率100%，视频监控全部联网"),
-    H("2022-07-20", "accepted", "省生态环境厅组织验收，同意通过"),
-    H("2022-08-22", "closed", "公示期满无异议，予以销号", ann="N-2022-002"),
-])
-
-T(25, "江川市工业园区污水处理厂配套管网不完善", ["990100"], "2026-06-30", """
-江川高新技术产业园区污水处理厂建成后配套管网建设滞后，园区内23家企业污水未接入，
-处理厂实际负荷率不足40%，部分企业废水经园区内沟渠排放。
-""", "2026年6月底前园区企业污水全部接管，污水处理厂负荷率达到70%以上", [
-    "建设园区污水收集主干管和支管",
-    "推进园区企业“一企一管”明管输送",
-    "开展园区雨水排口排查整治",
-], ["江川市人民政府"], [EEB], EEB, [
-    H("2021-12-25", "in_progress", "编制园区管网建设方案"),
-    H("2023-12-31", "in_progress", "建成污水主干管12公里，11家企业完成接管"),
-    H("2025-12-31", "in_progress", "20家企业完成接管"),
-    H("2026-06-26", "completed", "23家企业全部接管，污水处理厂负荷率达到76%"),
-    H("2026-10-20", "accepted", "省生态环境厅组织验收，同意通过"),
-])
-
-T(26, "部分重点排污单位自动监测数据弄虚作假", ["990000"], LONG, """
-督察发现，全省部分重点排污单位存在干扰自动监测设施、篡改监测数据等行为，
-第三方运维机构管理不规范，个别运维人员参与数据造假。
-""", "自动监测数据弄虚作假行为得到有效遏制，数据质量持续提升", [
-    "开展自动监测数据质量专项执法检查",
-    "依法严惩数据造假行为，涉嫌犯罪的移送公安机关",
-    "建立第三方运维机构信用评价和黑名单制度",
-], [EEB, "省公安厅", "省市场监管局"], ["省生态环境保护督察整改工作领导小组办公室"], EEB, [
-    H("2021-11-15", "ongoing", "开展自动监测数据质量专项执法检查"),
-    H("2022-12-31", "ongoing", "查处数据弄虚作假案件17起，移送公安机关5起"),
-    H("2024-01-10", "ongoing", "第三方运维机构信用评价制度实施，2家机构列入黑名单"),
-    H("2025-01-15", "ongoing", "2024年查处数据弄虚作假案件9起"),
-    H("2026-01-14", "ongoing", "2025年查处数据弄虚作假案件6起，自动监测数据有效传输率达到98%"),
-])
-
-T(27, "临水市滨江区港口船舶污染物接收转运处置不到位", ["990202"], "2024-06-30", """
-滨江港区船舶含油污水、生活垃圾接收设施不足，接收、转运、处置各环节监管衔接不畅，
-部分船舶污染物去向不明，存在偷排风险。
-""", "2024年6月底前建成船舶污染物接收转运处置闭环管理体系", [
-    "新建港口船舶污染物接收设施",
-    "推行船舶污染物“船-港-城”联单管理",
-    "开展船舶偷排污染物专项执法",
-], ["临水市人民政府", "滨江区人民政府"], ["省交通运输厅", EEB], "省交通运输厅", [
-    H("2021-12-02", "in_progress", "完成港区船舶污染物接收设施现状排查"),
-    H("2023-06-30", "in_progress", "新建接收设施6处，联单管理系统试运行"),
-    H("2024-06-30", "in_progress", "接收设施建设未按期完成，联单闭环率82%", behind=True),
-    H("2024-10-15", "completed", "接收设施全部建成，联单闭环率达到100%"),
-    H("2025-05-28", "accepted", "省交通运输厅会同省生态环境厅组织验收，同意通过"),
-    H("2025-07-03", "closed", "公示期满无异议，予以销号", ann="N-2025-003"),
-])
-
-T(28, "南溪市溪口县小水电站生态流量下泄不足", ["990421"], "2024-12-31", """
-溪口县42座小水电站中，27座未按要求设置生态流量泄放设施，部分河段长期脱水断流，
-水生态受到严重影响。
-""", "2024年底前全部小水电站落实生态流量，脱水河段恢复连续水流", [
-    "逐站核定生态流量并改造泄放设施",
-    "安装生态流量在线监测装置并联网",
-    "对位于保护区内的小水电站实施退出",
-], ["南溪市人民政府", "溪口县人民政府"], ["省水利厅", EEB], "省水利厅", [
-    H("2021-12-28", "in_progress", "完成42座小水电站生态流量核定"),
-    H("2023-06-30", "in_progress", "15座完成泄放设施改造"),
-    H("2024-12-31", "in_progress", "21座完成改造，6座因业主补偿纠纷未完成", behind=True),
-    H("2026-06-30", "in_progress", "25座完成改造，2座退出方案待批复", behind=True),
-])
-
-T(29, "北岭市岭北区焦化企业无组织排放问题突出", ["990502"], "2026-06-30", """
-岭北区3家焦化企业装煤、推焦、熄焦环节无组织排放严重，厂区周边苯并[a]芘浓度偏高，
-异味投诉多发。
-""", "2026年6月底前完成焦化企业深度治理，无组织排放得到有效控制", [
-    "焦炉装煤、推焦环节建设地面站除尘设施",
-    "湿法熄焦改为干熄焦",
-    "化产区VOCs全面收集治理",
-], ["北岭市人民政府", "岭北区人民政府"], [EEB], EEB, [
-    H("2021-12-30", "in_progress", "3家企业制定深度治理方案"),
-    H("2023-12-31", "in_progress", "2家企业完成干熄焦改造"),
-    H("2025-06-30", "in_progress", "化产区VOCs收集治理工程推进中"),
-    H("2026-06-15", "completed", "3家企业深度治理全部完成，厂界苯并[a]芘浓度达标"),
-    H("2026-10-28", "accepted", "省生态环境厅组织验收，同意通过"),
-])
-
-T(30, "东湖市海水养殖尾水直排近岸海域", ["990600"], "2024-12-31", """
-东湖市沿海工厂化和池塘海水养殖面积约3.2万亩，养殖尾水普遍未经处理直排近岸海域，
-部分海湾无机氮、活性磷酸盐浓度超过海水水质标准。
-""", "2024年底前规模以上海水养殖场尾水全部达标排放", [
-    "建设养殖尾水处理设施",
-    "清理整治非法和超规划养殖",
-    "开展海水养殖尾水排放监督性监测",
-], ["东湖市人民政府"], ["省农业农村厅", EEB], EEB, [
-    H("2021-12-08", "in_progress", "完成海水养殖场排查建档"),
-    H("2022-12-31", "in_progress", "清理非法养殖池塘4200亩"),
-    H("2023-07-20", "completed", "规模以上海水养殖场尾水处理设施全部建成并达标排放"),
-    H("2023-08-25", "accepted", "省生态环境厅组织验收，同意通过", docs=["doc-019"]),
-    H("2023-09-25", "closed", "公示期满无异议，予以销号", ann="N-2023-004"),
-])
-
-T(31, "江川市河口县农村生活污水治理设施“建而不用”", ["990121"], "2026-09-30", """
-河口县已建成农村生活污水处理设施312座，其中98座因管网不配套、缺少运维经费等原因闲置或间歇运行，
-“建而不用”问题突出。
-""", "2026年9月底前闲置设施全部修复并正常运行", [
-    "逐座排查设施运行状况，建立问题清单",
-    "完善配套管网，修复损坏设备",
-    "建立县级统一运维机制，落实运维经费",
-], ["江川市人民政府", "河口县人民政府"], [EEB, "省农业农村厅"], EEB, [
-    H("2022-02-15", "in_progress", "排查农村生活污水处理设施312座，确认闲置98座"),
-    H("2023-12-31", "in_progress", "完成修复改造56座"),
-    H("2025-06-30", "in_progress", "完成修复改造87座"),
-    H("2026-09-18", "completed", "98座设施全部修复并正常运行，运维纳入县级统一管理，待验收"),
-])
-
-T(32, "临水市安平县工业园区“散乱污”企业整治不彻底", ["990223"], NOW, """
-安平县工业园区及周边仍有“散乱污”企业186家，部分企业关停后死灰复燃，
-无环保手续、无治理设施生产，废水、废气直排。
-""", "“散乱污”企业整治到位，防止反弹", [
-    "开展“散乱污”企业排查，分类实施关停取缔和整改提升",
-    "对关停企业断水断电，防止死灰复燃",
-    "建立乡镇网格化排查长效机制",
-], ["临水市人民政府", "安平县人民政府"], [EEB], EEB, [
-    H("2021-11-01", "in_progress", "完成“散乱污”企业排查"),
-    H("2022-04-30", "completed", "整治“散乱污”企业186家，其中关停取缔97家、整改提升89家"),
-    H("2022-07-20", "accepted", "省生态环境厅组织验收，同意通过"),
-    H("2022-08-22", "closed", "公示期满无异议，予以销号", ann="N-2022-002"),
-])
-
-T(33, "青石市石门县石材加工企业粉尘和废水污染", ["990322"], "2023-12-31", """
-石门县石材加工企业213家，多数为家庭作坊式生产，切割粉尘无组织排放，
-石粉废水直排河道，河道淤积严重，群众反映强烈。
-""", "2023年底前完成石材加工行业整治，废水循环利用，粉尘达标排放", [
-    "关停取缔无证无照石材加工企业",
-    "保留企业入园集中经营，配套建设废水循环处理设施",
-    "实施河道石粉淤积清理",
-], ["青石市人民政府", "石门县人民政府"], [EEB], EEB, [
-    H("2021-12-18", "in_progress", "完成石材加工企业排查建档"),
-    H("2022-12-31", "in_progress", "关停取缔无证企业121家"),
-    H("2023-12-31", "in_progress", "入园工程和河道清淤未按期完成", behind=True),
-    H("2024-05-30", "completed", "保留企业全部入园，废水循环利用率100%，河道清淤完成"),
-    H("2024-08-15", "accepted", "省生态环境厅组织验收，同意通过", docs=["doc-022"]),
-    H("2024-09-20", "closed", "公示期满无异议，予以销号", ann="N-2024-004"),
-])
-
-T(34, "南溪市城镇生活垃圾分类和处理设施建设滞后", ["990400"], "2026-12-31", """
-南溪市生活垃圾焚烧处理能力不足，原生垃圾填埋比例超过50%；
-城区生活垃圾分类覆盖率低，厨余垃圾处理设施尚未建成。
-""", "2026年底前实现原生生活垃圾零填埋，城区生活垃圾分类全覆盖", [
-    "建设生活垃圾焚烧发电二期工程",
-    "建设厨余垃圾集中处理设施",
-    "推进城区生活垃圾分类投放、收集、运输、处理体系建设",
-], ["南溪市人民政府"], ["省住房城乡建设厅"], "省住房城乡建设厅", [
-    H("2022-03-10", "in_progress", "焚烧发电二期工程完成立项"),
-    H("2024-06-30", "in_progress", "焚烧发电二期工程投入运行，原生垃圾填埋比例降至18%"),
-    H("2026-06-30", "in_progress", "厨余垃圾处理设施主体完工，城区垃圾分类覆盖率92%"),
-])
-
-T(35, "北岭市冬季清洁取暖改造推进缓慢", ["990500"], "2025-10-31", """
-北岭市农村地区散煤取暖比例仍超过60%，清洁取暖改造任务完成率不足三成，
-采暖期重污染天气频发。
-""", "2025年10月底前完成农村清洁取暖改造12万户", [
-    "因地制宜推进“煤改电”“煤改气”和生物质清洁取暖",
-    "落实清洁取暖运行补贴",
-    "加强散煤销售和使用监管",
-], ["北岭市人民政府"], ["省发展改革委", "省能源局"], EEB, [
-    H("2021-11-30", "in_progress", "制定农村清洁取暖改造计划"),
-    H("2023-10-31", "in_progress", "累计完成改造6.5万户"),
-    H("2025-10-31", "in_progress", "累计完成改造11.2万户，未按期完成", behind=True),
-    H("2025-12-20", "completed", "累计完成改造12.1万户"),
-    H("2025-12-26", "accepted", "省生态环境厅会同省发展改革委组织验收，同意通过"),
-    H("2026-02-10", "closed", "公示期满无异议，予以销号", ann="N-2026-001"),
-])
-
-T(36, "东湖市湖滨区东湖湿地违规围垦养殖", ["990602"], "2024-06-30", """
-东湖国家湿地公园范围内存在违规围垦养殖鱼塘约2600亩，
-投肥养殖导致湖区水质下降，湿地生态功能受损。
-""", "2024年6月底前退出湿地公园内违规养殖，恢复湿地生态", [
-    "依法清退湿地公园内违规围垦养殖",
-    "实施退塘还湿和生态修复",
-    "妥善安置养殖户转产就业",
-], ["东湖市人民政府", "湖滨区人民政府"], ["省林业局"], EEB, [
-    H("2021-12-12", "in_progress", "完成违规养殖鱼塘测绘确权"),
-    H("2023-06-30", "in_progress", "清退鱼塘1800亩"),
-    H("2024-06-20", "completed", "违规养殖鱼塘全部清退，完成退塘还湿2600亩"),
-    H("2024-08-15", "accepted", "省生态环境厅会同省林业局组织验收，同意通过", docs=["doc-022"]),
-    H("2024-09-20", "closed", "公示期满无异议，予以销号", ann="N-2024-004"),
-])
-
-T(37, "全省入河排污口排查整治不到位", ["990000"], "2025-12-31", """
-全省入河排污口底数不清，督察抽查发现大量未登记排污口，
-部分排污口污水直排，“查、测、溯、治”工作进展缓慢。
-""", "2025年底前完成全省入河排污口排查溯源和分类整治", [
-    "开展全省入河排污口排查监测溯源",
-    "按照“取缔一批、合并一批、规范一批”要求分类整治",
-    "建立入河排污口动态管理信息平台",
-], [EEB, "各市人民政府"], ["省水利厅"], EEB, [
-    H("2021-12-10", "in_progress", "启动全省入河排污口排查"),
-    H("2023-12-31", "in_progress", "排查入河排污口1.2万个，完成溯源85%"),
-    H("2025-11-30", "completed", "全省入河排污口整治任务完成"),
-    H("2026-01-15", "in_progress", "更正：抽查复核发现仍有37个排污口未完成整治，状态更正为整改中",
-      docs=["doc-020"], corr="2025年11月30日“已完成”记录有误，经抽查复核尚有37个排污口未完成整治"),
-    H("2026-09-30", "in_progress", "剩余37个排污口已整治29个", behind=True),
-])
-
-T(38, "江川市柴油货车污染管控不到位", ["990100"], LONG, """
-江川市柴油货车保有量大，国三及以下排放标准柴油货车淘汰进度滞后，
-路检路查和入户抽测覆盖率低，黑烟车问题突出。
-""", "柴油货车污染得到有效管控，黑烟车基本消除", [
-    "加快国三及以下柴油货车淘汰",
-    "完善遥感监测网络，常态化开展路检路查",
-    "推广新能源货车和铁路运输",
-], ["江川市人民政府"], [EEB, "省公安厅", "省交通运输厅"], EEB, [
-    H("2021-11-20", "ongoing", "建成机动车遥感监测点位18个"),
-    H("2022-12-31", "ongoing", "淘汰国三及以下柴油货车4300辆"),
-    H("2024-01-12", "ongoing", "路检路查柴油货车2.1万辆次"),
-    H("2025-01-10", "ongoing", "新能源货车保有量同比增长46%"),
-    H("2026-01-09", "ongoing", "2025年路检路查柴油货车2.6万辆次，超标率降至1.8%"),
-])
-
-T(39, "临水市农业面源污染防治不力", ["990200"], LONG, """
-临水市化肥、农药使用强度高于全省平均水平，农田退水直排沟渠，
-部分河流总氮、总磷浓度偏高。
-""", "化肥农药使用量持续减少，农田退水得到有效治理", [
-    "推进测土配方施肥和病虫害绿色防控",
-    "建设农田退水生态沟渠和净化塘",
-    "开展农业面源污染监测评估",
-], ["临水市人民政府"], ["省农业农村厅", EEB], "省农业农村厅", [
-    H("2021-12-01", "ongoing", "制定化肥农药减量增效行动方案"),
-    H("2023-01-10", "ongoing", "化肥使用量同比下降4.2%"),
-    H("2024-01-15", "ongoing", "建成生态沟渠86公里"),
-    H("2025-01-16", "ongoing", "农药使用量同比下降3.5%"),
-    H("2026-01-15", "ongoing", "农业面源污染监测网络覆盖全部乡镇"),
-])
-
-T(40, "部分地区生态环境执法“宽松软”", ["990000"], LONG, """
-督察发现，部分市县生态环境执法存在“宽松软”问题，对违法企业“以罚代管”“只罚不改”，
-行政执法与刑事司法衔接不畅。
-""", "生态环境执法严格规范，违法行为得到及时查处", [
-    "开展生态环境执法稽查和案卷评查",
-    "健全行政执法与刑事司法衔接机制",
-    "推行执法正面清单和非现场监管",
-], [EEB, "各市人民政府"], ["省司法厅"], EEB, [
-    H("2021-12-20", "ongoing", "开展全省生态环境执法稽查"),
-    H("2023-01-18", "ongoing", "2022年全省查处环境违法案件2136起"),
-    H("2024-01-17", "ongoing", "建立两法衔接信息共享平台"),
-    H("2025-01-14", "ongoing", "2024年移送涉嫌环境犯罪案件58起"),
-    H("2026-01-13", "ongoing", "2025年完成执法案卷评查1200卷"),
-])
-
-T(41, "青石市医疗废物收集处置不规范", ["990300"], "2022-12-31", """
-青石市部分乡镇卫生院和村卫生室医疗废物未纳入集中收集体系，
-存在与生活垃圾混放、自行焚烧等问题。
-""", "2022年底前医疗废物集中收集处置覆盖全部医疗机构", [
-    "建立乡镇医疗废物暂存点和收运网络",
-    "开展医疗废物管理专项检查",
-], ["青石市人民政府"], ["省卫生健康委", EEB], EEB, [
-    H("2021-11-22", "in_progress", "开展医疗废物管理专项检查"),
-    H("2022-11-30", "completed", "医疗废物集中收集处置覆盖全部医疗机构"),
-    H("2023-08-25", "accepted", "省生态环境厅会同省卫生健康委组织验收，同意通过", docs=["doc-019"]),
-    H("2023-09-25", "closed", "公示期满无异议，予以销号", ann="N-2023-004"),
-])
-
-T(42, "南溪市溪口县无证砖瓦窑违规生产", ["990421"], NOW, """
-溪口县仍有无证砖瓦窑17家违规生产，取土破坏耕地，窑炉烟气无治理设施直排。
-""", "立即关停取缔无证砖瓦窑，复垦取土区域", [
-    "关停取缔无证砖瓦窑，拆除窑炉设施",
-    "对取土破坏的耕地实施复垦",
-], ["南溪市人民政府", "溪口县人民政府"], [EEB, "省自然资源厅"], EEB, [
-    H("2021-10-28", "in_progress", "17家无证砖瓦窑全部停产"),
-    H("2021-12-28", "completed", "17家无证砖瓦窑全部关停取缔并拆除窑炉，复垦耕地320亩"),
-    H("2022-01-25", "accepted", "省生态环境厅组织验收，同意通过"),
-    H("2022-02-28", "closed", "公示期满无异议，予以销号", ann="N-2022-001"),
-])
-
-T(43, "北岭市岭北区工业园区污水集中处理设施未建成", ["990502"], "2026-12-31", """
-岭北区煤化工园区污水集中处理设施至今未建成，园区企业废水自行处理后排放，
-部分企业处理设施不能稳定运行。
-""", "2026年底前建成园区污水集中处理设施并稳定运行", [
-    "建设园区污水集中处理厂及配套管网",
-    "园区企业废水分类收集、分质处理",
-], ["北岭市人民政府", "岭北区人民政府"], [EEB], EEB, [
-    H("2022-04-15", "in_progress", "园区污水处理厂完成立项和环评审批"),
-    H("2024-09-30", "in_progress", "污水处理厂主体工程开工"),
-    H("2026-09-30", "in_progress", "主体工程完工，配套管网建设完成80%"),
-])
-
-T(44, "东湖市入海排污口排查整治滞后", ["990600"], "2026-12-31", """
-东湖市入海排污口底数不清，部分排污口位于海洋生态保护红线内，
-近岸海域部分点位水质超标。
-""", "2026年底前完成入海排污口分类整治", [
-    "开展入海排污口排查监测溯源",
-    "取缔生态保护红线内违规排污口",
-    "建立入海排污口长效监管机制",
-], ["东湖市人民政府"], [EEB], EEB, [
-    H("2022-03-01", "in_progress", "启动入海排污口排查"),
-    H("2024-06-30", "in_progress", "排查入海排污口642个，完成溯源"),
-    H("2026-06-30", "in_progress", "完成整治568个，剩余排污口整治推进中"),
-])
-
-T(45, "全省自然保护地内小水电清理整改推进迟缓", ["990000"], "2026-12-31", """
-全省自然保护地内有小水电站63座，清理整改工作推进迟缓，
-部分应退出电站仍在运行。
-""", "2026年底前完成自然保护地内小水电分类清理整改", [
-    "逐站评估，分类提出退出、整改和保留意见",
-    "落实退出电站补偿资金",
-], ["省水利厅", "省林业局", "有关市人民政府"], ["省发展改革委", EEB], "省水利厅", [
-    H("2022-01-20", "in_progress", "完成63座小水电站逐站评估"),
-    H("2024-12-31", "in_progress", "完成退出21座、整改30座"),
-    H("2026-09-30", "in_progress", "完成退出25座、整改36座，剩余2座退出补偿协议签订中"),
-])
-
-
-TASK_BY_ID = {t["id"]: t for t in TASKS}
-
-# ---------------------------------------------------------------------------
+# ---------------------------------------------------------------------------------------------------------------------
 # Announcements (close-out notices, 公示)
-# ---------------------------------------------------------------------------
-NO_OBJ = "公示期间未收到异议。"
-LINSHUI_CONTACT = {
-    "phone": "0999-23456789",
-    "email": "linshui-zg@example.gov.cn",
-    "address": "临水市滨江区示范大道8号（示例地址）",
-}
-
-# (id, tasks, start, end, documents, outcome or None, contact or None)
-ANNOUNCEMENTS = [
-    ("N-2022-001", ["R2-05", "R2-42"], "2022-02-08", "2022-02-21", ["doc-004", "doc-005"],
-     ("2022-02-23", "no_objection", NO_OBJ), None),
-    ("N-2022-002", ["R2-07", "R2-24", "R2-32"], "2022-08-01", "2022-08-12", ["doc-004", "doc-008"],
-     ("2022-08-16", "no_objection", NO_OBJ), None),
-    ("N-2023-001", ["R2-16"], "2023-01-04", "2023-01-17", ["doc-004"],
-     ("2023-01-20", "no_objection", NO_OBJ), None),
-    ("N-2023-002", ["R2-03"], "2023-06-20", "2023-07-04", ["doc-006", "doc-007"],
-     ("2023-07-06", "no_objection", "公示期间收到咨询电话2个，均为了解填埋场后续运行情况，未收到异议。"), None),
-    ("N-2023-003", ["R2-04"], "2023-04-24", "2023-05-08", ["doc-004"],
-     ("2023-05-11", "no_objection", NO_OBJ), None),
-    ("N-2023-004", ["R2-19", "R2-30", "R2-41"], "2023-09-04", "2023-09-15", ["doc-019"],
-     ("2023-09-19", "no_objection", NO_OBJ), None),
-    ("N-2024-001", ["R2-13"], "2024-01-08", "2024-01-19", ["doc-012"],
-     ("2024-01-30", "objection_upheld",
-      "公示期间收到异议3件，反映安平县部分养殖场粪污仍直排沟渠。经现场核查，异议反映问题属实，"
-      "该项整改任务不予销号，责成临水市重新整改（见江川环函〔2024〕9号）。"), None),
-    ("N-2024-002", ["R2-09", "R2-21"], "2024-01-15", "2024-01-26", ["doc-010"],
-     ("2024-01-30", "no_objection", NO_OBJ), None),
-    ("N-2024-003", ["R2-12"], "2024-06-03", "2024-06-14", ["doc-011", "doc-021"],
-     ("2024-06-18", "no_objection", NO_OBJ), None),
-    ("N-2024-004", ["R2-33", "R2-36"], "2024-08-26", "2024-09-06", ["doc-022"],
-     ("2024-09-11", "no_objection", NO_OBJ), None),
-    ("N-2025-001", ["R2-08"], "2025-01-06", "2025-01-17", ["doc-009"],
-     ("2025-01-24", "objections_rejected",
-      "公示期间收到异议1件，反映某钢铁企业原料场仍有扬尘。经现场核查，原料场已全封闭，"
-      "异议所反映扬尘来自厂外道路施工，已转交属地处理，异议不成立。"), None),
-    ("N-2025-002", ["R2-15", "R2-18"], "2025-03-10", "2025-03-21", [],
-     ("2025-03-25", "no_objection", NO_OBJ), None),
-    ("N-2025-003", ["R2-27"], "2025-06-09", "2025-06-20", [],
-     ("2025-06-25", "no_objection", NO_OBJ), LINSHUI_CONTACT),
-    ("N-2026-001", ["R2-02", "R2-35"], "2026-01-12", "2026-01-23", [],
-     ("2026-01-28", "no_objection", NO_OBJ), None),
-    # notice period ended, outcome not yet published
-    ("N-2026-002", ["R2-17"], "2026-10-09", "2026-10-20", ["doc-018"], None, None),
-    # open; 2026-11-01 is its last day
-    ("N-2026-003", ["R2-20"], "2026-10-26", "2026-11-01", ["doc-015"], None, None),
-    # open
-    ("N-2026-004", ["R2-25"], "2026-10-27", "2026-11-09", [], None, None),
-    # upcoming
-    ("N-2026-005", ["R2-29"], "2026-11-10", "2026-11-23", [], None, None),
-]
+# ---------------------------------------------------------------------------------------------------------------------
+NOTICE_FIELDS = ("id", "tasks", "period", "documents", "contact", "outcome")
 
 
-def _last_entry(task, status, before=None):
-    found = None
-    for e in task["history"]:
-        if e["status"] == status and (before is None or e["date"] <= before):
-            found = e
-    return found
+def _only(values: set[Any], what: str, where: str) -> Any:
+    if len(values) != 1:
+        raise SampleError(f"{where}: 公示的各项任务须有同一个{what}，现有：{sorted(map(str, values))}")
+    return values.pop()
 
 
-def build_announcements() -> list[dict]:
-    out = []
-    for aid, tids, start, end, docs, outcome, contact in ANNOUNCEMENTS:
-        tasks = [TASK_BY_ID[t] for t in tids]
-        nums = "、".join(f"第{t['number']}项" for t in tasks)
-        accepted = [_last_entry(t, "accepted", d(start)) for t in tasks]
-        acc_dates = {e["date"] for e in accepted}
-        units = {t["acceptance_unit"] for t in tasks}
-        assert len(acc_dates) == 1 and len(units) == 1, (aid, acc_dates, units)
-        unit = units.pop()
-        parts = []
-        for t in tasks:
-            done = _last_entry(t, "completed", d(start))
-            parts.append(f"**第{t['number']}项：{t['title']}**\n\n"
-                         f"- 整改目标：{t['target']}\n"
-                         f"- 完成情况：{done['note']}（{done['date'].isoformat()}）\n")
-        parts.append(f"上述整改任务已经{unit}组织验收。根据《江川省中央生态环境保护督察整改任务验收销号办法（试行）》，"
-                     f"现予以公示。公示期间，任何单位和个人均可通过电话、电子邮件或信函对整改完成情况提出异议，"
-                     f"异议须署真实姓名（单位名称）并附有关事实依据，逾期不予受理。\n")
-        a = {
-            "id": aid,
-            "title": f"江川省第二轮中央生态环境保护督察反馈问题{nums}整改任务完成情况公示",
-            "tasks": Flow(tids),
-            "period": FlowMap(start=d(start), end=d(end)),
-            "summary": "\n".join(parts),
-            "acceptance": {
-                "unit": unit,
-                "date": acc_dates.pop(),
-                "opinion": "经现场核查和资料审核，整改措施已全部落实，达到整改目标，同意通过验收。",
-            },
-            "documents": Flow(docs),
-        }
-        if not docs:
-            del a["documents"]
-        if contact:
-            a["contact"] = dict(contact)
-        if outcome:
-            a["outcome"] = {"decided_on": d(outcome[0]), "result": outcome[1], "note": outcome[2]}
-        out.append(a)
-    return out
+def build_announcement(raw: Data, templates: Data, tasks_by_id: dict[str, Data]) -> Data:
+    where = f"announcements.yaml: {raw.get('id')}"
+    n = fields(raw, NOTICE_FIELDS, where)
+    start = n["period"]["start"]
+    tasks = [tasks_by_id[tid] for tid in n["tasks"]]
+    accepted = [last_entry(t, "accepted", start) for t in tasks]
+    if None in accepted:
+        raise SampleError(f"{where}: 公示开始前，其中有任务尚未验收（accepted）")
+    unit = _only({t["acceptance_unit"] for t in tasks}, "验收单位", where)
+    accepted_on = _only({e["date"] for e in accepted if e}, "验收日期", where)
+    parts = []
+    for t in tasks:
+        done = last_entry(t, "completed", start)
+        if done is None:
+            raise SampleError(f"{where}: 第{t['number']}项在公示开始前没有 completed 记录")
+        parts.append(templates["task"].format(number=t["number"], title=t["title"], target=t["target"],
+                                              done_note=done["note"], done_date=done["date"].isoformat()))
+    parts.append(templates["closing"].format(unit=unit))
+    numbers = templates["number_separator"].join(templates["number"].format(number=t["number"]) for t in tasks)
+    notice: Data = {
+        "id": n["id"],
+        "title": templates["title"].format(numbers=numbers),
+        "tasks": Flow(n["tasks"]),
+        "period": FlowMap(start=start, end=n["period"]["end"]),
+        "summary": "\n".join(parts),
+        "acceptance": {"unit": unit, "date": accepted_on, "opinion": templates["opinion"]},
+    }
+    if n.get("documents"):
+        notice["documents"] = Flow(n["documents"])
+    if n.get("contact"):
+        notice["contact"] = dict(n["contact"])
+    if n.get("outcome"):
+        outcome = n["outcome"]
+        notice["outcome"] = {"decided_on": outcome["decided_on"], "result": outcome["result"],
+                             "note": outcome.get("note", templates["no_objection"])}
+    return notice
 
 
-# ---------------------------------------------------------------------------
+# ---------------------------------------------------------------------------------------------------------------------
 # Complaints (群众信访举报), forwarded in batches during the inspection
-# ---------------------------------------------------------------------------
-BATCHES = [  # (batch, forwarded_on, how many)
-    (1, "2021-05-09", 36), (2, "2021-05-13", 40), (3, "2021-05-17", 44), (4, "2021-05-21", 46),
-    (5, "2021-05-26", 45), (6, "2021-05-31", 42), (7, "2021-06-04", 38), (8, "2021-06-08", 39),
-]
-ON_SITE_FROM = d("2021-05-07")
-COMPLAINT_REGIONS = [c for c, _, _ in REGIONS if c != "990000"]
-COASTAL = ["990600", "990602"]
-
-VILLAGE = "{s}某镇某村"
-COMMUNITY = "{s}某街道某小区"
-PARK = "{s}某工业园区"
-
-# Each kind: types, where, who, what citizens wrote, and what the investigation found and did.
-KINDS = [
-    dict(types=["噪声"], places=[VILLAGE, PARK, COMMUNITY],
-         ents=["某木材加工厂", "某五金加工厂", "某钢结构有限公司", "某家具厂", "某纺织有限公司"],
-         summaries=["{loc}附近{ent}夜间生产，机器噪声大，影响周边居民休息。",
-                    "{loc}{ent}生产设备昼夜运转，噪声扰民，居民多次反映未解决。"],
-         fact="{ent}夜间生产时厂界噪声超过排放标准限值",
-         partial="{ent}部分高噪声设备未采取减振降噪措施，夜间个别时段噪声超标，但反映的昼夜连续生产情况不属实",
-         negative="{ent}夜间未生产，昼间厂界噪声监测结果达标",
-         fix="责令{ent}禁止夜间生产，对高噪声设备加装隔声罩和减振基础，经复测厂界噪声达标",
-         fix_partly="已责令{ent}夜间停产，隔声降噪工程正在施工",
-         follow="{ent}隔声降噪工程已完工，经复测厂界噪声达标"),
-    dict(types=["噪声", "大气"], places=[COMMUNITY, "{s}某路沿线"],
-         ents=["某房地产项目工地", "某道路改造工程工地", "某学校扩建工程工地", "某安置房项目工地"],
-         summaries=["{loc}{ent}夜间违规施工，噪声扰民，白天扬尘大。",
-                    "{loc}{ent}经常施工到深夜，渣土车进出带泥上路，扬尘严重。"],
-         fact="{ent}存在夜间未经批准施工、裸土未覆盖等问题",
-         partial="{ent}部分裸土未覆盖，但未发现夜间违规施工",
-         negative="{ent}夜间施工已办理许可，扬尘防治措施落实到位",
-         fix="责令{ent}停止夜间违规施工，落实围挡、覆盖、洒水等扬尘防治措施",
-         fix_partly="已责令{ent}整改，施工单位正在完善车辆冲洗设施",
-         follow="{ent}车辆冲洗设施已安装到位，复查未发现扬尘和夜间施工问题"),
-    dict(types=["噪声"], places=[COMMUNITY],
-         ents=["某KTV", "某烧烤店", "某酒吧", "某超市"],
-         summaries=["{loc}{ent}经营至凌晨，音响声音大，影响居民休息。",
-                    "{loc}楼下{ent}的空调外机和音响噪声扰民。"],
-         fact="{ent}夜间经营时边界噪声超标",
-         partial="{ent}空调外机未采取隔声措施，但音响噪声监测未超标",
-         negative="{ent}夜间噪声监测结果达标",
-         fix="责令{ent}调整营业时间，空调外机移位并加装隔声屏",
-         fix_partly="已责令{ent}限期整改，隔声改造正在实施",
-         follow="{ent}已完成隔声改造，复测达标"),
-    dict(types=["大气"], places=[PARK, VILLAGE],
-         ents=["某化工有限公司", "某制药有限公司", "某农药有限公司", "某橡胶制品有限公司", "某生物科技有限公司"],
-         summaries=["{loc}{ent}排放刺鼻气味，夜间尤为严重，周边居民感到头晕不适。",
-                    "{loc}{ent}废气未经处理直排，附近经常闻到化学品异味。"],
-         fact="{ent}废气收集处理设施运行不正常，部分废气无组织排放，厂界臭气浓度超标",
-         partial="{ent}危废暂存间废气收集不完善，存在异味，但有组织排放口监测结果达标",
-         negative="{ent}废气处理设施运行正常，厂界臭气浓度和特征污染物监测均达标",
-         fix="责令{ent}停产整改，更换废气处理设施并实施密闭收集，对其环境违法行为立案处罚",
-         fix_partly="已责令{ent}限期整改，废气治理设施升级改造正在实施",
-         follow="{ent}废气治理设施已完成升级改造，厂界监测达标"),
-    dict(types=["大气"], places=[VILLAGE, "{s}某路沿线", COMMUNITY],
-         ents=["某汽车修理厂", "某家具厂喷漆车间", "某广告制作店", "某钢结构公司喷涂车间"],
-         summaries=["{loc}{ent}露天喷漆，油漆味刺鼻。",
-                    "{loc}{ent}喷漆废气直排，周边居民无法开窗。"],
-         fact="{ent}未在密闭空间内喷漆，无废气收集处理设施",
-         partial="{ent}设有喷漆房但活性炭长期未更换",
-         negative="{ent}已停止喷漆业务，现场未发现喷涂作业",
-         fix="责令{ent}停止露天喷漆，建设密闭喷漆房并配套废气处理设施",
-         fix_partly="已责令{ent}停止喷漆作业，密闭喷漆房正在建设",
-         follow="{ent}密闭喷漆房及废气处理设施已建成投用"),
-    dict(types=["大气"], places=[COMMUNITY],
-         ents=["某餐饮店", "某饭店", "某烧烤店", "某食堂"],
-         summaries=["{loc}楼下{ent}油烟直排，油烟味大，影响居民开窗通风。",
-                    "{loc}{ent}排烟管道直对居民窗户，油烟扰民。"],
-         fact="{ent}未安装油烟净化设施，油烟直排",
-         partial="{ent}油烟净化设施清洗不及时，净化效率下降",
-         negative="{ent}油烟净化设施运行正常，排放浓度监测达标",
-         fix="责令{ent}安装油烟净化设施，并将排烟管道引至楼顶高空排放",
-         fix_partly="已责令{ent}限期整改，排烟管道改造正在施工",
-         follow="{ent}排烟管道已改造完成"),
-    dict(types=["大气", "噪声"], places=[VILLAGE, "{s}某镇某河滩附近"],
-         ents=["某砂石厂", "某混凝土搅拌站", "某碎石加工点", "某沥青搅拌站", "某石料厂"],
-         summaries=["{loc}{ent}生产时粉尘大，运输车辆带泥上路，周边农作物蒙尘。",
-                    "{loc}{ent}露天堆放砂石料，刮风时扬尘严重，机器噪声也很大。"],
-         fact="{ent}物料露天堆放、生产线未封闭，无组织排放粉尘",
-         partial="{ent}部分物料未覆盖，厂区道路未硬化，但噪声监测达标",
-         negative="{ent}已完成全封闭改造，现场未见明显扬尘",
-         fix="责令{ent}对物料堆场和生产线全封闭，安装喷淋降尘设施，厂区道路硬化",
-         fix_partly="已责令{ent}停产整改，封闭车间正在建设",
-         follow="{ent}封闭车间已建成，喷淋降尘设施投用"),
-    dict(types=["大气"], places=[VILLAGE, PARK],
-         ents=["某食品有限公司", "某洗浴中心", "某印染有限公司", "某纸业有限公司"],
-         summaries=["{loc}{ent}烟囱冒黑烟，燃煤锅炉没有除尘设施。",
-                    "{loc}{ent}锅炉烧煤，烟尘落到附近居民家中。"],
-         fact="{ent}使用燃煤锅炉且未配套除尘设施",
-         partial="{ent}锅炉除尘设施运行不稳定，点火阶段有黑烟",
-         negative="{ent}已于2020年完成煤改气，现场未发现燃煤",
-         fix="责令{ent}停用燃煤锅炉，改用天然气锅炉",
-         fix_partly="已责令{ent}停用燃煤锅炉，燃气锅炉正在安装",
-         follow="{ent}燃气锅炉已安装投用，燃煤锅炉已拆除"),
-    dict(types=["大气", "固废"], places=[VILLAGE],
-         ents=["某废品收购站", "某废旧电缆回收点", "某垃圾堆放点"],
-         summaries=["{loc}{ent}经常露天焚烧垃圾和废旧塑料，浓烟刺鼻。",
-                    "{loc}{ent}夜间焚烧废旧电线，黑烟很大。"],
-         fact="{ent}存在露天焚烧废旧物品行为",
-         partial="现场发现焚烧痕迹，但未发现焚烧废旧塑料、电缆",
-         negative="现场未发现焚烧痕迹，周边群众反映近期无焚烧行为",
-         fix="对{ent}予以取缔，清理现场废旧物品，落实村级巡查",
-         fix_partly="已对{ent}停业整顿，现场废旧物品正在清运",
-         follow="{ent}现场废旧物品已清运完毕"),
-    dict(types=["水"], places=[VILLAGE, PARK],
-         ents=["某食品有限公司", "某屠宰场", "某酒业有限公司", "某豆制品加工厂", "某印染有限公司", "某电镀厂"],
-         summaries=["{loc}{ent}生产废水未经处理直排附近河沟，河水发黑发臭。",
-                    "{loc}{ent}夜间通过暗管偷排废水，河里死鱼。"],
-         fact="{ent}废水处理设施未正常运行，部分生产废水经雨水管直排",
-         partial="{ent}雨污分流不彻底，初期雨水混入生产废水，但未发现暗管偷排",
-         negative="{ent}废水处理设施运行正常，排放口和周边水体监测达标，未发现暗管",
-         fix="责令{ent}停产整改，封堵违规排口，修复废水处理设施，对其违法行为立案处罚",
-         fix_partly="已封堵{ent}违规排口，废水处理设施改造正在实施",
-         follow="{ent}废水处理设施改造完成并经监测达标"),
-    dict(types=["农业农村", "水", "大气"], places=[VILLAGE],
-         ents=["某养猪场", "某养鸡场", "某养牛场", "某养鸭场"],
-         summaries=["{loc}{ent}粪污直排沟渠，臭味大，苍蝇多。",
-                    "{loc}{ent}养殖废水流入农田和水塘，臭气熏天。"],
-         fact="{ent}粪污贮存池容积不足，雨天粪污溢流进入沟渠",
-         partial="{ent}臭味较大，但未发现粪污直排",
-         negative="{ent}已于2020年关停，现场无养殖",
-         fix="责令{ent}清理外溢粪污，扩建粪污贮存池，粪污经发酵后还田利用",
-         fix_partly="已责令{ent}限养整改，粪污贮存池正在扩建",
-         follow="{ent}粪污贮存池已扩建完成，粪污资源化利用"),
-    dict(types=["水"], places=[COMMUNITY, VILLAGE],
-         ents=["小区化粪池", "污水提升泵站", "市政污水管网"], pen=False,
-         summaries=["{loc}{ent}污水外溢，流入附近河道，臭味大。",
-                    "{loc}{ent}长期堵塞，生活污水漫到路面。"],
-         fact="{ent}管道堵塞破损，生活污水外溢",
-         partial="{ent}雨天存在溢流，晴天运行正常",
-         negative="{ent}运行正常，未发现污水外溢",
-         fix="对{ent}进行清疏和修复，建立定期巡检制度",
-         fix_partly="已对{ent}进行临时清疏，管网改造工程正在实施",
-         follow="{ent}管网改造工程已完工"),
-    dict(types=["水"], places=["{s}某街道", "{s}某镇"],
-         ents=["某河段", "某排水沟", "某水塘"], pen=False,
-         summaries=["{loc}{ent}水体黑臭，沿岸多个排口向河内排污。",
-                    "{loc}{ent}长期黑臭，夏天气味难闻，无人治理。"],
-         fact="{ent}存在生活污水排口未截污，水体透明度、溶解氧指标达到黑臭标准",
-         partial="{ent}局部淤积，有异味，但水质未达到黑臭标准",
-         negative="{ent}水质监测达到地表水Ⅴ类标准，不属于黑臭水体",
-         fix="对沿岸排口实施截污纳管，开展河道清淤和生态修复",
-         fix_partly="已封堵沿岸排口，河道清淤工程正在实施",
-         follow="河道清淤工程已完工，水质监测消除黑臭"),
-    dict(types=["水", "生态破坏"], places=["{s}某镇某河段", VILLAGE],
-         ents=["某洗砂场", "某砂石料场"],
-         summaries=["{loc}{ent}洗砂废水直排河道，河水浑浊。",
-                    "{loc}{ent}占用河道堆料，洗砂泥浆排入河中。"],
-         fact="{ent}未建设沉淀池，洗砂废水直排河道",
-         partial="{ent}沉淀池容量不足，雨天存在溢流",
-         negative="{ent}洗砂废水经沉淀后循环使用，未发现外排",
-         fix="依法取缔{ent}，清理河道内堆料，恢复河道原貌",
-         fix_partly="已对{ent}停产，河道堆料正在清理",
-         follow="{ent}河道堆料已清理完毕"),
-    dict(types=["固废"], places=[VILLAGE, "{s}某镇某河滩"],
-         ents=["某空地", "某河滩", "某山坳", "某废弃坑塘"],
-         summaries=["{loc}{ent}被大量倾倒建筑垃圾，占用土地。",
-                    "{loc}{ent}夜间有车辆偷倒建筑垃圾和生活垃圾。"],
-         fact="现场堆放建筑垃圾和少量生活垃圾，系运输车辆违规倾倒",
-         partial="现场有少量建筑垃圾，数量远小于反映情况",
-         negative="现场为经批准的建筑垃圾临时消纳场，手续齐全",
-         fix="清运全部垃圾，对违规倾倒的运输单位立案处罚，设置监控和围挡",
-         fix_partly="已清运大部分垃圾，剩余垃圾正在清运",
-         follow="现场垃圾已全部清运"),
-    dict(types=["固废", "土壤"], places=[PARK, VILLAGE],
-         ents=["某冶炼有限公司", "某铸造厂", "某化工有限公司", "某建材有限公司"],
-         summaries=["{loc}{ent}废渣露天堆放，没有防渗防雨措施，雨天渗滤液流入农田。",
-                    "{loc}{ent}将工业废渣倒在厂外空地。"],
-         fact="{ent}一般工业固体废物露天堆放，未采取防扬散、防流失、防渗漏措施",
-         partial="{ent}厂内废渣堆场防雨棚破损，但未发现向厂外倾倒",
-         negative="{ent}固体废物贮存场所规范，委托有资质单位利用处置",
-         fix="责令{ent}清运规范处置废渣，建设规范贮存场所，对其违法行为立案处罚",
-         fix_partly="已责令{ent}清运废渣，规范贮存场所正在建设",
-         follow="{ent}废渣已清运处置，规范贮存场所建成"),
-    dict(types=["固废"], places=["{s}某路沿线", VILLAGE],
-         ents=["某汽修厂", "某机械加工厂", "某摩托车维修店"],
-         summaries=["{loc}{ent}废机油、废油桶随意堆放，部分废油倒入下水道。"],
-         fact="{ent}危险废物未规范贮存，未建立管理台账",
-         partial="{ent}危险废物贮存不规范，但未发现倾倒废油",
-         negative="{ent}危险废物规范贮存并委托有资质单位处置",
-         fix="责令{ent}规范建设危险废物贮存场所并委托有资质单位处置，对其违法行为立案处罚",
-         fix_partly="已责令{ent}限期整改，危废贮存间正在改造",
-         follow="{ent}危废贮存间已改造完成"),
-    dict(types=["固废", "大气"], places=[COMMUNITY, VILLAGE],
-         ents=["某垃圾中转站", "某生活垃圾收集点"], pen=False,
-         summaries=["{loc}{ent}垃圾清运不及时，臭味大，污水横流。"],
-         fact="{ent}垃圾清运不及时，除臭设施未运行",
-         partial="{ent}夏季存在异味，但清运基本及时",
-         negative="{ent}日产日清，除臭设施运行正常",
-         fix="增加{ent}清运频次，修复除臭和渗滤液收集设施",
-         fix_partly="已增加{ent}清运频次，除臭设施正在改造",
-         follow="{ent}除臭设施改造完成"),
-    dict(types=["土壤", "农业农村"], places=[VILLAGE],
-         ents=["某电镀厂", "某冶炼厂", "某蓄电池回收点"],
-         summaries=["{loc}附近{ent}排放废水污染农田，水稻减产。",
-                    "{loc}{ent}周边农田土壤被重金属污染。"],
-         fact="{ent}周边农田土壤部分点位重金属超过风险筛选值",
-         partial="{ent}周边个别点位土壤超过风险筛选值，但未超过管制值，农产品抽检合格",
-         negative="周边农田土壤和农产品抽检结果均符合标准",
-         fix="责令{ent}停产整治，对受影响农田开展安全利用，落实农户补偿",
-         fix_partly="{ent}已停产，受影响农田安全利用方案正在实施",
-         follow="受影响农田安全利用措施已落实"),
-    dict(types=["生态破坏"], places=["{s}某镇某河段"],
-         ents=["非法采砂船", "采砂点"],
-         summaries=["{loc}夜间有{ent}非法采砂，河床被挖深，岸堤受损。"],
-         fact="该河段存在夜间非法采砂行为，现场查获{ent}",
-         partial="该河段存在少量违规采砂痕迹，未发现大规模采砂",
-         negative="该河段为规划可采区，采砂许可手续齐全",
-         fix="查扣{ent}，依法立案查处，移送公安机关，修复受损岸堤",
-         fix_partly="已查扣{ent}，受损岸堤修复工程正在实施",
-         follow="受损岸堤已修复"),
-    dict(types=["生态破坏"], places=[VILLAGE],
-         ents=["某采石场", "某石料厂", "某页岩砖厂取土点"],
-         summaries=["{loc}{ent}越界开采山体，破坏林地，山体裸露。",
-                    "{loc}{ent}开山采石，炸山声响大，山上树木被毁。"],
-         fact="{ent}越界占用林地，破坏植被",
-         partial="{ent}存在少量越界占用林地行为，面积远小于反映情况",
-         negative="{ent}在批准范围内作业，未发现越界",
-         fix="责令{ent}停止违法行为，依法立案查处，限期恢复植被",
-         fix_partly="已责令{ent}停止作业，植被恢复正在实施",
-         follow="{ent}植被恢复已完成"),
-    dict(types=["生态破坏"], places=[VILLAGE],
-         ents=["某旅游开发项目", "某苗木基地", "某农业开发公司"],
-         summaries=["{loc}{ent}毁林开垦，大面积砍伐树木。",
-                    "{loc}{ent}在山上推平林地搞建设。"],
-         fact="{ent}越界占用林地，破坏植被",
-         partial="{ent}存在少量越界占用林地行为，面积远小于反映情况",
-         negative="{ent}在批准范围内作业，未发现越界",
-         fix="责令{ent}停止违法行为，依法立案查处，限期恢复植被",
-         fix_partly="已责令{ent}停止作业，植被恢复正在实施",
-         follow="{ent}植被恢复已完成"),
-    dict(types=["生态破坏", "水"], places=[VILLAGE],
-         ents=["某农庄", "某度假村", "某鱼塘"],
-         summaries=["{loc}{ent}在河道管理范围内违规建设，侵占河道岸线。"],
-         fact="{ent}在河道管理范围内违规建设",
-         partial="{ent}部分附属设施位于河道管理范围内",
-         negative="{ent}位于河道管理范围外，手续齐全",
-         fix="责令{ent}拆除违规建筑，恢复河道岸线",
-         fix_partly="已责令{ent}限期拆除，拆除工作正在进行",
-         follow="{ent}违规建筑已拆除"),
-    dict(types=["海洋", "水"], places=["{s}某镇沿海"], only=COASTAL,
-         ents=["某水产养殖场", "某海参养殖场", "某虾苗场"],
-         summaries=["{loc}{ent}养殖尾水直排入海，附近海滩发臭。"],
-         fact="{ent}未建设尾水处理设施，养殖尾水直排",
-         partial="{ent}尾水处理设施运行不稳定",
-         negative="{ent}尾水处理设施运行正常，排放监测达标",
-         fix="责令{ent}建设尾水处理设施，整改期间停止排放",
-         fix_partly="{ent}尾水处理设施正在建设",
-         follow="{ent}尾水处理设施已建成投用"),
-    dict(types=["核与辐射"], places=[COMMUNITY], sub=[0.0, 0.0, 0.1, 0.9],
-         ents=["某通信基站", "某变电站"], pen=False,
-         summaries=["{loc}附近{ent}辐射大，担心影响居民健康。"],
-         fact="{ent}电磁辐射超标",
-         partial="{ent}未按要求设置警示标志，但电磁辐射监测结果符合标准",
-         negative="{ent}电磁环境监测结果符合《电磁环境控制限值》要求",
-         fix="责令{ent}设置警示标志并公开监测结果",
-         fix_partly="已对{ent}开展监测，正在做好解释",
-         follow="{ent}监测结果已向社会公开"),
-    dict(types=["其他"], places=[PARK, VILLAGE],
-         ents=["某新材料有限公司", "某建材有限公司", "某再生资源有限公司"],
-         summaries=["{loc}{ent}未批先建，环保手续不全就投入生产。"],
-         fact="{ent}环境影响评价文件未经批准即开工建设",
-         partial="{ent}主体工程环评已批复，但扩建项目未批先建",
-         negative="{ent}环评和排污许可手续齐全",
-         fix="责令{ent}停止建设，依法立案处罚，补办环评手续前不得投产",
-         fix_partly="已责令{ent}停止建设，环评手续正在补办",
-         follow="{ent}环评手续已办理，已通过自主验收"),
-]
-
-# Complaints written out by hand because they belong to a rectification task.
-ANCHORS = [  # (batch, region, channel, types, summary, findings, substantiated, handling, tasks)
-    (1, "990121", "phone", ["固废", "水", "大气"],
-     "河口县某镇垃圾填埋场渗滤液外溢，流入附近河沟，填埋场臭味很大，周边居民长期受影响。",
-     "河口县垃圾填埋场超负荷运行，渗滤液处理能力不足，存在渗滤液经雨水沟外排情况，填埋作业面覆盖不及时。",
-     "属实", "已封堵雨水沟排口，外运处置积存渗滤液；该问题纳入第3项整改任务，新建渗滤液处理站。", ["R2-03"]),
-    (2, "990102", "letter", ["水"],
-     "城关区东沙河下游河水发黑发臭，沿岸有排污口，夏天臭味难闻。",
-     "东沙河中下游仍有未截污排口，雨天合流制溢流，部分河段水体黑臭。",
-     "属实", "已封堵排口6个，对河段实施应急清淤；该问题纳入第16项整改任务。", ["R2-16"]),
-    (3, "990223", "phone", ["农业农村", "水"],
-     "安平县某镇某村附近多家养猪场粪污直排沟渠，沟渠水发黑，臭味大。",
-     "该村周边4家养猪场粪污贮存设施不足，存在粪污溢流进入沟渠情况。",
-     "属实", "责令4家养猪场清理粪污并限期配套贮存设施；该问题纳入第13项整改任务。", ["R2-13"]),
-    (3, "990121", "phone", ["生态破坏"],
-     "河口县某镇河段夜间有采砂船非法采砂，岸堤被掏空。",
-     "该河段存在夜间非法采砂行为，现场查获采砂船2艘。",
-     "属实", "查扣采砂船2艘，移送公安机关；该问题纳入第11项整改任务。", ["R2-11"]),
-    (4, "990502", "letter", ["大气"],
-     "岭北区某钢铁公司烧结车间烟尘大，原料场露天，刮风时周边全是灰。",
-     "该公司原料场未封闭，烧结机头烟气颗粒物排放时有超标。",
-     "属实", "对该公司超标排放行为立案处罚；超低排放改造纳入第8项整改任务。", ["R2-08"]),
-    (5, "990600", "phone", ["大气"],
-     "东湖市港区煤炭露天堆放，装卸时煤灰飘到附近小区。",
-     "港区2个散货泊位煤炭露天堆存，未建防风抑尘设施。",
-     "属实", "责令港口企业对堆场苫盖并加强喷淋；防风抑尘设施建设纳入第9项整改任务。", ["R2-09"]),
-    (6, "990202", "online", ["水"],
-     "滨江区化工园区雨水排口夜间排出红色废水。",
-     "园区某企业利用雨水管网夜间偷排生产废水。",
-     "属实", "对该企业立案查处，移送公安机关；园区排口整治纳入第5项整改任务。", ["R2-05"]),
-    (7, "990421", "letter", ["水", "生态破坏"],
-     "溪口县城区饮用水水源地附近新建多家农家乐，污水排入水库。",
-     "水源一级保护区内有农家乐5家，生活污水未收集处理。",
-     "属实", "5家农家乐已停业；违规建筑拆除纳入第7项整改任务。", ["R2-07"]),
-    (8, "990322", "phone", ["大气", "水"],
-     "石门县某镇石材加工厂切石头粉尘大，石粉水直接排到河里，河道都淤了。",
-     "该镇石材加工企业普遍存在粉尘无组织排放和石粉废水外排问题。",
-     "属实", "关停无证石材加工作坊11家；行业整治纳入第33项整改任务。", ["R2-33"]),
-    (8, "990602", "letter", ["生态破坏", "水"],
-     "湖滨区东湖湿地公园内有人围湖挖鱼塘养鱼，往湖里投肥。",
-     "湿地公园范围内存在违规围垦养殖鱼塘。",
-     "属实", "责令停止投肥养殖；清退工作纳入第36项整改任务。", ["R2-36"]),
-]
-# 合办件: one complaint handled jointly by two regions.
-JOINT_CASES = [  # (batch, regions, channel, types, summary, findings, substantiated, handling)
-    (2, ("990121", "990202"), "letter", ["水"],
-     "河口县与滨江区交界的某河段水面常年漂浮垃圾，河水发黑，上下游互相推诿。",
-     "交界河段两岸各有2个生活污水排口未截污，河面保洁责任未明确。",
-     "属实", "两地签订跨界河流联防联治协议，封堵排口4个，明确交界河段保洁责任，实行联合巡河。"),
-    (5, ("990223", "990322"), "phone", ["大气"],
-     "安平县与石门县交界处某石料厂粉尘大，两县都说不归自己管。",
-     "该石料厂位于石门县境内，粉尘主要影响安平县相邻村庄，生产线未封闭。",
-     "属实", "石门县责令该石料厂停产整改并完成全封闭改造，立案处罚；两县建立交界区域联合执法机制。"),
-    (7, ("990421", "990400"), "online", ["生态破坏", "水"],
-     "溪口县某水库上游有人毁林种植经济作物，施用大量化肥，水库水质变差。",
-     "水库上游存在少量毁林种植行为，水库水质总体稳定，局部总磷偏高。",
-     "部分属实", "溪口县依法查处毁林行为并恢复植被；南溪市将该水库纳入面源污染重点监测。"),
-]
-CHANNEL_LETTER = {"phone": "D", "letter": "X", "online": "W"}
-AGENCY = ["{s}人民政府组织生态环境、自然资源等部门", "{s}生态环境部门", "{s}人民政府会同有关部门", "属地政府和有关部门"]
-BASIC = ["但影响范围小于反映情况", "但持续时间较反映情况短", "但企业已于交办前自行停产", "但污染程度较反映情况轻"]
-FINES = [0.5, 1.0, 1.5, 2.0, 2.6, 3.0, 4.5, 5.0, 6.8, 8.0, 10.0, 12.5, 20.0, 35.0]
-SUBSTANTIATED = ["属实", "基本属实", "部分属实", "不属实"]
-DEFAULT_SUB = [0.46, 0.1, 0.24, 0.2]
+# ---------------------------------------------------------------------------------------------------------------------
+# The chances below shape the generated complaints. Changing any of them, or the order in which the generator draws,
+# changes every complaint after the first change.
+CHANNELS = (("phone", 0.62), ("letter", 0.95), ("online", 1.0))  # cumulative
+EXTRA_SENTENCE = 0.25  # the citizen adds one of phrases.summary_extra
+PRIORITY = 0.04  # a substantiated complaint is marked 重点关注
+STATUSES, STATUS_WEIGHTS = ("done", "partly_done", "handling"), (0.72, 0.23, 0.05)
+PENALISED, FINED, INTERVIEWED = 0.55, 0.75, 0.2
+PERSONS, PERSON_WEIGHTS = (0, 1, 2, 3), (0.7, 0.15, 0.1, 0.05)
+REFERRED = 0.35  # a complaint still being handled stays so (a criminal case) instead of a partial update
+FOLLOW_UP = ((0.7, "done", (40, 600)), (0.85, "partly_done", (60, 400)))  # cumulative, for partly done ones
+REVISIT, REVISIT_DAYS = 0.05, (150, 900)  # a "回头看" update of a done complaint
+UNFOUNDED, MOSTLY = "不属实", "基本属实"
+CASE_FIELDS = ("batch", "region", "channel", "types", "summary", "findings", "substantiated", "handling", "tasks")
 
 
-INITIAL_STATUS: dict[str, str] = {}  # status when the batch was first reported (for the reports)
+class Complaints:
+    """Makes the batches of complaints from complaints.yaml and complaint_kinds.yaml."""
 
+    def __init__(self, config: Data, kinds: list[Data], regions: Regions, tasks_by_id: dict[str, Data]) -> None:
+        self.config = config
+        self.phrases: Data = config["phrases"]
+        self.kinds = kinds
+        self.regions = regions
+        self.tasks_by_id = tasks_by_id
+        self.rng = random.Random(config["seed"])
+        self.sequence: dict[tuple[str, dt.date], int] = {}
+        self.refs: set[str] = set()
+        self.initial: dict[str, str] = {}  # the status of each complaint when its batch was first reported
 
-def build_complaints() -> list[dict]:
-    rng = random.Random(SEED)
-    seq: dict[tuple[str, date], int] = {}
-    refs: set[str] = set()
-
-    def new_ref(channel: str, forwarded: date) -> tuple[str, date]:
-        lo = max(ON_SITE_FROM, forwarded - timedelta(days=4))  # received 1-4 days before forwarding
-        receipt = lo + timedelta(days=rng.randint(0, max((forwarded - lo).days - 1, 0)))
+    def new_ref(self, channel: str, forwarded: dt.date) -> str:
+        """A fresh 受理编号, received 1-4 days before the batch was forwarded (not before the team arrived)."""
+        earliest = max(self.config["on_site_from"], forwarded - dt.timedelta(days=4))
+        receipt = earliest + dt.timedelta(days=self.rng.randint(0, max((forwarded - earliest).days - 1, 0)))
         key = (channel, receipt)
-        seq[key] = seq.get(key, rng.randint(1, 9)) + rng.randint(1, 6)
-        ref = f"{CHANNEL_LETTER[channel]}2JC{receipt:%Y%m%d}{seq[key]:04d}"
-        assert ref not in refs
-        refs.add(ref)
-        return ref, receipt
+        first = self.rng.randint(1, 9)  # drawn even when the key is known, so that the sequence of draws stays
+        self.sequence[key] = self.sequence.get(key, first) + self.rng.randint(1, 6)
+        letter = self.config["channel_letters"][channel]
+        ref: str = self.config["ref"].format(letter=letter, received=receipt, number=self.sequence[key])
+        if ref in self.refs:
+            raise SampleError(f"complaints.yaml: 受理编号 {ref} 重复")
+        self.refs.add(ref)
+        return ref
 
-    batches = []
-    for batch, fwd, count in BATCHES:
-        forwarded = d(fwd)
-        items = []
-        for a in (x for x in ANCHORS if x[0] == batch):
-            _, region, channel, types, summary, findings, sub, handling, tasks = a
-            ref, _ = new_ref(channel, forwarded)
-            c = {"ref": ref, "channel": channel, "region": Code(region), "priority": True, "types": Flow(types),
-                 "summary": summary, "findings": findings, "substantiated": sub, "handling": handling,
-                 "status": "partly_done", "tasks": Flow(tasks)}
-            c["updates"] = [{"date": forwarded + timedelta(days=rng.randint(25, 50)), "status": "partly_done",
-                             "note": "阶段性整改措施已落实，剩余问题按整改方案推进。"}]
-            task = TASK_BY_ID[tasks[0]]
-            if task["history"][-1]["status"] == "closed":
-                closed_on = task["history"][-1]["date"]
-                c["updates"].append({"date": closed_on, "status": "done",
-                                     "note": f"第{task['number']}项整改任务已销号，该件已办结。"})
-                c["status"] = "done"
-            INITIAL_STATUS[ref] = "partly_done"
-            items.append(c)
-        for jb, pair, channel, types, summary, findings, sub, handling in JOINT_CASES:
-            if jb != batch:
-                continue
-            ref, _ = new_ref(channel, forwarded)
-            items.append({"ref": ref, "channel": channel, "region": codes(*pair), "types": Flow(types),
-                          "summary": summary, "findings": findings, "substantiated": sub,
-                          "handling": handling, "status": "done"})
-            INITIAL_STATUS[ref] = "done"
-        while len(items) < count:
-            items.append(_one_complaint(rng, forwarded, new_ref))
-        items.sort(key=lambda c: c["ref"])
-        batches.append({"batch": batch, "forwarded_on": forwarded, "complaints": items})
-    return batches
+    def batches(self) -> list[Data]:
+        out = []
+        for batch in self.config["batches"]:
+            forwarded = batch["forwarded_on"]
+            items = [self.anchor(case, forwarded) for case in self.cases("anchors", batch["batch"])]
+            items += [self.joint(case, forwarded) for case in self.cases("joint", batch["batch"])]
+            while len(items) < batch["count"]:
+                items.append(self.draw(forwarded))
+            items.sort(key=lambda c: str(c["ref"]))
+            out.append({"batch": batch["batch"], "forwarded_on": forwarded, "complaints": items})
+        return out
 
+    def cases(self, key: str, batch: int) -> list[Data]:
+        found = [fields(c, CASE_FIELDS, f"complaints.yaml: {key}") for c in self.config[key]]
+        return [c for c in found if c["batch"] == batch]
 
-def _one_complaint(rng: random.Random, forwarded: date, new_ref) -> dict:
-    r = rng.random()
-    channel = "phone" if r < 0.62 else ("letter" if r < 0.95 else "online")
-    ref, _ = new_ref(channel, forwarded)
-    kind = rng.choice(KINDS)
-    if "only" in kind:
-        region = rng.choice(kind["only"])
-        region_field = Code(region)
-    else:
-        region = rng.choice(COMPLAINT_REGIONS)
-        region_field = Code(region)
-    s = short_name(region)
-    ent = rng.choice(kind["ents"])
-    loc = rng.choice(kind["places"]).format(s=s)
-    fill = lambda t: t.format(s=s, loc=loc, ent=ent)  # noqa: E731
-    summary = fill(rng.choice(kind["summaries"]))
-    if rng.random() < 0.25:
-        summary += rng.choice(["群众多次向有关部门反映未果。", "希望尽快解决。", "此前曾反映，问题仍未解决。", "要求依法查处。"])
-    sub = rng.choices(SUBSTANTIATED, weights=kind.get("sub", DEFAULT_SUB))[0]
-    agency = rng.choice(AGENCY).format(s=s)
-    if sub == "属实":
-        findings = f"经{agency}现场核查，{fill(kind['fact'])}，反映问题属实。"
-    elif sub == "基本属实":
-        findings = f"经{agency}现场核查，{fill(kind['fact'])}，{rng.choice(BASIC)}，反映问题基本属实。"
-    elif sub == "部分属实":
-        findings = f"经{agency}现场核查，{fill(kind['partial'])}，反映问题部分属实。"
-    else:
-        findings = f"经{agency}现场核查，{fill(kind['negative'])}，反映问题不属实。"
-    c = {"ref": ref, "channel": channel, "region": region_field}
-    if sub != "不属实" and rng.random() < 0.04:
-        c["priority"] = True
-    c.update({"types": Flow(kind["types"]), "summary": summary, "findings": findings, "substantiated": sub})
+    def anchor(self, case: Data, forwarded: dt.date) -> Data:
+        """A hand-written complaint that belongs to a task: done once the task is closed."""
+        ref = self.new_ref(case["channel"], forwarded)
+        c: Data = {"ref": ref, "channel": case["channel"], "region": Code(case["region"]), "priority": True,
+                   "types": Flow(case["types"]), "summary": case["summary"], "findings": case["findings"],
+                   "substantiated": case["substantiated"], "handling": case["handling"], "status": "partly_done",
+                   "tasks": Flow(case["tasks"])}
+        c["updates"] = [{"date": forwarded + dt.timedelta(days=self.rng.randint(25, 50)), "status": "partly_done",
+                         "note": self.phrases["anchor_progress"]}]
+        task = self.tasks_by_id[case["tasks"][0]]
+        if task["history"][-1]["status"] == "closed":
+            c["updates"].append({"date": task["history"][-1]["date"], "status": "done",
+                                 "note": self.phrases["anchor_closed"].format(number=task["number"])})
+            c["status"] = "done"
+        self.initial[ref] = "partly_done"
+        return c
 
-    if sub == "不属实":
-        status = "done"
-        who = {"phone": "来电人", "letter": "来信人", "online": "举报人"}[channel]
-        handling = rng.choice([f"已向{who}做好解释说明，属地将加强日常巡查。",
-                               f"已将核查结果向{who}反馈，并纳入日常监管。",
-                               "属地将加强巡查，发现问题及时处理。"])
-    else:
-        status = rng.choices(["done", "partly_done", "handling"], weights=[0.72, 0.23, 0.05])[0]
-        if status == "done":
-            handling = fill(kind["fix"]) + "。"
-        elif status == "partly_done":
-            handling = fill(kind["fix_partly"]) + "。"
-        else:
-            handling = rng.choice(["已责令停止违法行为，相关案件正在调查处理中。", "正在进一步调查核实，将依法依规处理。"])
-        if kind.get("pen", True) and rng.random() < 0.55:
-            fine = rng.choice(FINES) if rng.random() < 0.75 else 0.0
-            persons = rng.choices([0, 1, 2, 3], weights=[0.7, 0.15, 0.1, 0.05])[0]
-            interviews = 1 if rng.random() < 0.2 else 0
-            c_pen = FlowMap(orders=1, fines_wan_yuan=fine, cases=1 if fine else 0,
-                            interviews=interviews, accountable_persons=persons)
-            if fine:
-                handling += f"立案处罚1起，罚款{fine:g}万元。"
-            c["_pen"] = c_pen
-            if persons:
-                c["_acc"] = rng.choice([
-                    f"对负有属地监管责任的{persons}名工作人员予以诫勉谈话。",
-                    f"对{s}某镇（街道）{persons}名工作人员予以通报批评。",
-                    f"对负有监管责任的{persons}名工作人员进行提醒谈话。",
-                ])
-            elif interviews:
-                c["_acc"] = f"约谈{s}某镇（街道）主要负责人。"
-    c["handling"] = handling
-    if "_acc" in c:
-        c["accountability"] = c.pop("_acc")
-    if "_pen" in c:
-        c["penalties"] = c.pop("_pen")
+    def joint(self, case: Data, forwarded: dt.date) -> Data:
+        """A hand-written 合办件 of two regions, done when forwarded."""
+        ref = self.new_ref(case["channel"], forwarded)
+        self.initial[ref] = "done"
+        return {"ref": ref, "channel": case["channel"], "region": codes(case["region"]), "types": Flow(case["types"]),
+                "summary": case["summary"], "findings": case["findings"], "substantiated": case["substantiated"],
+                "handling": case["handling"], "status": "done"}
 
-    updates = []
-    day = forwarded
-    initial = status
-    if status == "handling" and rng.random() < 0.35:
-        handling = "涉嫌环境犯罪，已移送公安机关立案侦查，案件正在办理中。"
-    elif status == "handling":
-        day += timedelta(days=rng.randint(20, 60))
-        updates.append({"date": day, "status": "partly_done", "note": "已查明情况并落实阶段性整改措施。"})
-        status = "partly_done"
-    if status == "partly_done":
+    def draw(self, forwarded: dt.date) -> Data:
+        """One complaint drawn at random from the kinds."""
+        rng = self.rng
         r = rng.random()
-        if r < 0.7:
-            day += timedelta(days=rng.randint(40, 600))
-            updates.append({"date": day, "status": "done", "note": fill(kind["follow"]) + "，该件已办结。"})
-            status = "done"
-        elif r < 0.85:
-            day += timedelta(days=rng.randint(60, 400))
-            updates.append({"date": day, "status": "partly_done", "note": "整改工程正在推进，属地按月调度。"})
-    elif rng.random() < 0.05:
-        day += timedelta(days=rng.randint(150, 900))
-        updates.append({"date": day, "status": "done", "note": "开展“回头看”复查，未发现问题反弹。"})
-    INITIAL_STATUS[ref] = initial
-    c["status"] = status if not updates else updates[-1]["status"]
-    if updates:
-        c["updates"] = updates
-    return c
+        channel = next(name for name, upto in CHANNELS if r < upto)
+        ref = self.new_ref(channel, forwarded)
+        kind = rng.choice(self.kinds)
+        region = rng.choice(kind.get("only") or self.regions.below_province())
+        s = self.regions.short_name(region)
+        ent = rng.choice(kind["ents"])
+        loc = rng.choice(kind["places"]).format(s=s)
+
+        def fill(template: str) -> str:
+            return template.format(s=s, loc=loc, ent=ent)
+
+        summary = fill(rng.choice(kind["summaries"]))
+        if rng.random() < EXTRA_SENTENCE:
+            summary += rng.choice(self.phrases["summary_extra"])
+        weights = kind.get("substantiated_weights", self.config["substantiated_weights"])
+        substantiated = rng.choices(self.config["substantiated"], weights=weights)[0]
+        findings = self.findings(kind, substantiated, fill, s)
+        c: Data = {"ref": ref, "channel": channel, "region": Code(region)}
+        if substantiated != UNFOUNDED and rng.random() < PRIORITY:
+            c["priority"] = True
+        c.update(types=Flow(kind["types"]), summary=summary, findings=findings, substantiated=substantiated)
+        status = self.handle(c, kind, substantiated, fill, s)
+        self.initial[ref] = status
+        self.update(c, kind, status, forwarded, fill)
+        return c
+
+    def findings(self, kind: Data, substantiated: str, fill: Callable[[str], str], s: str) -> str:
+        agency = self.rng.choice(self.phrases["agency"]).format(s=s)
+        basic = self.rng.choice(self.phrases["basic"]) if substantiated == MOSTLY else ""
+        return str(self.phrases["findings"][substantiated].format(
+            agency=agency, basic=basic, fact=fill(kind["fact"]), partial=fill(kind["partial"]),
+            negative=fill(kind["negative"])))
+
+    def handle(self, c: Data, kind: Data, substantiated: str, fill: Callable[[str], str], s: str) -> str:
+        """Set handling, accountability and penalties; return the status when the batch was reported."""
+        rng = self.rng
+        if substantiated == UNFOUNDED:
+            c["handling"] = rng.choice(self.phrases["unfounded"]).format(who=self.phrases["who"][c["channel"]])
+            return "done"
+        status = rng.choices(STATUSES, weights=STATUS_WEIGHTS)[0]
+        if status == "handling":
+            handling = rng.choice(self.phrases["pending"])
+        else:
+            handling = fill(kind["fix"] if status == "done" else kind["fix_partly"]) + "。"
+        accountability, penalties = "", None
+        if kind.get("penalties", True) and rng.random() < PENALISED:
+            fine = rng.choice(self.config["fines_wan_yuan"]) if rng.random() < FINED else 0.0
+            persons = rng.choices(PERSONS, weights=PERSON_WEIGHTS)[0]
+            interviews = 1 if rng.random() < INTERVIEWED else 0
+            penalties = FlowMap(orders=1, fines_wan_yuan=fine, cases=1 if fine else 0, interviews=interviews,
+                                accountable_persons=persons)
+            if fine:
+                handling += self.phrases["fine"].format(fine=f"{fine:g}")
+            if persons:
+                accountability = rng.choice(self.phrases["accountability"]).format(persons=persons, s=s)
+            elif interviews:
+                accountability = self.phrases["interview"].format(s=s)
+        c["handling"] = handling
+        if accountability:
+            c["accountability"] = accountability
+        if penalties is not None:
+            c["penalties"] = penalties
+        return status
+
+    def update(self, c: Data, kind: Data, status: str, forwarded: dt.date, fill: Callable[[str], str]) -> None:
+        """Set the updates after the batch was reported, and the status they lead to."""
+        rng = self.rng
+        updates = []
+        day = forwarded
+        if status == "handling" and rng.random() < REFERRED:
+            pass  # referred to the police: no update yet, and the handling text stays the one drawn above
+        elif status == "handling":
+            day += dt.timedelta(days=rng.randint(20, 60))
+            updates.append({"date": day, "status": "partly_done", "note": self.phrases["investigated"]})
+            status = "partly_done"
+        if status == "partly_done":
+            r = rng.random()
+            for upto, new_status, days in FOLLOW_UP:
+                if r < upto:
+                    day += dt.timedelta(days=rng.randint(*days))
+                    note = self.phrases["followed_up"].format(follow=fill(kind["follow"])) if new_status == "done" \
+                        else self.phrases["in_progress"]
+                    updates.append({"date": day, "status": new_status, "note": note})
+                    break
+        elif rng.random() < REVISIT:
+            day += dt.timedelta(days=rng.randint(*REVISIT_DAYS))
+            updates.append({"date": day, "status": "done", "note": self.phrases["revisited"]})
+        c["status"] = updates[-1]["status"] if updates else status
+        if updates:
+            c["updates"] = updates
+
+    def status_on(self, c: Data, day: dt.date) -> str:
+        status = self.initial[c["ref"]]
+        for u in c.get("updates", []):
+            if u["date"] <= day:
+                status = u["status"]
+        return status
 
 
-# ---------------------------------------------------------------------------
-# Reports: numbers are computed from the data above, as of the report date.
-# ---------------------------------------------------------------------------
-STATUS_LABEL = {"planned": "未启动", "in_progress": "整改中", "completed": "已完成（待验收）", "accepted": "已验收",
-                "closed": "已销号", "reopened": "重新整改", "ongoing": "长期坚持"}
+# ---------------------------------------------------------------------------------------------------------------------
+# Reports: every number is computed from the tasks and complaints as of the report's date.
+# ---------------------------------------------------------------------------------------------------------------------
 DONE_STATES = {"completed", "accepted", "closed"}
 
 
-def task_state(task, when: date):
-    entries = [e for e in task["history"] if e["date"] <= when]
-    return entries[-1] if entries else None
+def _rate(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "—"
 
 
-def complaint_state(c, when: date) -> str:
-    status = INITIAL_STATUS[c["ref"]]
-    for u in c.get("updates", []):
-        if u["date"] <= when:
-            status = u["status"]
-    return status
+def build_report(report: Data, config: Data, template: str, tasks: list[Data], batches: list[Data],
+                 complaints: Complaints) -> str:
+    day: dt.date = report["date"]
+    states = [state_on(t, day) for t in tasks]
+    due = [t for t in tasks if isinstance(t["deadline"], dt.date) and t["deadline"].year == report["year"]]
+    due_done = [t for t in due if (state_on(t, day) or {}).get("status") in DONE_STATES]
+    status_of = {c["ref"]: complaints.status_on(c, day) for b in batches for c in b["complaints"]}
+    done = sum(1 for s in status_of.values() if s == "done")
+    paragraph = config["paragraph"].format(
+        year=day.year, month=day.month, day=day.day, tasks=len(tasks), due=len(due), due_done=len(due_done),
+        due_done_rate=_rate(len(due_done), len(due)), closed=sum(1 for e in states if e and e["status"] == "closed"),
+        behind=sum(1 for e in states if e and e.get("on_schedule") is False and e["status"] not in DONE_STATES),
+        complaints=len(status_of), done=done, partly_done=sum(1 for s in status_of.values() if s == "partly_done"),
+        done_rate=_rate(done, len(status_of)))
+    return template.format(title=report["title"], date=day.isoformat(), summary=paragraph.split("；")[0] + "。",
+                           paragraph=paragraph, status_rows="\n".join(_status_rows(config, states)),
+                           region_rows="\n".join(_region_rows(config, batches, complaints.regions, status_of)),
+                           next_steps=report["next_steps"].strip("\n"))
 
 
-def city_of(code: str) -> str:
-    return code if REGION_PARENT[code] == "990000" else REGION_PARENT[code]
-
-
-def build_report_text(when: date, year: int, batches) -> tuple[str, str]:
-    n = len(TASKS)
-    due = [t for t in TASKS if isinstance(t["deadline"], date) and t["deadline"].year == year]
-    due_done = [t for t in due if (task_state(t, when) or {}).get("status") in DONE_STATES]
-    states = {t["id"]: task_state(t, when) for t in TASKS}
-    closed = sum(1 for e in states.values() if e and e["status"] == "closed")
-    behind = sum(1 for e in states.values() if e and e.get("on_schedule") is False and e["status"] not in DONE_STATES)
-    complaints = [c for b in batches for c in b["complaints"]]
-    done = sum(1 for c in complaints if complaint_state(c, when) == "done")
-    partly = sum(1 for c in complaints if complaint_state(c, when) == "partly_done")
-    pct = lambda a, b: f"{100 * a / b:.0f}%" if b else "—"  # noqa: E731
-    para = (f"截至{when.year}年{when.month}月{when.day}日，{n}项整改任务中，今年应完成{len(due)}项，"
-            f"已完成{len(due_done)}项（{pct(len(due_done), len(due))}）；累计完成验收销号{closed}项，"
-            f"{behind}项未达到序时进度，其余任务均按序时推进。"
-            f"第二轮中央生态环境保护督察进驻期间交办的信访举报{len(complaints)}件，已办结{done}件，"
-            f"阶段性办结{partly}件，办结率{pct(done, len(complaints))}。")
+def _status_rows(config: Data, states: list[Data | None]) -> list[str]:
+    """How many tasks are in each status (those with one), then how many have no entry yet (if any)."""
     rows = []
-    for code in [c for c, _, p in REGIONS if p == "990000"]:
-        mine = [c for c in complaints if city_of(c["region"] if isinstance(c["region"], str) else c["region"][0]) == code]
-        rows.append(f"| {REGION_NAME[code]} | {len(mine)} | {sum(1 for c in mine if complaint_state(c, when) == 'done')} "
-                    f"| {sum(1 for c in mine if complaint_state(c, when) == 'partly_done')} |")
-    status_rows = []
-    for st, label in STATUS_LABEL.items():
-        k = sum(1 for e in states.values() if e and e["status"] == st)
-        if k:
-            status_rows.append(f"| {label} | {k} |")
-    not_started = sum(1 for e in states.values() if e is None)
-    if not_started:
-        status_rows.append(f"| 尚无进展记录 | {not_started} |")
-    body = "\n".join([
-        para, "",
-        "## 整改任务推进情况", "",
-        "| 状态 | 任务数 |", "| --- | ---: |", *status_rows, "",
-        "## 信访举报办理情况（按设区市）", "",
-        "| 地区 | 交办件数 | 已办结 | 阶段性办结 |", "| --- | ---: | ---: | ---: |", *rows, "",
-    ])
-    return para, body
+    for status, label in config["status_labels"].items():
+        if count := sum(1 for e in states if e and e["status"] == status):
+            rows.append(config["status_row"].format(label=label, count=count))
+    if not_started := sum(1 for e in states if e is None):
+        rows.append(config["status_row"].format(label=config["no_history"], count=not_started))
+    return rows
 
 
-def build_reports(batches) -> dict[str, str]:
-    out = {}
-    for name, when, year, title, extra in [
-        ("2022-06-progress.md", d("2022-06-30"), 2022, "江川省第二轮中央生态环境保护督察整改进展情况（2022年6月）",
-         "下一步，全省将聚焦年度到期任务，对未达到序时进度的任务逐项挂牌督办，确保按期完成。\n"),
-        ("2024-12-progress.md", d("2024-12-31"), 2024, "江川省第二轮中央生态环境保护督察整改进展情况（2024年12月）",
-         "第13项整改任务在公示期间因群众异议成立而重新整改，相关情况已在本站公开。"
-         "下一步，将对已销号任务开展“回头看”，防止问题反弹。\n"),
-    ]:
-        para, body = build_report_text(when, year, batches)
-        summary = para.split("；")[0] + "。"
-        out[name] = (f"---\ntitle: {title}\ndate: {when.isoformat()}\nsummary: {summary}\n---\n\n"
-                     f"{body}\n## 下一步工作\n\n{extra}\n*本报告为示例数据，所涉地区、单位和数字均为虚构。*\n")
-    return out
+def _region_rows(config: Data, batches: list[Data], regions: Regions, status_of: dict[str, str]) -> list[str]:
+    """Per city: complaints (a joint case counts for its first region), done, partly done."""
+    rows = []
+    for city in regions.cities():
+        mine = [status_of[c["ref"]] for b in batches for c in b["complaints"]
+                if regions.city(c["region"] if isinstance(c["region"], str) else c["region"][0]) == city]
+        rows.append(config["region_row"].format(region=regions.name[city], complaints=len(mine),
+                                                done=mine.count("done"), partly_done=mine.count("partly_done")))
+    return rows
 
 
-PAGES = {
-    "about.md": """---
-title: 关于本站
-order: 1
-summary: 本站是“整改公开”门户的示例站点，所有数据均为虚构。
----
-
-**本站展示的全部内容均为虚构的示例数据。**“江川省”及其下辖市县、行政区划代码（99开头，并非真实的
-GB/T 2260 代码）、单位、文号、企业和信访举报内容均为编造，仅用于演示“整改公开”门户的功能，
-与任何真实地区、单位或个人无关。
-
-本站模拟一个省份公开第二轮中央生态环境保护督察整改工作的方式：
-
-- **整改任务**：整改方案确定的每项督察反馈问题，包括整改目标、措施、责任单位、时限和完整的进展记录；
-- **信访举报**：督察进驻期间分批交办的群众信访举报件及其办理情况，可按受理编号查询；
-- **验收销号公示**：整改任务完成验收后的公示，公示期内可提出异议；
-- **定期报告**：整改进展情况报告。
-
-进展记录只增不改：任何更正都以新的记录形式出现，并注明更正原因。
-""",
-    "how-to-object.md": f"""---
-title: 如何对公示提出异议
-order: 2
-summary: 验收销号公示期间，任何单位和个人均可对整改完成情况提出异议。
----
-
-整改任务经验收后，在销号前须向社会公示，公示期不少于{NOTICE_MIN_DAYS}天（含首尾两日）。
-公示期间，任何单位和个人如认为整改任务未达到整改目标，均可提出异议。
-
-## 提出方式
-
-- 电话：{CONTACT['phone']}（工作日 9:00—17:00）
-- 电子邮件：{CONTACT['email']}
-- 信函：{CONTACT['address']}，信封请注明“督察整改公示异议”
-
-个别公示另行公布了受理电话和地址的，以该公示为准。
-
-## 注意事项
-
-1. 异议应在公示期内提出，以电话受理、邮件送达或信函邮戳日期为准；
-2. 请写明所针对的公示编号和整改任务序号，并说明理由，尽量提供照片、监测数据等事实依据；
-3. 受理单位将对异议逐件核查，核查结果随公示结论一并公开；异议成立的，该整改任务不予销号，重新整改；
-4. 提出异议者的个人信息仅用于核查和反馈，不予公开。
-""",
-    "data-notes.md": """---
-title: 数据说明
-order: 3
-summary: 本站数据的来源、口径和局限。
----
-
-**本站数据均为虚构的示例数据。**
-
-## 整改任务
-
-- 整改时限为具体日期的，超过时限仍未完成的任务标注为“逾期”；完成日期晚于整改时限的，标注为“逾期完成”；
-- “长期坚持”类任务没有完成时限，按年度报告进展；“立行立改”类任务要求立即整改；
-- 进展记录中标注“未达到序时进度”的，表示该次调度时任务进度落后于计划；
-- 进展记录只增不改，更正以新记录形式出现，并注明更正原因；
-- 销号须在验收和公示之后进行；个别任务经批准不单独公示的，在任务页面公开说明原因。
-
-## 信访举报
-
-- 受理编号由来源（D 来电、X 来信、W 网络）、督察轮次、省份字母、受理日期和顺序号组成；
-- “办结状态”以最近一次更新为准；
-- 信访举报人的姓名、电话、住址等个人信息一律不予公开，文中的“某村”“某公司”等为隐去的信息。
-
-## 文件
-
-- 文件以文号登记，同一文号只能对应一份文件；提供下载的文件附有 SHA-256 校验值。
-""",
-}
-
-
-# ---------------------------------------------------------------------------
+# ---------------------------------------------------------------------------------------------------------------------
 # Writing
-# ---------------------------------------------------------------------------
-def write(path: Path, text: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, str):
-        text = text.encode("utf-8")
-    path.write_bytes(text)
+# ---------------------------------------------------------------------------------------------------------------------
+def sample_files(folder: Path = DATA) -> dict[str, bytes]:
+    """Every file of the sample content folder made from the data in ``folder``, by its path relative to the folder."""
+    try:
+        return _sample_files(folder)
+    except KeyError as exc:
+        raise SampleError(f"缺少 {exc}（字段、任务编号或页面中的占位符）") from None
 
 
-def measures_list_text() -> str:
-    lines = ["江川省第二轮中央生态环境保护督察报告整改措施清单（示例，虚构数据）", "江川办发〔2021〕31号", ""]
-    for t in TASKS:
-        dl = t["deadline"].isoformat() if isinstance(t["deadline"], date) else t["deadline"]
-        lines.append(f"{t['number']}. {t['title']}")
-        lines.append(f"   整改目标：{t['target']}")
-        lines.append(f"   责任单位：{'、'.join(t['responsible_units'])}；整改时限：{dl}")
-    return "\n".join(lines) + "\n"
+def _sample_files(folder: Path) -> dict[str, bytes]:
+    def data(name: str) -> Any:
+        return read_data(folder, name)
+
+    site = data("site.yaml")
+    regions = Regions(data("regions.yaml"))
+    tasks = [build_task(t) for t in data("tasks.yaml")]
+    tasks_by_id = {t["id"]: t for t in tasks}
+    docs, doc_files = build_documents(data("documents.yaml"), tasks)
+    notices = data("announcements.yaml")
+    complaints = Complaints(data("complaints.yaml"), data("complaint_kinds.yaml"), regions, tasks_by_id)
+    batches = complaints.batches()
+    reports = data("reports.yaml")
+    template = (folder / "report.md").read_text(encoding="utf-8")
+
+    files: dict[str, str | bytes] = {"site.yaml": dump(site), "regions.yaml": regions.yaml(),
+                                     "documents.yaml": dump(docs)}
+    files.update({f"documents/{name}": body for name, body in doc_files.items()})
+    files.update({f"tasks/{t['id']}.yaml": dump(t) for t in tasks})
+    for raw in notices["notices"]:
+        notice = build_announcement(raw, notices["templates"], tasks_by_id)
+        files[f"announcements/{notice['id']}.yaml"] = dump(notice)
+    files.update({f"complaints/{b['batch']}.yaml": dump(b) for b in batches})
+    for report in reports["reports"]:
+        files[f"reports/{report['file']}"] = build_report(report, reports, template, tasks, batches, complaints)
+    values = {"notice_min_days": site["notice_min_days"], **site["contact"]}
+    for page in sorted((folder / "pages").glob("*.md")):
+        files[f"pages/{page.name}"] = page.read_text(encoding="utf-8").format(**values)
+    return {name: body.encode("utf-8") if isinstance(body, str) else body for name, body in files.items()}
 
 
-def document_files() -> dict[str, bytes]:
-    return {
-        "jc-ban-fa-2021-30-plan.pdf": make_pdf([
-            "Jiangchuan Province (FICTIONAL SAMPLE DATA)",
-            "Rectification plan for the second round of the",
-            "Central Ecological and Environmental Protection Inspection",
-            "Document number: Jiangchuan Ban Fa [2021] No. 30",
-            "Issued: 2021-10-20",
-            "This file was generated by tools/make_sample.py.",
-        ]),
-        "jc-ban-fa-2021-31-measures.txt": measures_list_text().encode("utf-8"),
-        "hekou-landfill-acceptance-2023.pdf": make_pdf([
-            "Jiangchuan Province (FICTIONAL SAMPLE DATA)",
-            "Acceptance opinion: Hekou County landfill leachate (task R2-03)",
-            "Document number: Jiangchuan Zhujian Yan [2023] No. 7",
-            "Issued: 2023-06-15",
-            "This file was generated by tools/make_sample.py.",
-        ]),
-    }
+def expand(out: Path, folder: Path = DATA) -> None:
+    """Write the sample content folder ``out`` from the data in ``folder``, replacing an earlier content folder
+    (never another non-empty folder)."""
+    files = sample_files(folder)
+    if out.exists():
+        if any(out.iterdir()) and not (out / "site.yaml").is_file():
+            raise FileExistsError(f"--content {out}：不是内容文件夹（没有 site.yaml），不予覆盖")
+        shutil.rmtree(out)
+    for name, body in files.items():
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
 
 
-def generate() -> None:
-    if CONTENT.exists():
-        shutil.rmtree(CONTENT)
-    write(CONTENT / "site.yaml", dump(SITE))
-    regions = []
-    for code, name, parent in REGIONS:
-        r = {"code": Code(code), "name": name}
-        if parent:
-            r["parent"] = Code(parent)
-        regions.append(r)
-    write(CONTENT / "regions.yaml", dump(regions))
-
-    files = document_files()
-    docs = []
-    for did, number, title, issuer, issued, fname in DOCUMENTS:
-        doc = {"id": did, "number": number, "title": title, "issuer": issuer, "issued_on": d(issued)}
-        if fname:
-            write(CONTENT / "documents" / fname, files[fname])
-            doc["file"] = fname
-            doc["sha256"] = hashlib.sha256(files[fname]).hexdigest()
-        docs.append(doc)
-    write(CONTENT / "documents.yaml", dump(docs))
-
-    for t in TASKS:
-        write(CONTENT / "tasks" / f"{t['id']}.yaml", dump(t))
-    for a in build_announcements():
-        write(CONTENT / "announcements" / f"{a['id']}.yaml", dump(a))
-    batches = build_complaints()
-    for b in batches:
-        write(CONTENT / "complaints" / f"{b['batch']}.yaml", dump(b))
-    for name, text in build_reports(batches).items():
-        write(CONTENT / "reports" / name, text)
-    for name, text in PAGES.items():
-        write(CONTENT / "pages" / name, text)
+def check(content_dir: Path) -> Content:
+    """The portal's own load and check of a content folder as of AS_OF; raise ContentError with every problem."""
+    return load_and_check(content_dir, AS_OF)
 
 
-# ---------------------------------------------------------------------------
-# Self-check: reads content/ back from disk and checks the contract.
-# ---------------------------------------------------------------------------
-ALLOWED = {None: FIRST_STATUSES, **TRANSITIONS}  # the portal's own table of allowed status changes
-TYPES = {"大气", "水", "噪声", "固废", "土壤", "生态破坏", "农业农村", "海洋", "核与辐射", "其他"}
-REF_RE = re.compile(r"^([DXW])2JC(\d{8})\d{4}$")
-PII_RES = [
-    (re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), "mobile number"),
-    (re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"), "ID number"),
-    (re.compile(r"[\w.+-]+@(?!example\.)[\w-]+\.[\w.]+"), "non-example e-mail"),
-    (re.compile(r"[\u4e00-\u9fff](先生|女士)"), "personal form of address"),
-]
-
-
-def check(content: Path = CONTENT) -> list[str]:
-    errs: list[str] = []
-    err = errs.append
-    load = lambda p: yaml.safe_load(p.read_text(encoding="utf-8"))  # noqa: E731
-
-    site = load(content / "site.yaml")
-    min_days = site.get("notice_min_days", 5)
-    regions = {r["code"]: r for r in load(content / "regions.yaml")}
-    for r in regions.values():
-        if not isinstance(r["code"], str) or not re.fullmatch(r"\d{6}", r["code"]):
-            err(f"regions: bad code {r['code']!r}")
-        if r.get("parent") is not None and r["parent"] not in regions:
-            err(f"regions: {r['code']} parent {r['parent']} unknown")
-    docs = {}
-    numbers = set()
-    for doc in load(content / "documents.yaml"):
-        if doc["id"] in docs:
-            err(f"documents: duplicate id {doc['id']}")
-        if doc["number"] in numbers:
-            err(f"documents: duplicate 文号 {doc['number']}")
-        docs[doc["id"]] = doc
-        numbers.add(doc["number"])
-        if not EARLIEST <= doc["issued_on"] <= AS_OF:
-            err(f"documents: {doc['id']} issued_on out of range")
-        if "file" in doc:
-            f = content / "documents" / doc["file"]
-            if not f.is_file() or hashlib.sha256(f.read_bytes()).hexdigest() != doc.get("sha256"):
-                err(f"documents: {doc['id']} file/sha256 mismatch")
-    if site["plan"]["document"] not in docs:
-        err("site: plan.document unknown")
-
-    anns = {}
-    for p in sorted((content / "announcements").glob("*.yaml")):
-        a = load(p)
-        anns[a["id"]] = a
-        if a["id"] != p.stem:
-            err(f"{p.name}: id != file name")
-        per = a["period"]
-        if (per["end"] - per["start"]).days + 1 < min_days:
-            err(f"{p.name}: notice period shorter than {min_days} days")
-        for did in a.get("documents", []):
-            if did not in docs:
-                err(f"{p.name}: unknown document {did}")
-            elif docs[did]["issued_on"] > per["start"]:
-                err(f"{p.name}: document {did} issued after the notice started")
-        out = a.get("outcome")
-        if out:
-            if out["decided_on"] <= per["end"] or out["decided_on"] > AS_OF:
-                err(f"{p.name}: outcome.decided_on out of range")
-            if out["result"] not in {"no_objection", "objections_rejected", "objection_upheld"}:
-                err(f"{p.name}: bad outcome.result")
-        if a["acceptance"]["date"] > per["start"]:
-            err(f"{p.name}: accepted after the notice started")
-
-    tasks = {}
-    for p in sorted((content / "tasks").glob("*.yaml")):
-        t = load(p)
-        tasks[t["id"]] = t
-        where = p.name
-        if t["id"] != p.stem:
-            err(f"{where}: id != file name")
-        for c in t["regions"]:
-            if c not in regions:
-                err(f"{where}: unknown region {c}")
-        if not (isinstance(t["deadline"], date) or t["deadline"] in ("长期坚持", "立行立改")):
-            err(f"{where}: bad deadline")
-        if not 2 <= len(t["measures"]) <= 4:
-            err(f"{where}: measures should be 2-4")
-        prev, prev_date = None, EARLIEST
-        for i, e in enumerate(t["history"]):
-            loc = f"{where}: history[{i}]"
-            if e["date"] < prev_date:
-                err(f"{loc}: date decreases")
-            if e["date"] > AS_OF:
-                err(f"{loc}: date after as-of")
-            st = e["status"]
-            if "correction" in e:
-                if prev == "closed" and st != "reopened":
-                    err(f"{loc}: after closed only reopened")
-            elif st not in ALLOWED[prev]:
-                err(f"{loc}: {prev} -> {st} not allowed")
-            for did in e.get("documents", []):
-                if did not in docs:
-                    err(f"{loc}: unknown document {did}")
-                elif docs[did]["issued_on"] > e["date"]:
-                    err(f"{loc}: cites {did} issued later")
-            if st == "closed":
-                if prev != "accepted":
-                    err(f"{loc}: closed must follow accepted")
-                if "closeout_exception" not in e:
-                    a = anns.get(e.get("announcement"))
-                    if a is None:
-                        err(f"{loc}: closed without announcement")
-                    else:
-                        per = a["period"]
-                        if t["id"] not in a["tasks"]:
-                            err(f"{loc}: announcement does not list the task")
-                        if not per["end"] < e["date"]:
-                            err(f"{loc}: notice not over at close")
-                        if (per["end"] - per["start"]).days + 1 < min_days:
-                            err(f"{loc}: notice too short")
-                        if (a.get("outcome") or {}).get("result") == "objection_upheld":
-                            err(f"{loc}: objection upheld")
-                        if a.get("outcome") and a["outcome"]["decided_on"] > e["date"]:
-                            err(f"{loc}: closed before the outcome was decided")
-            elif "announcement" in e and e["announcement"] not in anns:
-                err(f"{loc}: unknown announcement")
-            prev, prev_date = st, e["date"]
-    for a in anns.values():
-        for tid in a["tasks"]:
-            if tid not in tasks:
-                err(f"{a['id']}: unknown task {tid}")
-                continue
-            acc = [e["date"] for e in tasks[tid]["history"] if e["status"] == "accepted"]
-            if a["acceptance"]["date"] not in acc:
-                err(f"{a['id']}: acceptance date is not an accepted entry of {tid}")
-    nums = [t["number"] for t in tasks.values()]
-    if sorted(nums) != list(range(1, len(nums) + 1)):
-        err("tasks: numbers are not 1..N")
-
-    refs, total, used_regions = set(), 0, set()
-    batch_files = sorted((content / "complaints").glob("*.yaml"))
-    for p in batch_files:
-        b = load(p)
-        if str(b["batch"]) != p.stem:
-            err(f"{p.name}: batch != file name")
-        fwd = b["forwarded_on"]
-        for c in b["complaints"]:
-            total += 1
-            loc = f"{p.name}: {c['ref']}"
-            m = REF_RE.match(c["ref"])
-            if c["ref"] in refs:
-                err(f"{loc}: duplicate ref")
-            refs.add(c["ref"])
-            if not m or m.group(1) != CHANNEL_LETTER[c["channel"]] or d(
-                    f"{m.group(2)[:4]}-{m.group(2)[4:6]}-{m.group(2)[6:]}") > fwd:
-                err(f"{loc}: bad ref")
-            rs = c["region"] if isinstance(c["region"], list) else [c["region"]]
-            for r in rs:
-                if not isinstance(r, str) or r not in regions:
-                    err(f"{loc}: unknown region {r!r}")
-                used_regions.add(r)
-            if not c["types"] or set(c["types"]) - TYPES:
-                err(f"{loc}: bad types")
-            if c["substantiated"] not in SUBSTANTIATED or c["status"] not in {"done", "partly_done", "handling"}:
-                err(f"{loc}: bad substantiated/status")
-            for tid in c.get("tasks", []):
-                if tid not in tasks:
-                    err(f"{loc}: unknown task {tid}")
-            last = fwd
-            for u in c.get("updates", []):
-                if not last <= u["date"] <= AS_OF:
-                    err(f"{loc}: update date out of order")
-                last = u["date"]
-            if c.get("updates") and c["updates"][-1]["status"] != c["status"]:
-                err(f"{loc}: status differs from the last update")
-    if total < 320 or len(batch_files) < 6 or len(used_regions) < 10 or len(tasks) < 40 or len(anns) < 8 \
-            or len(docs) < 15:
-        err(f"too little: tasks={len(tasks)} complaints={total} batches={len(batch_files)} "
-            f"regions={len(used_regions)} announcements={len(anns)} documents={len(docs)}")
-
-    for sub in ("reports", "pages"):
-        for p in sorted((content / sub).glob("*.md")):
-            text = p.read_text(encoding="utf-8")
-            m = re.match(r"^---\n(.*?)\n---\n", text, re.S)
-            meta = yaml.safe_load(m.group(1)) if m else None
-            need = {"title", "date", "summary"} if sub == "reports" else {"title", "order", "summary"}
-            if not meta or need - set(meta):
-                err(f"{sub}/{p.name}: front matter needs {sorted(need)}")
-    for p in sorted(content.rglob("*")):
-        if p.suffix in (".yaml", ".md", ".txt"):
-            text = p.read_text(encoding="utf-8")
-            for rx, what in PII_RES:
-                if rx.search(text):
-                    err(f"{p.relative_to(content)}: looks like a {what}: {rx.search(text).group(0)}")
-    return errs
-
-
-def summary(content: Path = CONTENT) -> str:
-    load = lambda p: yaml.safe_load(p.read_text(encoding="utf-8"))  # noqa: E731
-    tasks = [load(p) for p in sorted((content / "tasks").glob("*.yaml"))]
+def summary(content: Content) -> str:
     by_status: dict[str, list[str]] = {}
-    for t in tasks:
-        by_status.setdefault(t["history"][-1]["status"], []).append(t["id"])
-    n_c = sum(len(load(p)["complaints"]) for p in (content / "complaints").glob("*.yaml"))
-    lines = [f"tasks {len(tasks)}, complaints {n_c}"]
+    for t in content.tasks:
+        if t.history:
+            by_status.setdefault(t.history[-1].status, []).append(t.id)
+    n_complaints = sum(len(b.complaints) for b in content.batches)
+    lines = [f"tasks {len(content.tasks)}, complaints {n_complaints}"]
     lines += [f"  {k}: {' '.join(v)}" for k, v in sorted(by_status.items())]
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true", help="only check the existing content/")
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--content", type=Path, default=CONTENT, help="the content folder to write or check (content/)")
+    ap.add_argument("--data", type=Path, default=DATA, help="the folder of the data files (tools/sample/)")
+    ap.add_argument("--check", action="store_true", help="only check the existing content folder")
     args = ap.parse_args(argv)
-    if not args.check:
-        generate()
-    errs = check()
-    for e in errs:
-        print("error:", e, file=sys.stderr)
-    print(summary())
-    return 1 if errs else 0
+    try:
+        if not args.check:
+            expand(args.content, args.data)
+        content = check(args.content)
+    except SampleError as exc:
+        print(f"{args.data}: {exc}", file=sys.stderr)
+        return 1
+    except FileExistsError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except ContentError as exc:  # printed as `portal check` prints it
+        print(exc.format(), file=sys.stderr)
+        return exc.exit_code
+    print(summary(content))
+    return 0
 
 
 if __name__ == "__main__":

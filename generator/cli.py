@@ -11,13 +11,13 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from typing import ClassVar
 
-from generator import incremental
-from generator import pipeline
-from generator.publish import swap as publish
+from generator import incremental, pipeline
 from generator.errors import ContentError, PortalError, UsageError, os_error_message
+from generator.publish import swap as publish
 
 
 def _settings_file(value: str | None) -> Path | None:
@@ -42,7 +42,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def build(content: Path, output: Path, as_of_text: str | None, settings: str | None, verbose: bool = False,
-          stats: dict | None = None, wait: float = publish.LOCK_WAIT_S) -> Path:
+          stats: dict[str, int | float] | None = None, wait: float = publish.LOCK_WAIT_S) -> Path:
     as_of = pipeline.parse_as_of(as_of_text)
     settings_file = _settings_file(settings)
     if not wait >= 0:  # also NaN
@@ -54,7 +54,7 @@ def build(content: Path, output: Path, as_of_text: str | None, settings: str | N
 
 
 def _build(content: Path, output: Path, as_of: dt.date, settings_file: Path | None, verbose: bool,
-           stats: dict | None) -> None:
+           stats: dict[str, int | float] | None) -> None:
     started = time.perf_counter()
     portal = pipeline.prepare(content, as_of)
     figures = stats if stats is not None else {}
@@ -79,7 +79,7 @@ def _build(content: Path, output: Path, as_of: dt.date, settings_file: Path | No
 
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    stats: dict = {}
+    stats: dict[str, int | float] = {}  # counts and seconds
     output = build(Path(args.content), Path(args.output), args.as_of, args.settings, args.verbose, stats, args.wait)
     files = len(publish.listing(output) or ())
     print(f"已生成 {files} 个文件，写入 {output}/，用时 {time.perf_counter() - started:.1f} 秒")
@@ -125,8 +125,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def _fix_pii(content: Path, target: Path) -> str:
-    from generator.load import reader as load
     from generator.check import pii
+    from generator.load import reader as load
 
     if target.exists():
         raise UsageError(f"--fix-pii: {target} 已存在；请给一个新的文件夹，用来存放遮盖后的副本")
@@ -176,9 +176,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         counts = {a: sum(p.action == a for p in result.plans) for a in ("create", "replace", "update", "unchanged", "refused", "missing")}
         for plan in result.plans:
             print(plan.format(path.name))
-        replaced = f"替换 {counts['replace']} 件，" if counts["replace"] else ""
-        print(f"预览（--dry-run，未写入任何文件）：新建 {counts['create']} 件，{replaced}更新 {counts['update']} 件，不变 {counts['unchanged']} 件，"
-              f"拒绝 {counts['refused']} 件，表格中已没有 {counts['missing']} 件（保留未动）")
+        unit = "项" if args.kind == "tasks" else "件"
+        replaced = f"替换 {counts['replace']} {unit}，" if counts["replace"] else ""
+        verdict = "；导入会被拒绝：先改正上面列出的问题" if result.problems else ""
+        print(f"预览（--dry-run，未写入任何文件）：新建 {counts['create']} {unit}，{replaced}更新 {counts['update']} {unit}，"
+              f"不变 {counts['unchanged']} {unit}，拒绝 {counts['refused']} {unit}，表格中已没有 {counts['missing']} {unit}"
+              f"（保留未动）{verdict}")
         return 2 if result.problems else 0
     if result.skipped_rows:
         print(f"--force：第 {'、'.join(map(str, result.skipped_rows))} 行有问题，未导入", file=sys.stderr)
@@ -310,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 class _LevelFormatter(logging.Formatter):
     """Log lines as 警告：… (the level in Chinese), as the command's own messages are."""
 
-    LEVELS = {"DEBUG": "调试", "INFO": "信息", "WARNING": "警告", "ERROR": "错误", "CRITICAL": "严重错误"}
+    LEVELS: ClassVar[dict[str, str]] = {"DEBUG": "调试", "INFO": "信息", "WARNING": "警告", "ERROR": "错误", "CRITICAL": "严重错误"}
 
     def format(self, record: logging.LogRecord) -> str:
         return f"{self.LEVELS.get(record.levelname, record.levelname)}：{record.getMessage()}"

@@ -78,7 +78,7 @@ class Problems:
     def add(self, location: Location, field_name: str, message: str, hint: str = "") -> None:
         self.items.append(Problem(location, field_name, message, hint))
 
-    def extend(self, other: "Problems") -> None:
+    def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
 
     def __bool__(self) -> bool:
@@ -120,18 +120,20 @@ _OS_ERRORS: dict[int, tuple[str, str]] = {
 def os_error_reason(exc: OSError) -> str:
     """Why a file could not be read, in a few words for a problem's message: 没有读写权限（EACCES）."""
     what = _OS_ERRORS.get(exc.errno or 0, ("无法读写文件", ""))[0]
-    return f"{what}（{errno.errorcode[exc.errno]}）" if exc.errno in errno.errorcode else what
+    code = errno.errorcode.get(exc.errno) if exc.errno is not None else None
+    return f"{what}（{code}）" if code else what
 
 
 def os_error_message(exc: OSError, writing: str | None = None) -> str:
     """One message for an OS error: what happened, to which path, and what to do. ``writing`` is the
     folder the command was writing, named when the system gives no path (a failed write has none)."""
-    what, hint = _OS_ERRORS.get(exc.errno or 0, ("无法读写文件", "检查路径是否存在并可写、磁盘是否还有空间、"
-                                                            "可打开的文件数（ulimit -n）是否够用，然后重试"))
+    what, hint = _OS_ERRORS.get(exc.errno or 0, ("无法读写文件", ("检查路径是否存在并可写、磁盘是否还有空间、"
+                                                             "可打开的文件数（ulimit -n）是否够用，然后重试")))
     paths = [str(p) for p in (exc.filename, exc.filename2) if p not in (None, "")]
     if paths:
         where = " → ".join(paths)
     else:
         where = f"写入 {writing} 时" if writing else "（系统没有给出路径）"
-    detail = f"{errno.errorcode[exc.errno]}: {exc.strerror}" if exc.errno in errno.errorcode else str(exc)
+    code = errno.errorcode.get(exc.errno) if exc.errno is not None else None
+    detail = f"{code}: {exc.strerror}" if code else str(exc)
     return f"{what}：{where}（{detail}）；操作没有完成。\n    提示：{hint}。"

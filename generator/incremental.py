@@ -17,9 +17,10 @@ import json
 import os
 import pickle
 import shutil
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from generator.errors import PortalError
 
@@ -215,7 +216,7 @@ def _fork_and_wait(jobs: list[Job], workers: int) -> None:
                 status = 1
                 try:
                     payload = pickle.dumps(exc)
-                except Exception:
+                except Exception:  # noqa: BLE001 - an exception that cannot be pickled is sent as its text
                     payload = pickle.dumps(PortalError(f"{type(exc).__name__}: {exc}"))
                 with os.fdopen(write_end, "wb") as pipe:
                     pipe.write(payload)

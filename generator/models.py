@@ -14,8 +14,9 @@ number (:data:`generator.load.schema.INT_RANGES`). Text is single-line unless it
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import MISSING, Field, dataclass, field, fields
-from typing import Literal, Optional
+from typing import Any, Literal, TypeVar, overload
 
 from generator.errors import Location
 
@@ -45,8 +46,18 @@ OUTCOME_LABELS: dict[str, str] = {
 }
 
 
-def doc(text: str, kind: str = "", default=MISSING, factory=None):  # type: ignore[no-untyped-def]
-    """A dataclass field with a description (and optionally a validation kind)."""
+_T = TypeVar("_T")
+
+
+@overload
+def doc(text: str, kind: str = "", *, default: _T) -> _T: ...
+@overload
+def doc(text: str, kind: str = "", *, factory: Callable[[], _T]) -> _T: ...
+@overload
+def doc(text: str, kind: str = "") -> Any: ...
+def doc(text: str, kind: str = "", default: Any = MISSING, factory: Callable[[], Any] | None = None) -> Any:
+    """A dataclass field with a description (and optionally a validation kind). Typed as
+    :func:`dataclasses.field` is: as the field's value, so that the class's annotations stay the types."""
     meta = {"doc": text, "kind": kind}
     if factory is not None:
         return field(default_factory=factory, metadata=meta)
@@ -67,12 +78,12 @@ class Node:
         return Location(self.loc.file, self.lines.get(name, self.loc.line))
 
 
-def content_fields(cls: type) -> list:  # type: ignore[type-arg]
+def content_fields(cls: type) -> list[Field[Any]]:
     """The fields a publisher writes (not the loader's bookkeeping)."""
     return [f for f in fields(cls) if not f.metadata.get("internal")]
 
 
-def is_required(f: Field) -> bool:  # type: ignore[type-arg]
+def is_required(f: Field[Any]) -> bool:
     return f.default is MISSING and f.default_factory is MISSING
 
 
@@ -81,7 +92,7 @@ class Deadline:
     """整改时限: a date, a year (due at its end), 长期坚持 (standing) or 立行立改 (immediately)."""
 
     kind: Literal["date", "standing", "immediate"]
-    date: Optional[dt.date] = None
+    date: dt.date | None = None
     text: str = ""
 
 
@@ -107,7 +118,7 @@ class Site(Node):
     publisher: str = doc("publishing authority (发布机关)")
     inspection: str = doc("the inspection round, e.g. 第二轮中央生态环境保护督察", default="")
     site_url: str = doc("absolute URL where the site is published (feeds and QR codes need it)", kind="url", default="")
-    plan: Optional[Plan] = doc("the rectification plan", default=None)
+    plan: Plan | None = doc("the rectification plan", default=None)
     contact: Contact = doc("default channels for objections", factory=Contact)
     notice_min_days: int = doc("minimum length in days of a close-out notice period", kind="days", default=5)
     sample: bool = doc("true when the content is fictional sample data (every page says so)", default=False)
@@ -130,7 +141,7 @@ class Document(Node):
     number: str = doc("文号, the official document number")
     title: str = doc("title of the document")
     issuer: str = doc("issuing authority", default="")
-    issued_on: Optional[dt.date] = doc("date of issue", default=None)
+    issued_on: dt.date | None = doc("date of issue", default=None)
     file: str = doc("file name under content/documents/", kind="file", default="")
     sha256: str = doc("SHA-256 of the file (required with file)", default="")
 
@@ -142,7 +153,7 @@ class HistoryEntry(Node):
     date: dt.date = doc("date of the status change or progress report")
     status: TaskStatus = doc("status from this date on")
     note: str = doc("what happened", kind="text", default="")
-    on_schedule: Optional[bool] = doc("false: 未达到序时进度 (behind schedule)", default=None)
+    on_schedule: bool | None = doc("false: 未达到序时进度 (behind schedule)", default=None)
     documents: list[str] = doc("ids of documents that support this entry", factory=list)
     announcement: str = doc("id of the close-out notice (for status closed)", default="")
     correction: str = doc("reason, when this entry corrects an earlier one", kind="text", default="")
@@ -194,10 +205,10 @@ class Complaint(Node):
     status: ComplaintStatus = doc("办结状态 when the batch was reported")
     priority: bool = doc("重点关注", default=False)
     findings: str = doc("调查核实情况", kind="text", default="")
-    substantiated: Optional[Substantiated] = doc("是否属实", default=None)
+    substantiated: Substantiated | None = doc("是否属实", default=None)
     handling: str = doc("处理和整改情况", kind="text", default="")
     accountability: str = doc("责任追究情况", kind="text", default="")
-    penalties: Optional[Penalties] = doc("penalty counts", default=None)
+    penalties: Penalties | None = doc("penalty counts", default=None)
     tasks: list[str] = doc("ids of related rectification tasks", factory=list)
     updates: list[ComplaintUpdate] = doc("later status changes, oldest first", factory=list)
     extra: dict[str, str] = doc("其他信息: columns an import profile keeps (保留), label → one-line text", factory=dict)
@@ -239,10 +250,10 @@ class Announcement(Node):
     tasks: list[str] = doc("ids of the tasks it covers")
     period: Period = doc("the notice period")
     summary: str = doc("整改完成情况, Markdown", kind="markdown", default="")
-    acceptance: Optional[Acceptance] = doc("the acceptance", default=None)
+    acceptance: Acceptance | None = doc("the acceptance", default=None)
     documents: list[str] = doc("ids of evidence documents", factory=list)
-    contact: Optional[Contact] = doc("overrides site.yaml contact", default=None)
-    outcome: Optional[Outcome] = doc("absent while undecided", default=None)
+    contact: Contact | None = doc("overrides site.yaml contact", default=None)
+    outcome: Outcome | None = doc("absent while undecided", default=None)
 
 
 # --- reports/*.md, pages/*.md -----------------------------------------------------------------

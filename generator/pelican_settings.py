@@ -6,10 +6,11 @@ Pelican's own article and page pipeline is switched off: the portal renders its 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-PORTAL_SETTINGS: dict = {
+PORTAL_SETTINGS: dict[str, Any] = {
     "PLUGINS": ["generator.plugin"],
     "THEME": str(REPO_ROOT / "theme"),
     "THEME_STATIC_DIR": "theme",

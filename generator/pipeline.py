@@ -58,7 +58,7 @@ def prepare(content_dir: Path, as_of: dt.date) -> Portal:
 
 
 def pelican_settings(content_dir: Path, output_dir: Path, portal: Portal | None, settings_file: Path | None,
-                     previous: Path | None = None) -> dict:
+                     previous: Path | None = None) -> dict[str, Any]:
     """Pelican settings for one build: the project's pelicanconf.py (if any) with our paths on top."""
     from pelican.settings import read_settings
 
@@ -75,7 +75,7 @@ def pelican_settings(content_dir: Path, output_dir: Path, portal: Portal | None,
     if portal is not None:
         override["SITENAME"] = portal.content.site.title
     path = str(settings_file) if settings_file else None
-    settings = read_settings(path, override=override)
+    settings: dict[str, Any] = read_settings(path, override=override)
     if settings_file is not None:
         # the project's file may set anything, but never our paths, the switched-off pipeline, or the deletion of
         # the output folder (under portal build that is the staging folder, with its list of kept files)
@@ -96,7 +96,7 @@ class _PelicanErrors(logging.Handler):
 
 
 def render(portal: Portal, output_dir: Path, settings_file: Path | None = None, verbose: bool = False,
-           previous: Path | None = None, stats: dict | None = None) -> list[str]:
+           previous: Path | None = None, stats: dict[str, int | float] | None = None) -> list[str]:
     """Render the site into ``output_dir`` (which should be empty) with Pelican; return warnings for the user."""
     from pelican import Pelican
 

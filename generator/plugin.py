@@ -18,15 +18,14 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from generator import incremental
+from generator import incremental, pipeline
 from generator.index import pagefind
-from generator import pipeline
 from generator.render.pages import FEEDS_SKIPPED, Renderer
 
 log = logging.getLogger(__name__)
 
 
-class PortalGenerator(Generator):
+class PortalGenerator(Generator):  # type: ignore[misc]  # pelican has no type hints, so Generator is Any
     def generate_context(self) -> None:
         portal = self.settings.get("PORTAL_MODEL")
         if portal is None:
@@ -61,7 +60,7 @@ def index_for_search(pelican_object: Any) -> None:
                                 shards_reused=report.reused)
 
 
-def _stats(settings: dict) -> dict:
+def _stats(settings: dict[str, Any]) -> dict[str, int | float]:
     """Where `portal build` collects figures for its summary line (PORTAL_STATS, a dict, if given)."""
     stats = settings.get("PORTAL_STATS")
     return stats if isinstance(stats, dict) else {}

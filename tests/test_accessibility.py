@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from conftest import REPO
 
 AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"

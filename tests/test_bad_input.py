@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import build, edit, portal, tree_digest
 
 # (id, file under content/, text to replace, replacement, expected fragments of the message)

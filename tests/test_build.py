@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-
 from conftest import AS_OF, MINI, REPO, SAMPLE, build, portal, tree_digest
 
 
@@ -87,7 +86,7 @@ def test_pelican_content_builds_the_site_too(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "pelican", str(MINI), "-s", str(REPO / "pelicanconf.py"), "-o", str(output),
          "-e", 'PORTAL_AS_OF="2026-11-01"'],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     reference = tmp_path / "portal-output"
@@ -102,7 +101,7 @@ def test_pelican_content_refuses_bad_content(mini: Path, tmp_path: Path) -> None
     done = subprocess.run(
         [sys.executable, "-m", "pelican", str(mini), "-s", str(REPO / "pelicanconf.py"), "-o", str(tmp_path / "out"),
          "-e", 'PORTAL_AS_OF="2026-11-01"'],
-        cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=300,
+        cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=300, check=False,
     )
     assert done.returncode != 0
     assert "tasks/T-2.yaml" in done.stdout + done.stderr and "缺少必填字段" in done.stdout + done.stderr

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import check, edit
+
 from generator.load.reader import load
 
 

@@ -12,10 +12,9 @@ import unicodedata
 from pathlib import Path
 
 import yaml
+from conftest import AS_OF, build, portal
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from conftest import AS_OF, build, portal
 from test_import_hostile import Cell, xlsx_bytes
 
 # what spreadsheets take as the start of a formula: = + - @, tab, CR, LF, and the same signs in their

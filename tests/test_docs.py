@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import REPO
+
 from generator import models
 
 DOC = (REPO / "docs" / "content-format.md").read_text(encoding="utf-8")
@@ -18,7 +18,7 @@ MODELS = [cls for cls in vars(models).values()
 
 def section(heading: str) -> str:
     """The field table under '### <heading>' or '### <heading> (…)'."""
-    match = re.search(rf"^### {heading}(?: \([^\n]*\))?\n\n(\| field \|.*?)\n\n", DOC + "\n\n", re.M | re.S)
+    match = re.search(rf"^### {heading}(?: \([^\n]*\))?\n\n(\| field \|.*?)\n\n", DOC + "\n\n", re.MULTILINE | re.DOTALL)
     assert match, f"docs/content-format.md has no field table under '### {heading}'"
     return match.group(1)
 
@@ -37,7 +37,7 @@ def test_every_field_is_documented_with_its_table_row(cls: type) -> None:
 
 def test_every_documented_field_exists() -> None:
     for cls in MODELS:
-        documented = set(re.findall(r"^\| `([a-z_]+)` \|", section(cls.__name__), re.M))
+        documented = set(re.findall(r"^\| `([a-z_]+)` \|", section(cls.__name__), re.MULTILINE))
         assert documented <= {f.name for f in models.content_fields(cls)}, cls.__name__
 
 

@@ -15,11 +15,10 @@ import signal
 import socket
 import subprocess
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from conftest import AS_OF, MINI, REPO, Result, build, portal, tree_digest
 
 PORTAL = REPO / ".venv" / "bin" / "portal"
@@ -30,7 +29,7 @@ LATER = "2026-11-02"  # a rebuild that would change the site
 def _mount(target: Path, size_kb: int) -> None:
     target.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k,mode=0755", "tmpfs", str(target)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip()}): needs root in a container that allows mount")
 
@@ -46,7 +45,7 @@ def tmpfs(where: Path, size_kb: int = 3000) -> Iterator[Path]:
 
 
 def _read_only(mount: Path) -> None:
-    done = subprocess.run(["mount", "-o", "remount,ro", str(mount)], capture_output=True, text=True)
+    done = subprocess.run(["mount", "-o", "remount,ro", str(mount)], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         pytest.skip(f"cannot remount read-only here: {done.stderr.strip()}")
 
@@ -78,7 +77,7 @@ def _run(*args: str, limits: dict[int, int] | None = None, **kwargs) -> Result: 
             resource.setrlimit(which, (value, value))
 
     done = subprocess.run([str(PORTAL), *map(str, args)], cwd=REPO, capture_output=True, text=True,
-                          preexec_fn=apply, **kwargs)
+                          preexec_fn=apply, check=False, **kwargs)
     return Result(done.returncode, done.stdout, done.stderr)
 
 
@@ -159,7 +158,7 @@ def test_a_folder_another_user_cannot_write(tmp_path: Path) -> None:
     nobody = 65534
     try:
         probe = subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-c", "import generator.cli"], cwd="/",
-                               user=nobody, group=nobody, capture_output=True, text=True).returncode
+                               user=nobody, group=nobody, capture_output=True, text=True, check=False).returncode
     except PermissionError:
         probe = -1
     if probe != 0:

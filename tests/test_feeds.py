@@ -12,8 +12,8 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import AS_OF, SAMPLE, build
+
 from generator import urls
 from generator.derive.state import derive
 from generator.load.reader import load

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from conftest import MINI, build, portal, serve
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from conftest import MINI, build, portal, serve
 
 AS_OF = "2026-11-01"
 

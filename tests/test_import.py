@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-
 from conftest import build, portal
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"

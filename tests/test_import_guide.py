@@ -17,14 +17,14 @@ import contextlib
 import io
 import re
 import shlex
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
+from generator.cli import parser
 from generator.commands import import_vocab as vocab
 from generator.commands import importer
-from generator.cli import parser
 from generator.models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, TASK_STATUS_LABELS
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "import.md"
@@ -40,7 +40,7 @@ def guide() -> str:
 
 
 def code_blocks(text: str) -> list[str]:
-    return re.findall(r"^```[^\n]*\n(.*?)^```", text, flags=re.S | re.M)
+    return re.findall(r"^```[^\n]*\n(.*?)^```", text, flags=re.DOTALL | re.MULTILINE)
 
 
 def import_commands(text: str) -> list[str]:
@@ -51,7 +51,7 @@ def import_commands(text: str) -> list[str]:
 
 def sections(text: str) -> dict[str, str]:
     """### heading → the text under it (up to the next heading)."""
-    parts = re.split(r"^#{2,3} (.+)$", text, flags=re.M)
+    parts = re.split(r"^#{2,3} (.+)$", text, flags=re.MULTILINE)
     return {parts[i].strip(): parts[i + 1] for i in range(1, len(parts) - 1, 2)}
 
 

@@ -12,15 +12,14 @@ import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
 import yaml
+from conftest import AS_OF, portal
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from conftest import AS_OF, portal
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -36,10 +35,10 @@ C_HEAD = ["受理编号", "交办问题基本情况", "行政区域", "污染类
 @dataclass
 class Cell:
     value: Any = None
-    formula: Optional[str] = None  # <f>: a formula, with `cached` as the result Excel saved (None: no result)
+    formula: str | None = None  # <f>: a formula, with `cached` as the result Excel saved (None: no result)
     cached: Any = None
-    ref: Optional[str] = None  # a position of its own, e.g. "XFD3"
-    error: Optional[str] = None  # an error value such as #DIV/0!
+    ref: str | None = None  # a position of its own, e.g. "XFD3"
+    error: str | None = None  # an error value such as #DIV/0!
 
 
 def col_letters(n: int) -> str:
@@ -76,11 +75,11 @@ def sheet_xml(rows: Any, dimension: str = "", doctype: str = "") -> bytes:
                    + "</row>" for n, cells in numbered)
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{doctype}'
-            f'<worksheet xmlns="{NS}">{dim}<sheetData>{body}</sheetData></worksheet>').encode("utf-8")
+            f'<worksheet xmlns="{NS}">{dim}<sheetData>{body}</sheetData></worksheet>').encode()
 
 
-def xlsx_bytes(rows: Any, *, dimension: str = "", doctype: str = "", sheet: Optional[bytes] = None,
-               shared_strings: Optional[bytes] = None, extra: Optional[dict[str, bytes]] = None) -> bytes:
+def xlsx_bytes(rows: Any, *, dimension: str = "", doctype: str = "", sheet: bytes | None = None,
+               shared_strings: bytes | None = None, extra: dict[str, bytes] | None = None) -> bytes:
     """A minimal .xlsx (as Excel's own parts, no styles) whose first sheet holds ``rows``."""
     rels = f'<Relationship Id="rId1" Type="{DOC_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
     types = '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'

@@ -17,7 +17,6 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
-
 from conftest import AS_OF, check, edit, portal
 
 
@@ -513,8 +512,8 @@ def test_a_merged_range_far_beyond_the_values_is_clipped(mini: Path, tmp_path: P
 
 # --- properties ------------------------------------------------------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 DIGITS = "零一二三四五六七八九"
 

@@ -16,7 +16,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import AS_OF, portal
 from test_messages_chinese import english_words
 
@@ -131,3 +130,15 @@ def test_the_success_lines_are_chinese(mini: Path, tmp_path: Path) -> None:
     assert r.code == 0, r.err
     assert_chinese(r.out)
     assert "已导入 t.csv（CSV，GBK）：写入 " in r.out
+
+
+def test_a_preview_refused_for_the_whole_table_says_so(mini: Path, tmp_path: Path) -> None:
+    """A personal-data column refuses the whole table, not a row: the preview's summary must still say
+    that the import would be refused (its row counts alone show 拒绝 0)."""
+    sheet = write_csv(tmp_path / "t.csv", [[*HEAD, "联系电话"], [*GOOD, "13812345678"]])
+    r = run(mini, sheet, "--kind", "complaints", "--batch", "4", "--forwarded-on", "2021-06-15", "--dry-run")
+    assert r.code == 2
+    assert r.out.splitlines()[-1].endswith("；导入会被拒绝：先改正上面列出的问题"), r.out
+    ok = run(mini, write_csv(tmp_path / "ok.csv", [HEAD, GOOD]), "--kind", "complaints", "--batch", "4",
+             "--forwarded-on", "2021-06-15", "--dry-run")
+    assert ok.code == 0 and "导入会被拒绝" not in ok.out

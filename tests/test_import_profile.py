@@ -11,9 +11,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import shutil
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -21,9 +21,9 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
-from hypothesis import given, settings, strategies as st
-
 from conftest import AS_OF, MINI, build, check, edit, portal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def xlsx(path: Path, rows: list[list[Any]], merges: tuple[str, ...] = ()) -> Path:
@@ -88,7 +88,7 @@ def fill(profile: Path, values: str = "values:\n  办结状态:\n    已结案: 
     """What a clerk does with the draft: each 待定 replaced, a values block added."""
     text = profile.read_text(encoding="utf-8")
     for column, action in FILLED.items():
-        text, n = re.subn(rf"^(  {column}: )待定(  #.*)?$", rf"\g<1>{action}", text, flags=re.M)
+        text, n = re.subn(rf"^(  {column}: )待定(  #.*)?$", rf"\g<1>{action}", text, flags=re.MULTILINE)
         assert n == 1, column
     profile.write_text(text + values, encoding="utf-8")
 

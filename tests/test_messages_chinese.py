@@ -17,11 +17,10 @@ import typing
 from pathlib import Path
 
 import pytest
+from conftest import check, edit
 
 from generator import models
 from generator.errors import ContentError, Location, Problem
-
-from conftest import check, edit
 
 # Names that stay as they are in a Chinese message, each for a reason:
 ALLOWED = {

@@ -14,8 +14,8 @@ import icalendar
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import AS_OF, SAMPLE, build, edit, local_page, portal
+
 from generator.load.reader import load
 
 SITE_URL = "https://jiangchuan.example.org/zhenggai"  # site_url of the sample, without the slash
@@ -225,7 +225,7 @@ def test_every_task_complaint_and_notice_page_offers_to_report_a_data_error(samp
 def test_without_site_url_the_mail_carries_the_page_path(mini: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     assert build(mini, site).code == 0
-    _, subject, body, said = _error_report(soup_of(site, "tasks/T-1"), "测试市人民路1号")
+    _, subject, body, _said = _error_report(soup_of(site, "tasks/T-1"), "测试市人民路1号")
     assert subject == "报告数据错误：整改任务 T-1"
     assert "页面：tasks/T-1/" in body and "http" not in body
     _, subject, body, _ = _error_report(soup_of(site, "complaints/D2CS202105110001"), "测试市人民路1号")
@@ -246,7 +246,7 @@ def test_mail_subject_survives_any_title_and_nothing_is_unescaped(mini: Path, tm
     title = '测试 & <b>"公示"</b> #1 ?a=b 100% +号'
     path = mini / "announcements" / "N-1.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"^title: .*$", "title: '" + title.replace("'", "''") + "'", text, count=1, flags=re.M), encoding="utf-8")
+    path.write_text(re.sub(r"^title: .*$", "title: '" + title.replace("'", "''") + "'", text, count=1, flags=re.MULTILINE), encoding="utf-8")
     site = tmp_path / "site"
     assert build(mini, site, "2024-01-05").code == 0
     soup = soup_of(site, "announcements/N-1")
@@ -280,7 +280,7 @@ def test_calendar_has_the_last_day_to_object_and_the_period(sample_site: Path) -
     period = events[f"{NOTICE}-period@jiangchuan.example.org"]
     assert (period.decoded("dtstart"), period.decoded("dtend")) == (dt.date(2026, 11, 10), dt.date(2026, 11, 24))
     # DTSTAMP comes from the content (the first day, 00:00 in Shanghai), not from the clock
-    assert deadline.decoded("dtstamp") == dt.datetime(2026, 11, 9, 16, 0, tzinfo=dt.timezone.utc)
+    assert deadline.decoded("dtstamp") == dt.datetime(2026, 11, 9, 16, 0, tzinfo=dt.UTC)
     # linked from the notice page, the lists and the task page
     for url in (f"announcements/{NOTICE}", "announcements", "", "tasks/R2-29"):
         links = soup_of(sample_site, url).find_all("a", href=re.compile(rf"announcements/{NOTICE}/{NOTICE}\.ics$"))
@@ -335,8 +335,8 @@ RULES = [
                                    "  - {date: 2024-04-01, status: completed}\n"
                                    "  - {date: 2024-05-01, status: accepted}\n"
                                    "  - {date: 2024-06-01, status: closed, announcement: N-1}\n")],
-     ["content/tasks/T-1.yaml:22: history[7].announcement: 已销号，但没有一份公示符合销号规则"
-      "（N-1：公示期从 2024-01-02 开始，早于任务重新整改的日期 2024-03-01）"]),
+     [("content/tasks/T-1.yaml:22: history[7].announcement: 已销号，但没有一份公示符合销号规则"
+       "（N-1：公示期从 2024-01-02 开始，早于任务重新整改的日期 2024-03-01）")]),
 ]
 
 

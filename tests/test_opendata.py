@@ -10,7 +10,6 @@ from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import SAMPLE, local_page
 
 

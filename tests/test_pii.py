@@ -12,10 +12,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import AS_OF, check, edit, portal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import AS_OF, check, edit, portal
 from generator.check import pii
 
 SUMMARY = "summary: 某河道有污水直排。"
@@ -224,7 +224,7 @@ def _register(content: Path, name: str, data: bytes) -> None:
 
 
 def test_text_document_bytes_are_scanned(mini: Path) -> None:
-    _register(mini, "annex.txt", "第一行\n第二行\n举报人 138 1234 5678\n".encode("utf-8"))
+    _register(mini, "annex.txt", "第一行\n第二行\n举报人 138 1234 5678\n".encode())
     result = check(mini)
     assert result.code == 2
     assert "content/documents/annex.txt:3: 文件内容: 疑似手机号码：138 **** 5678" in result.err
@@ -232,7 +232,7 @@ def test_text_document_bytes_are_scanned(mini: Path) -> None:
 
 def test_a_document_linked_inside_content_is_scanned(mini: Path) -> None:
     """A symbolic link that stays inside content/ is published (the load stage allows it), so its target is scanned."""
-    data = "第一行\n联系人 139-1234-5678\n".encode("utf-8")
+    data = "第一行\n联系人 139-1234-5678\n".encode()
     (mini / "documents" / "real").mkdir()
     (mini / "documents" / "real" / "annex.txt").write_bytes(data)
     (mini / "documents" / "annex.txt").symlink_to(Path("real") / "annex.txt")

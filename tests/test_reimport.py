@@ -12,7 +12,6 @@ from pathlib import Path
 import feedparser
 import pytest
 import yaml
-
 from conftest import AS_OF, build, check, portal, tree_digest
 
 HEADER = "序号,受理编号,交办问题基本情况,行政区域,污染类型,调查核实情况,是否属实,处理和整改情况,责任追究情况,办结状态"

@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from conftest import AS_OF, SAMPLE, portal
+
 from generator.derive.state import derive
 from generator.load.reader import load
 

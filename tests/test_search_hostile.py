@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 import shutil
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import quote, urlsplit
 
 import pytest
 import yaml
 from conftest import MINI, build, serve
-
 from test_hostile import HOSTILE
 from test_search_browser import settled
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import AS_OF, SAMPLE
+
 from generator import urls
 from generator.derive.state import derive
 from generator.load.reader import load

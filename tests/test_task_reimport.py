@@ -18,10 +18,9 @@ import feedparser
 import openpyxl
 import pytest
 import yaml
+from conftest import AS_OF, build, check, portal, tree_digest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
-from conftest import AS_OF, build, check, portal, tree_digest
 
 FIRST_AS_OF = "2026-10-01"  # the first import: its history entries are dated then
 DATE = "2026-10-20"  # the re-import's entries (--date)
@@ -192,12 +191,12 @@ def test_dry_run_prints_every_task_and_writes_nothing(imported: tuple[Path, Path
                  f"{name}:7: 拒绝 W-16：改写已公开的字段：整改时限（另有 整改进展改为“超过序时进度”）",
                  f"{name}:8: 新建 W-17",
                  f"{name}: 表中已无 W-15",
-                 "预览（--dry-run，未写入任何文件）：新建 1 件，更新 3 件，不变 1 件，拒绝 1 件，表格中已没有 1 件"]:
+                 "预览（--dry-run，未写入任何文件）：新建 1 项，更新 3 项，不变 1 项，拒绝 1 项，表格中已没有 1 项"]:
         assert line in r.out, line
     assert f"{name}:7: F列 完成时限: 已公开的字段不能改写" in r.err
     ok = imp(content, second, "--date", DATE, "--dry-run", "--force")
     assert ok.code == 0, ok.err
-    assert "新建 1 件，更新 4 件，不变 1 件，拒绝 0 件" in ok.out
+    assert "新建 1 项，更新 4 项，不变 1 项，拒绝 0 项" in ok.out
     assert f"{name}:7: 更新 W-16：整改进展改为“超过序时进度”（--force：跳过改写已公开的字段：整改时限）" in ok.out
     assert tree_digest(content) == before
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import build, check, edit, portal, serve
 
 AS_OF = "2026-11-01"
@@ -34,8 +33,8 @@ FINDINGS = [
     ("deadline-before-plan", "tasks/T-2.yaml", "deadline: 2024-06-30", "deadline: 2021-07-31",
      ["content/tasks/T-2.yaml:8: deadline: 整改时限 2021-07-31 早于规定它的整改方案的批准日期（2021-10-20）"]),
     ("rebound", "tasks/T-1.yaml", "status: accepted, note: 验收通过", "status: in_progress, note: 验收未通过",
-     ["content/tasks/T-1.yaml:17: history[2].status: 'completed' 不能变为 'in_progress'：已完成的工作又回到整改，"
-      "却没有 'reopened' 记录（反弹）", "添加一条 'reopened' 记录并写明原因"]),
+     [("content/tasks/T-1.yaml:17: history[2].status: 'completed' 不能变为 'in_progress'：已完成的工作又回到整改，"
+       "却没有 'reopened' 记录（反弹）"), "添加一条 'reopened' 记录并写明原因"]),
     ("reopened-without-reason", "tasks/T-1.yaml", "status: closed, announcement: N-1}",
      "status: closed, announcement: N-1}\n  - {date: 2024-03-01, status: reopened}",
      ["content/tasks/T-1.yaml:19: history[4].note: 'closed' 之后重新整改（反弹），却没有写明原因"]),
@@ -314,8 +313,8 @@ def test_fix_pii_writes_a_masked_copy_and_never_touches_the_original(mini: Path,
 
 
 def test_sample_content_has_no_personal_data() -> None:
-    from generator.load import reader as load
     from generator.check import pii
+    from generator.load import reader as load
 
     content = load.load(Path(__file__).resolve().parent.parent / "content")
     assert pii.scan_content(content) == []
@@ -324,10 +323,10 @@ def test_sample_content_has_no_personal_data() -> None:
 
 # -- property-based: the patterns and their masks --------------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.check import pii  # noqa: E402
+from generator.check import pii
 
 _ID_BODY = st.text("0123456789", min_size=17, max_size=17)
 

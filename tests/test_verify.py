@@ -14,14 +14,14 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, ClassVar
 
 import pytest
+from conftest import MINI, build, edit, portal, serve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import MINI, build, edit, portal, serve
 
 MANIFEST = "integrity/manifest.json"
 REF = "D2CS202105110001"
@@ -272,10 +272,10 @@ class _Logged(http.server.SimpleHTTPRequestHandler):
     """Serves a folder, logs every request path, and redirects /site/data/redirect-*.json."""
 
     log: list[str]
-    redirects: dict[str, str] = {}
-    streams: dict[str, str] = {}  # path → "endless" (bytes without end) or "drip" (a byte now and then)
+    redirects: ClassVar[dict[str, str]] = {}
+    streams: ClassVar[dict[str, str]] = {}  # path → "endless" (bytes without end) or "drip" (a byte now and then)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self.log.append(self.path)
         stream = self.streams.get(self.path)
         if stream:
@@ -361,9 +361,11 @@ def test_urls_outside_a_served_site_are_never_requested(built: Path, tmp_path: P
 
 
 def test_a_manifest_redirected_out_of_the_site_is_not_followed(built: Path, tmp_path: Path) -> None:
-    with _server(tmp_path) as (internal, internal_log):
-        with _server(tmp_path, {"/site/integrity/manifest.json": f"{internal}/anything"}) as (host, _log):
-            result = verify(built, f"{host}/site/")
+    with (
+        _server(tmp_path) as (internal, internal_log),
+        _server(tmp_path, {"/site/integrity/manifest.json": f"{internal}/anything"}) as (host, _log),
+    ):
+        result = verify(built, f"{host}/site/")
     assert result.code == 1 and "被重定向到站点之外" in result.err and internal_log == []
 
 

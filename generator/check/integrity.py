@@ -19,7 +19,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from generator.errors import Problems
 from generator.models import DONE_STATUSES, Content, Document, Plan, Task
@@ -65,7 +65,7 @@ def check(content: Content, problems: Problems) -> None:
         _reopened_reason(task, problems)
 
 
-def _deadline_before_plan(task: Task, plan: Optional[Plan], documents: dict[str, Document], problems: Problems) -> None:
+def _deadline_before_plan(task: Task, plan: Plan | None, documents: dict[str, Document], problems: Problems) -> None:
     deadline = task.deadline.date if task.deadline.kind == "date" else None
     if deadline is None or plan is None:
         return
@@ -94,7 +94,7 @@ def _reopened_reason(task: Task, problems: Problems) -> None:
 
 # -- public flags ------------------------------------------------------------------------------
 
-def last_update(task: Task, plan: Optional[Plan]) -> Optional[dt.date]:
+def last_update(task: Task, plan: Plan | None) -> dt.date | None:
     """The date of the task's latest history entry (a progress report counts), or of the plan's
     approval when the task has no history yet."""
     if task.history:
@@ -102,7 +102,7 @@ def last_update(task: Task, plan: Optional[Plan]) -> Optional[dt.date]:
     return plan.approved_on if plan else None
 
 
-def stale_days(task: Task, status: str, as_of: dt.date, plan: Optional[Plan]) -> int:
+def stale_days(task: Task, status: str, as_of: dt.date, plan: Plan | None) -> int:
     """Days without any update, when more than STALE_DAYS and the work is not finished; else 0."""
     if status in DONE_STATUSES:
         return 0
@@ -117,7 +117,7 @@ def stale_days(task: Task, status: str, as_of: dt.date, plan: Optional[Plan]) ->
 class Finding:
     """One flagged task on the 数据核查 page."""
 
-    task: "TaskView"
+    task: TaskView
     detail: str
 
 
@@ -131,7 +131,7 @@ class FindingGroup:
 
 @dataclass(frozen=True)
 class CorrectionView:
-    task: "TaskView"
+    task: TaskView
     index: int
     date: dt.date
     status_label: str
@@ -139,7 +139,7 @@ class CorrectionView:
     note: str
 
 
-def findings(portal: "Portal") -> list[FindingGroup]:
+def findings(portal: Portal) -> list[FindingGroup]:
     """Every flagged task, by kind, in task order. Deterministic."""
     from generator.markup import cn_date
 
@@ -179,7 +179,7 @@ def _reopened_dates(task: Task) -> list[dt.date]:
     return out
 
 
-def corrections(portal: "Portal") -> list[CorrectionView]:
+def corrections(portal: Portal) -> list[CorrectionView]:
     """Every history entry with a correction, newest first (then by task number)."""
     from generator.models import TASK_STATUS_LABELS
 

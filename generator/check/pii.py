@@ -53,13 +53,14 @@ import shutil
 import stat
 import unicodedata
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Protocol
 
 from generator.errors import Location, Problems, os_error_reason
-from generator.models import Contact, Content, Node, content_fields
 from generator.load.schema import NUMBER_SEPARATORS
+from generator.models import Contact, Content, Node, Page, Report, content_fields
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +98,9 @@ def _worth_scanning(text: str) -> bool:
     return bool(_ANY_LETTER_RE.search(text) and _LETTER_HINT_RE.search(text))
 
 
-def _one_to_one_table() -> dict[int, Optional[str]]:
+def _one_to_one_table() -> dict[int, str | None]:
     """NFKC for each BMP character whose normal form is one character; format characters dropped."""
-    table: dict[int, Optional[str]] = {}
+    table: dict[int, str | None] = {}
     for code in range(0x80, 0x10000):
         c = chr(code)
         if unicodedata.category(c) == "Cf":
@@ -111,7 +112,7 @@ def _one_to_one_table() -> dict[int, Optional[str]]:
     return table
 
 
-_TABLE: dict[int, Optional[str]] = {}
+_TABLE: dict[int, str | None] = {}
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ class Norm:
 
     text: str
     source: str
-    orig: Optional[list[int]] = None
+    orig: list[int] | None = None
 
     def at(self, i: int) -> int:
         return self.orig[i] if self.orig is not None else i
@@ -293,7 +294,7 @@ def _digit_matches(norm: Norm) -> Iterator[tuple[str, int, int, list[int], str]]
 
 
 def _classify(acc: str, text: str, groups: list[_Group], i: int, j: int, left_letter: bool,
-              right_letter: bool, x_follows: bool) -> Optional[tuple[str, str, int, int, bool]]:
+              right_letter: bool, x_follows: bool) -> tuple[str, str, int, int, bool] | None:
     """What the digits of groups i..j are: (kind, canonical digits, digits kept at the head and at
     the tail of the mask, whether a following X belongs to it), or None."""
     n = len(acc)
@@ -322,7 +323,7 @@ def _classify(acc: str, text: str, groups: list[_Group], i: int, j: int, left_le
 
 
 def _id_or_card(acc: str, groups: list[_Group], left_letter: bool, right_letter: bool,
-                x_follows: bool) -> Optional[tuple[str, str, int, int, bool]]:
+                x_follows: bool) -> tuple[str, str, int, int, bool] | None:
     """An ID number (18 characters, or 15 digits) or a bank card (16–19 digits, Luhn)."""
     n = len(acc)
     if not _grouped_like_a_number(groups):
@@ -433,7 +434,13 @@ def find(text: str, allowed: frozenset[str] = frozenset()) -> list[Match]:
     return found
 
 
-def _text_matches(norm: Norm, add) -> None:  # type: ignore[no-untyped-def]
+class _Add(Protocol):
+    """How the matchers report a match (the ``add`` of :func:`find`)."""
+
+    def __call__(self, kind: str, m: Match, key: str = "") -> None: ...
+
+
+def _text_matches(norm: Norm, add: _Add) -> None:
     """E-mail addresses, QQ and WeChat ids, plates, names and addresses (not made of digit runs)."""
     text = norm.text
     letters = bool(_ANY_LETTER_RE.search(text))
@@ -461,7 +468,7 @@ def _text_matches(norm: Norm, add) -> None:  # type: ignore[no-untyped-def]
             add("address", _masked(norm, m.start(), m.end(), hide))
 
 
-def _emails(norm: Norm, add) -> None:  # type: ignore[no-untyped-def]
+def _emails(norm: Norm, add: _Add) -> None:
     text = norm.text
     for m in EMAIL_RE.finditer(text):
         local_hide = list(range(m.start("local") + 1, m.end("local")))
@@ -528,11 +535,11 @@ FILE_TEXT_FIELD = "文件内容"
 
 @dataclass(frozen=True)
 class Field:
-    node: Optional[Node]
+    node: Node | None
     key: str  # the field's name on ``node`` (its line is node.at(key))
     path: str  # as shown in messages: history[2].note
     text: str
-    where: Optional[Location] = None  # for text that is not a node's field (file names, file content)
+    where: Location | None = None  # for text that is not a node's field (file names, file content)
 
 
 def public_text(content: Content) -> Iterator[Field]:
@@ -546,7 +553,8 @@ def public_text(content: Content) -> Iterator[Field]:
     items += [(x, "") for x in (*content.tasks, *content.batches, *content.announcements, *content.reports, *content.pages)]
     for node, prefix in items:
         yield from _walk(node, prefix)
-    for doc in (*content.reports, *content.pages):
+    docs: tuple[Report | Page, ...] = (*content.reports, *content.pages)
+    for doc in docs:
         yield Field(doc, "body", "body", doc.body)
         yield Field(None, "", FILE_NAME_FIELD, doc.slug, Location(doc.loc.file))
 
@@ -608,7 +616,7 @@ def scan_content(content: Content) -> list[Finding]:
     return run_scan(content, read_reviewed(content)[0]).findings
 
 
-def run_scan(content: Content, reviewed: list["Reviewed"]) -> Scan:
+def run_scan(content: Content, reviewed: list[Reviewed]) -> Scan:
     allowed = contact_values(content)
     lines_of: dict[str, list[str]] = {}
     result = Scan()
@@ -627,7 +635,7 @@ def run_scan(content: Content, reviewed: list["Reviewed"]) -> Scan:
     return result
 
 
-def _sort(result: Scan, finding: Finding, reviewed: list["Reviewed"], content: Content) -> None:
+def _sort(result: Scan, finding: Finding, reviewed: list[Reviewed], content: Content) -> None:
     entry = next((r for r in reviewed if r.covers(finding, content)), None)
     if entry is not None:
         entry.used = True
@@ -666,7 +674,7 @@ def _relative(content: Content, path: Path) -> str:
         return path.as_posix()
 
 
-def _document_text(root: Path, path: Path, where: Location, result: Scan) -> Optional[list[tuple[int, str]]]:
+def _document_text(root: Path, path: Path, where: Location, result: Scan) -> list[tuple[int, str]] | None:
     """The text of a document file as (page, text): page 0 for a text file, 1… for PDF pages; None
     when there is no file or it cannot be read (then noted in ``result.unscanned``). A link that stays
     inside content/ is followed (its target is published); anything the load stage refuses (a link out of
@@ -703,7 +711,7 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-def _pdf_text(raw: bytes, where: Location, result: Scan) -> Optional[list[tuple[int, str]]]:
+def _pdf_text(raw: bytes, where: Location, result: Scan) -> list[tuple[int, str]] | None:
     import io
 
     import pypdf
@@ -722,7 +730,7 @@ def _pdf_text(raw: bytes, where: Location, result: Scan) -> Optional[list[tuple[
                     result.unscanned.append((where, f"超过 {MAX_PDF_PAGES} 页，其余页未检查"))
                     break
                 pages.append((number, page.extract_text() or ""))
-    except Exception as exc:  # pypdf raises many kinds of errors for damaged files
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of errors for damaged files
         result.unscanned.append((where, f"PDF 无法解析（{type(exc).__name__}）"))
         return None
     return pages
@@ -803,7 +811,7 @@ _ENTRY_HINT = ("每条写 file（相对 content/ 的文件名）、field（报�
                "sha256: …, reviewed_by: 王某某, reason: 企业法定代表人，已公开}")
 
 
-def _entry(item: object, line: int, i: int, where: str, problems: Problems) -> Optional[Reviewed]:
+def _entry(item: object, line: int, i: int, where: str, problems: Problems) -> Reviewed | None:
     at = Location(where, line)
     if not isinstance(item, dict):
         problems.add(at, f"[{i}]", "应为一个映射（file、field、text 或 sha256、reviewed_by、reason）", _ENTRY_HINT)
@@ -813,7 +821,7 @@ def _entry(item: object, line: int, i: int, where: str, problems: Problems) -> O
     if unknown:
         problems.add(at, f"[{i}]", f"未知的键：{'、'.join(unknown)}", _ENTRY_HINT)
     values = {k: item.get(k) for k in known}
-    missing = [k for k in ("file", "field", "reviewed_by", "reason") if not isinstance(values[k], str) or not values[k].strip()]
+    missing = [k for k in ("file", "field", "reviewed_by", "reason") if not (isinstance(v := values[k], str) and v.strip())]
     if not (isinstance(values["text"], str) and values["text"]) and not (isinstance(values["sha256"], str) and values["sha256"]):
         missing.append("text 或 sha256")
     if missing:
@@ -824,7 +832,7 @@ def _entry(item: object, line: int, i: int, where: str, problems: Problems) -> O
         problems.add(at, f"[{i}].sha256", "不是 64 位十六进制的 SHA-256 摘要", "复制报错提示中给出的 sha256 值")
         return None
     text = values["text"] if isinstance(values["text"], str) else ""
-    return Reviewed(line, values["file"].strip(), values["field"].strip(), text, digest)
+    return Reviewed(line, str(values["file"]).strip(), str(values["field"]).strip(), text, digest)  # str: not missing
 
 
 # -- problems -----------------------------------------------------------------------------------------
@@ -861,7 +869,7 @@ def _report(f: Finding, content: Content, problems: Problems) -> None:
                      f"不得公开个人信息：删去或改写为 {m.masked}（portal check --fix-pii 新文件夹 可生成已遮盖的副本）")
     else:
         digest = hashlib.sha256(m.text.encode("utf-8")).hexdigest()
-        file = sorted(_file_names(f.location.file, content), key=len)[0]
+        file = min(_file_names(f.location.file, content), key=len)
         problems.add(f.location, f.field, f"疑似个人信息（{LABELS_ZH[m.kind]}）：{m.masked}，须人工确认",
                      f"若确属个人信息，删去或改为“{_replacement(m) if m.kind == 'name' else m.masked}”；"
                      f"若确认可以公开，在 content/{REVIEWED_FILE} 中加一条："

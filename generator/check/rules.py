@@ -11,15 +11,17 @@ import datetime as dt
 import os
 import re
 from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Iterable
+from typing import TypeVar
 
-from generator.check import integrity
-from generator.load import reader as load
-from generator.check import pii
+from generator.check import integrity, pii
 from generator.errors import Problems, os_error_reason
-from generator.models import Announcement, Content, HistoryEntry, Task
+from generator.load import reader as load
 from generator.load.schema import did_you_mean
+from generator.models import Announcement, Content, Document, HistoryEntry, Node, Task
+
+_N = TypeVar("_N", bound=Node)
 
 # Which status may follow which; repeating a status is a progress update.
 FIRST_STATUSES = {"planned", "in_progress", "ongoing", "completed"}
@@ -76,19 +78,20 @@ class Checker:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def refs(self, item, field_name: str, values: Iterable[str], known: dict, where: str) -> None:  # type: ignore[no-untyped-def]
+    def refs(self, item: Node, field_name: str, values: Iterable[str], known: Mapping[str, object], where: str) -> None:
         for i, value in enumerate(values):
             if value not in known and value not in self.c.unbuilt:
                 hint = did_you_mean(value, known) or f"在 {where} 中添加它，或改正这个引用"
                 name = field_name if isinstance(values, str) else f"{field_name}[{i}]"
                 self.p.add(item.at(field_name), name, f"'{value}' 在 {where} 中不存在", hint)
 
-    def ref(self, item, field_name: str, value: str, known: dict, where: str, shown: str = "") -> None:  # type: ignore[no-untyped-def]
+    def ref(self, item: Node, field_name: str, value: str, known: Mapping[str, object], where: str,
+            shown: str = "") -> None:
         if value and value not in known and value not in self.c.unbuilt:
             hint = did_you_mean(value, known) or f"在 {where} 中添加它，或改正这个引用"
             self.p.add(item.at(field_name), shown or field_name, f"'{value}' 在 {where} 中不存在", hint)
 
-    def not_future(self, item, field_name: str, value: dt.date | None, shown: str = "") -> None:  # type: ignore[no-untyped-def]
+    def not_future(self, item: Node, field_name: str, value: dt.date | None, shown: str = "") -> None:
         if value and value > self.as_of:
             self.p.add(item.at(field_name), shown or field_name, f"{value} 晚于数据日期 {self.as_of}",
                        "只记录已经发生的事；如果日期没有写错，用更晚的 --as-of 日期检查和构建")
@@ -97,7 +100,8 @@ class Checker:
 
     def file_names(self) -> None:
         """Each task and announcement lives in <id>.yaml, each complaint batch in <batch>.yaml."""
-        for item in [*self.c.tasks, *self.c.announcements]:
+        named: list[Task | Announcement] = [*self.c.tasks, *self.c.announcements]
+        for item in named:
             stem = Path(item.loc.file).stem
             if item.id != stem:
                 self.p.add(item.at("id"), "id", f"编号 '{item.id}' 与文件名 '{Path(item.loc.file).name}' 不一致",
@@ -109,8 +113,8 @@ class Checker:
                            f"把文件命名为 {batch.batch}.yaml（前面可以补零）")
 
     def unique(self) -> None:
-        def dupes(items, key, field_name, what):  # type: ignore[no-untyped-def]
-            seen: dict = {}
+        def dupes(items: Sequence[_N], key: Callable[[_N], Hashable], field_name: str, what: str) -> None:
+            seen: dict[Hashable, _N] = {}
             for item in items:
                 k = key(item)
                 if k in seen:
@@ -169,7 +173,7 @@ class Checker:
                 seen.add(cur.code)
 
     def document_register(self) -> None:
-        by_number: dict[str, list] = defaultdict(list)
+        by_number: dict[str, list[Document]] = defaultdict(list)
         for d in self.c.documents:
             by_number[integrity.normalize_number(d.number)].append(d)
             self.not_future(d, "issued_on", d.issued_on)
@@ -185,7 +189,7 @@ class Checker:
                            + (f"；两者的 {'、'.join(differ)} 不同" if differ else ""),
                            "一个文号只对应一份文件；改正文号，或把两条合并为一条")
 
-    def document_file(self, d) -> None:  # type: ignore[no-untyped-def]
+    def document_file(self, d: Document) -> None:
         if not FILE_NAME_RE.match(d.file) or ".." in d.file:
             self.p.add(d.at("file"), "file", f"'{d.file}' 不是单纯的文件名",
                        "把文件直接放在 content/documents/ 中，这里只写它的文件名（字母、数字和 . _ -）")

@@ -34,7 +34,7 @@ TASK_TOPICS = ["垃圾填埋场渗滤液处理能力不足", "城镇污水处理
 def _names(rng: random.Random, count: int, suffix: str, taken: set[str]) -> list[str]:
     """``count`` new names of two syllables (three once two rarely give a new one: the 31 provinces of
     the national size need more county names than two syllables make)."""
-    out = []
+    out: list[str] = []
     misses = 0
     while len(out) < count:
         name = "".join(rng.choice(SYLLABLES) for _ in range(2 if misses < 200 else 3)) + suffix
@@ -67,7 +67,7 @@ def write(output: Path, tasks: int, complaints: int, seed: int = 1, provinces: i
     rng = random.Random(seed)
 
     taken: set[str] = set()
-    regions: list[dict] = []
+    regions: list[dict[str, str]] = []
     counties: dict[str, list[tuple[str, str]]] = {}  # province code → [(county code, county name)]
     province_names = _names(rng, provinces, "省", taken)
     for p, pname in enumerate(province_names):
@@ -106,8 +106,9 @@ def write(output: Path, tasks: int, complaints: int, seed: int = 1, provinces: i
         roll = rng.random()
         deadline: object = "长期坚持" if roll < 0.12 else _day(rng, dt.date(2021, 12, 31), dt.date(2027, 12, 31)).isoformat()
         start = _day(rng, dt.date(2021, 11, 1), dt.date(2022, 6, 30))
-        history = [{"date": start.isoformat(), "status": "ongoing" if deadline == "长期坚持" else "in_progress",
-                    "note": "已制定实施方案"}]
+        history: list[dict[str, str | bool]] = [
+            {"date": start.isoformat(), "status": "ongoing" if deadline == "长期坚持" else "in_progress",
+             "note": "已制定实施方案"}]
         task = {"id": task_id, "number": i, "title": f"{kname}{rng.choice(TASK_TOPICS)}",
                 "problem": f"督察发现，{kname}{rng.choice(PLACES)}{rng.choice(PROBLEMS)}，群众反映强烈。",
                 "deadline": deadline, "regions": [kcode], "responsible_units": [f"{kname}人民政府"],
@@ -159,7 +160,7 @@ def write(output: Path, tasks: int, complaints: int, seed: int = 1, provinces: i
             substantiated = rng.choices(["属实", "基本属实", "部分属实", "不属实"], [45, 10, 15, 30])[0]
             status = rng.choices(["done", "partly_done", "handling"], [85, 10, 5])[0]
             place, problem = rng.choice(PLACES), rng.choice(PROBLEMS)
-            item: dict = {
+            item: dict[str, object] = {
                 "ref": ref, "channel": channel, "region": kcode,
                 "types": sorted(set(rng.choices(TYPES, TYPE_WEIGHTS, k=rng.choice([1, 1, 2])))),
                 "summary": f"{kname}某镇{place}{problem}，周边居民长期受影响。",

@@ -28,13 +28,13 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from generator.commands import import_vocab as vocab
 from generator.errors import Location, PortalError, Problem, Problems
 from generator.load.reader import Loader
-from generator.models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, TASK_STATUS_LABELS
 from generator.load.schema import ID_RE, path_name_problem, shown
+from generator.models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, TASK_STATUS_LABELS
 
 if TYPE_CHECKING:
     from generator.commands.importer import Sheet
@@ -123,7 +123,7 @@ def check_profiles(loader: Loader) -> None:
         read_profile(loader, path)
 
 
-def read_profile(loader: Loader, path: Path, in_content: bool = True) -> Optional[Profile]:
+def read_profile(loader: Loader, path: Path, in_content: bool = True) -> Profile | None:
     """One profile file, checked; None when it has problems (they are added to ``loader.problems``).
     A file in the content folder is named like any content file (``in_content``)."""
     before = len(loader.problems.items)
@@ -135,7 +135,7 @@ def read_profile(loader: Loader, path: Path, in_content: bool = True) -> Optiona
     return profile if stem_ok and len(loader.problems.items) == before else None
 
 
-def _build(name: str, data: Any, problems: Problems) -> Optional[Profile]:
+def _build(name: str, data: Any, problems: Problems) -> Profile | None:
     def error(line: int, where: str, message: str, hint: str = "") -> None:
         problems.add(Location(name, line), where, message, hint)
 
@@ -204,7 +204,7 @@ def _columns(profile: Profile, columns: dict[Any, Any], error: Any) -> None:
         profile.rules[name] = rule
 
 
-def _rule(written: str, action: Any, line: int, builtin: dict[str, str], where: str, error: Any, kind: str) -> Optional[Rule]:
+def _rule(written: str, action: Any, line: int, builtin: dict[str, str], where: str, error: Any, kind: str) -> Rule | None:
     if not isinstance(action, str) or not action.strip():
         error(line, where, f"没有写明此列是什么（写的是 {shown(action)}）" if action is not None else "没有写明此列是什么",
               _ACTION_HINT)
@@ -281,7 +281,7 @@ def _values(profile: Profile, values: Any, line: int, error: Any) -> None:
             profile.value_fields[key] = table
 
 
-def _scalar(value: Any) -> Optional[str]:
+def _scalar(value: Any) -> str | None:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (str, int, float)):
@@ -291,7 +291,7 @@ def _scalar(value: Any) -> Optional[str]:
 
 # --- choosing the profile of an import ----------------------------------------------------------
 
-def header_names(sheet: "Sheet") -> list[set[str]]:
+def header_names(sheet: Sheet) -> list[set[str]]:
     """For each of the first ten rows, the normalised names in it and in the row below (a two-row header)."""
     rows = [{norm(x) for x in cells if norm(x)} for _, cells in sheet.rows[:11]]
     return [rows[k] | (rows[k + 1] if k + 1 < len(rows) else set()) for k in range(min(10, len(rows)))]
@@ -308,7 +308,7 @@ def _loader_for(content: Path, path: Path) -> tuple[Loader, bool]:
     return Loader(path.parent), False
 
 
-def choose(sheet: "Sheet", kind: str, content: Path, explicit: Optional[str] = None) -> Optional[Profile]:
+def choose(sheet: Sheet, kind: str, content: Path, explicit: str | None = None) -> Profile | None:
     """The profile of this import (see the module docstring), or None; raise :class:`ProfileProblems`
     when the profile named, or any profile of the content folder, has problems, on a tie, and when the
     chosen profile has a column 待定."""
@@ -354,7 +354,7 @@ def profile_path(content: Path, given: str) -> Path:
     """``--profile``: a path, or a name in content/import-profiles/ (with or without .yaml)."""
     candidates = [Path(given)]
     if "/" not in given and os.sep not in given:
-        stem = given[:-5] if given.endswith(".yaml") else given
+        stem = given.removesuffix(".yaml")
         candidates.append(content / FOLDER / f"{stem}.yaml")
     for path in candidates:
         if path.is_file():
@@ -392,13 +392,13 @@ def _key(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def draft(source: Path, kind: str, content: Path, name: Optional[str] = None) -> Draft:
+def draft(source: Path, kind: str, content: Path, name: str | None = None) -> Draft:
     """Write ``content/import-profiles/<name>.yaml`` from the header of ``source`` (see the module
     docstring); refuse, writing nothing, when that file exists."""
     from generator.commands import importer
 
     if name is not None:
-        stem = name[:-5] if name.endswith(".yaml") else name
+        stem = name.removesuffix(".yaml")
         if not ID_RE.fullmatch(stem) or path_name_problem(stem) is not None:
             raise ProfileProblems([Problem(Location(name), "--profile", "导入配置的文件名只能由字母 A-Z a-z、数字 0-9 和 - 组成",
                                            "例如 --profile shi-laixin（写入 import-profiles/shi-laixin.yaml）")])
@@ -421,7 +421,7 @@ def draft(source: Path, kind: str, content: Path, name: Optional[str] = None) ->
     ignored = {norm(n): why for n, why in vocab.IGNORED[kind].items()}
     lines = [f"# {sheet.name} 的导入配置（portal import --draft-profile 生成）",
              "# 每一列写明它是什么：字段名或内置列名、“保留”（在该件页面的“其他信息”下列出）或“不导入”。",
-             f"# 改完全部“{PENDING}”后再导入；以后导入同样表头的表格时自动使用本配置。说明见 docs/content-format.md。",
+             f"# 改完全部“{PENDING}”后再导入；以后导入同样表头的表格时自动使用本配置。说明见 docs/import.md 第六步。",
              f"kind: {kind}", "columns:"]
     seen: set[str] = set()
     pending = 0
@@ -445,7 +445,7 @@ def draft(source: Path, kind: str, content: Path, name: Optional[str] = None) ->
     return Draft(content / rel, len(seen), pending)
 
 
-def _fallback_labels(sheet: "Sheet") -> dict[int, str]:
+def _fallback_labels(sheet: Sheet) -> dict[int, str]:
     """The header of a table naming fewer than two known columns: the row among the first ten with the
     most distinct names (a title merged across all columns has one)."""
     best: dict[int, str] = {}

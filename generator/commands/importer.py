@@ -63,6 +63,7 @@ import csv
 import dataclasses
 import datetime as dt
 import decimal
+import functools
 import io
 import os
 import re
@@ -72,16 +73,22 @@ import tempfile
 import warnings
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional, get_args
+from typing import Any, get_args
 from xml.parsers import expat
 
-from generator.errors import ContentError, PortalError, Problem, Problems, UsageError
-from generator.models import COMPLAINT_STATUS_LABELS, PollutionType, Region
 from generator.commands import import_profile
 from generator.commands import import_vocab as vocab
-from generator.load.schema import ID_RE, MAX_ID, MAX_LINE, MAX_TEXT  # MAX_ID: a task id or 受理编号 becomes a file or folder name
+from generator.errors import ContentError, PortalError, Problem, Problems, UsageError
+from generator.load.schema import (  # MAX_ID: a task id or 受理编号 becomes a file or folder name
+    ID_RE,
+    MAX_ID,
+    MAX_LINE,
+    MAX_TEXT,
+)
+from generator.models import COMPLAINT_STATUS_LABELS, PollutionType, Region
 
 SEPARATORS = re.compile(r"[、，,；;/／\n]+")
 
@@ -257,8 +264,8 @@ class _PartReader:
         self.shared_strings = 0
         self.scan = _SheetScan()
         self.row = self.col = 0
-        self.cell: Optional[dict[str, Any]] = None
-        self.capture: Optional[str] = None  # "f" or "v" while inside one
+        self.cell: dict[str, Any] | None = None
+        self.capture: str | None = None  # "f" or "v" while inside one
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.StartDoctypeDeclHandler = self._doctype
         parser.EntityDeclHandler = self._entity
@@ -415,7 +422,7 @@ def read_xlsx(name: str, raw: bytes) -> Sheet:
         warnings.simplefilter("always")
         try:
             book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
             raise unreadable(name, f"无法读取此 .xlsx 文件（{type(exc).__name__}: {str(exc)[:200]}）") from None
         try:
             if not book.worksheets:
@@ -434,7 +441,7 @@ def read_xlsx(name: str, raw: bytes) -> Sheet:
                 rows = [(i, list(r)) for i, r in enumerate(cells, start=1)]
         except ImportProblems:
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - as above, reading the rows of a damaged sheet
             raise unreadable(name, f"无法读取第一个工作表（{type(exc).__name__}: {str(exc)[:200]}）") from None
         finally:
             book.close()
@@ -500,7 +507,7 @@ def shown(value: str, limit: int = 40) -> str:
     return value if len(value) <= limit else value[:limit] + "…"
 
 
-def cell_issues(sheet: Sheet, header_row: int, mapping: dict[int, "Col"], issues: list[Issue]) -> set[int]:
+def cell_issues(sheet: Sheet, header_row: int, mapping: dict[int, Col], issues: list[Issue]) -> set[int]:
     """Problems of single cells of the columns read: too long, or a formula without a saved result, or an
     error value. Returns the rows concerned."""
     rows: set[int] = set()
@@ -528,7 +535,7 @@ def ascii_digits(value: Any) -> str:
     return re.sub(r"\s", "", text(value)).translate(ASCII_DIGITS)
 
 
-def parse_whole(value: Any, low: int, high: int) -> tuple[Optional[int], str]:
+def parse_whole(value: Any, low: int, high: int) -> tuple[int | None, str]:
     s = ascii_digits(value)
     if not re.fullmatch(r"[0-9]+", s):
         return None, f"“{shown(s)}”不是整数（整数只能用数字 0-9 书写）"
@@ -537,14 +544,14 @@ def parse_whole(value: Any, low: int, high: int) -> tuple[Optional[int], str]:
     return int(s), ""
 
 
-def parse_count(value: Any) -> tuple[Optional[int], str]:
+def parse_count(value: Any) -> tuple[int | None, str]:
     """A penalty count; a unit after the number (3家, 2人次) is allowed."""
     s = ascii_digits(value)
     m = re.fullmatch(rf"([0-9]+)(?:{'|'.join(vocab.UNITS[2:])})", s)
     return parse_whole(m[1] if m else value, 0, MAX_COUNT)
 
 
-def parse_fines(value: Any, unit: str = "万元") -> tuple[Optional[str], str]:
+def parse_fines(value: Any, unit: str = "万元") -> tuple[str | None, str]:
     """罚款金额 as the YAML number in 万元 to write; ``unit`` is the column's (元 or 万元), a unit written
     after the number in the cell wins."""
     if isinstance(value, float):
@@ -569,7 +576,7 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
-def chinese_number(s: str) -> Optional[int]:
+def chinese_number(s: str) -> int | None:
     """17 from 17, １７ or 十七 (一百零二 = 102); None when it is not such a number."""
     s = s.translate(ASCII_DIGITS)
     if re.fullmatch(r"[0-9]{1,6}", s):
@@ -590,7 +597,7 @@ BATCH_RE = re.compile(r"第\s*([0-9０-９零〇一二两三四五六七八九�
 TITLE_DATE_RE = re.compile(r"([0-9]{4})\s*(?:年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日|[-./]([0-9]{1,2})[-./]([0-9]{1,2}))")
 
 
-def title_facts(sheet: Sheet, first_header_row: int) -> tuple[Optional[tuple[int, int]], Optional[tuple[int, dt.date]]]:
+def title_facts(sheet: Sheet, first_header_row: int) -> tuple[tuple[int, int] | None, tuple[int, dt.date] | None]:
     """The batch (第19批, 第十七批) and the date (2022年10月9日) the title rows above the header name, each
     with its row: ((row, batch) or None, (row, date) or None)."""
     batch = day = None
@@ -650,7 +657,7 @@ class RegionNames:
                 self.names.setdefault(k, []).append(r.code)
         self.roots = [r.code for r in regions if not r.parent]
 
-    def lookup(self, name: str) -> tuple[Optional[str], str]:
+    def lookup(self, name: str) -> tuple[str | None, str]:
         """(code, "") or (None, why)."""
         name = re.sub(r"\s", "", name)
         if re.fullmatch(r"\d{6}", name) and any(r.code == name for r in self.regions):
@@ -679,7 +686,7 @@ class RegionNames:
 
 # --- value parsers: (value, "") or (None, message) --------------------------------------------
 
-def parse_date(value: Any) -> tuple[Optional[dt.date], str]:
+def parse_date(value: Any) -> tuple[dt.date | None, str]:
     if isinstance(value, dt.datetime):
         return value.date(), ""
     if isinstance(value, dt.date):
@@ -818,7 +825,7 @@ def _personal(name: str) -> bool:
 
 
 def header_map(sheet: Sheet, kind: str, columns: list[Col], issues: list[Issue],
-               profile: Optional[import_profile.Profile] = None) -> Header:
+               profile: import_profile.Profile | None = None) -> Header:
     """Find the header (the row among the first ten naming the most known columns, and a second row of
     sub-columns under a group cell such as 处理处罚和问责情况) and map each column to a Col. With an import
     ``profile`` (:mod:`generator.commands.import_profile`) the columns it names are read as it says — mapped to a
@@ -860,7 +867,7 @@ def header_map(sheet: Sheet, kind: str, columns: list[Col], issues: list[Issue],
         if not name:
             continue
         rule = rules.get(name)
-        if rule is not None:
+        if rule is not None and profile is not None:  # (a rule comes from the profile)
             if rule.action == "field":
                 col = by_key[rule.key]
             elif rule.action == "keep":
@@ -917,7 +924,7 @@ def _spellings(kind: str, key: str) -> str:
             f"用 --draft-profile 生成导入配置并在其中写明哪一列是它")
 
 
-def section_channel(cells: list[Any]) -> Optional[str]:
+def section_channel(cells: list[Any]) -> str | None:
     """The channel a section row 「来电」/「来信」 sets for the rows below it, or None for any other row."""
     values = {re.sub(r"\s", "", text(c)) for c in cells if text(c)}
     if len(values) != 1:
@@ -931,8 +938,8 @@ class Item:
     row: int
     key: str  # complaint ref or task id
     fields: list[tuple[str, str]] = field(default_factory=list)  # (YAML key, YAML value text)
-    batch: Optional[int] = None  # a complaint's batch, when its row names one
-    forwarded: Optional[dt.date] = None  # its batch's date, when its row names one (a 交办日期 column)
+    batch: int | None = None  # a complaint's batch, when its row names one
+    forwarded: dt.date | None = None  # its batch's date, when its row names one (a 交办日期 column)
     rows: list[int] = field(default_factory=list)  # all rows of a task (a 反馈问题 merged over several)
 
 
@@ -970,7 +977,7 @@ def extra_yaml(extra: list[tuple[str, str]]) -> str:
 
 class RowReader:
     def __init__(self, row: int, cells: list[Any], mapping: dict[int, Col], issues: list[Issue],
-                 units: Optional[dict[int, str]] = None):
+                 units: dict[int, str] | None = None):
         self.row, self.issues = row, issues
         self.values = {c.key: (i, cells[i] if i < len(cells) else None) for i, c in mapping.items() if c.key}
         self.cols = {c.key: (i, c) for i, c in mapping.items()}
@@ -1030,7 +1037,7 @@ class RowReader:
 REF_BATCH_RE = re.compile(r"^\s*第\s*([0-9０-９零〇一二两三四五六七八九十百千]{1,8})\s*批[\s:：,，、]*")
 
 
-def split_ref(value: str) -> tuple[Optional[int], list[str]]:
+def split_ref(value: str) -> tuple[int | None, list[str]]:
     """「第31批 D3GS202312200043」 → (31, [ref]); 「D1、D2」 → (None, [D1, D2]): the batch a 受理编号 cell
     names in front, and the numbers it holds (several are joined by 、 , ， ; or spaces)."""
     batch = None
@@ -1050,7 +1057,7 @@ def region_codes(r: RowReader, key: str, regions: RegionNames) -> list[str]:
         if not joined:
             continue
         lines = [x for x in piece.split("\n") if x.strip()]
-        found: list[Optional[str]] = []
+        found: list[str | None] = []
         if len(lines) > 1 and joined not in regions.names:
             found = [regions.lookup(x)[0] for x in lines]
         if found and all(found):
@@ -1091,7 +1098,7 @@ def pollution_types(r: RowReader) -> list[str]:
     return unique(out)
 
 
-def complaint_item(r: RowReader, regions: RegionNames, section: Optional[str] = None) -> Item:
+def complaint_item(r: RowReader, regions: RegionNames, section: str | None = None) -> Item:
     """One complaint; its ref is "" when the table has no 受理编号 column (made by :func:`run`)."""
     cell_batch, refs = split_ref(r.require("ref"))
     ref = refs[0] if refs else ""
@@ -1160,7 +1167,7 @@ def complaint_item(r: RowReader, regions: RegionNames, section: Optional[str] = 
     for key in ("orders", "fines_wan_yuan", "cases", "interviews", "accountable_persons"):
         if r.get(key) and ascii_digits(r.raw(key)) not in vocab.EMPTY_NUMBERS:
             unit = r.units.get(key, "")
-            value = r.parse(key, (lambda v: parse_fines(v, unit or "万元")) if key == "fines_wan_yuan" else parse_count)
+            value = r.parse(key, functools.partial(parse_fines, unit=unit or "万元") if key == "fines_wan_yuan" else parse_count)
             if value is not None:
                 penalties.append(f"{key}: {value}")
     if penalties:
@@ -1180,7 +1187,7 @@ def task_item(rs: list[RowReader], regions: RegionNames, prefix: str, day: dt.da
     task whose measures, units and progress are those of all its rows, and whose deadline is the latest
     date or year among them (长期坚持 when no row has one, 立行立改 when every row says so)."""
     r = rs[0]
-    number: Optional[int] = order
+    number: int | None = order
     if "number" in r.cols:
         number = None
         if r.require("number"):
@@ -1282,14 +1289,14 @@ class Result:
     skipped_rows: list[int]
     encoding: str
     warnings: list[str]
-    plans: list["RowPlan"] = field(default_factory=list)  # what happens to each row (shown by --dry-run)
+    plans: list[RowPlan] = field(default_factory=list)  # what happens to each row (shown by --dry-run)
     problems: bool = False  # --dry-run: something would be refused
 
 
 PREFIX_RE = re.compile(rf"(?:[A-Za-z0-9][A-Za-z0-9-]{{0,{MAX_PREFIX - 1}}})?")
 
 
-def check_arguments(kind: str, batch: Optional[int], id_prefix: str) -> None:
+def check_arguments(kind: str, batch: int | None, id_prefix: str) -> None:
     """The command-line values that become file names: refused before anything is read."""
     if kind == "tasks" and not PREFIX_RE.fullmatch(id_prefix):
         raise UsageError(f"--id-prefix '{shown(id_prefix)}': 任务编号前缀只能由字母 A-Z a-z、数字 0-9 和 - 组成，"
@@ -1300,10 +1307,10 @@ def check_arguments(kind: str, batch: Optional[int], id_prefix: str) -> None:
                          "    提示：例如 --batch 3（写入 complaints/3.yaml）")
 
 
-def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: Optional[int] = None,
-        forwarded_on: Optional[dt.date] = None, id_prefix: str = "T-", force: bool = False,
-        overwrite: bool = False, date: Optional[dt.date] = None, dry_run: bool = False,
-        profile: Optional[str] = None) -> Result:
+def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: int | None = None,
+        forwarded_on: dt.date | None = None, id_prefix: str = "T-", force: bool = False,
+        overwrite: bool = False, date: dt.date | None = None, dry_run: bool = False,
+        profile: str | None = None) -> Result:
     """Import one table. For complaints, ``batch`` and ``forwarded_on`` may be None when the file names
     them (a title row 「（第19批 2022年10月9日）」, 第31批 in the 受理编号 cells, a 批次 column); given, they
     must agree with the file (a disagreement is a problem naming both; with ``force`` the flags win).
@@ -1357,7 +1364,8 @@ def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: Optional[in
         again = {n for n in batches if not overwrite and (content / "complaints" / f"{n}.yaml").is_file()}
         before = len(issues)
         days = _batch_dates(items, forwarded_on, force, issues, {c.key: f"{col_letter(i)}列 {c.shown}" for i, c in mapping.items()})
-        undated = [n for n in batches if days.get(n) is None and n not in again]
+        dated = {n: day for n, day in days.items() if day is not None}
+        undated = [n for n in batches if n not in dated and n not in again]
         if undated:
             raise UsageError(f"不知道第{'、'.join(map(str, undated))}批的交办日期：{sheet.name} 的标题行中没有日期（例如 2022年10月9日），"
                              "也没有“交办日期”列；未写入任何文件\n    提示：给 --forwarded-on YYYY-MM-DD（交办这一批的日期），"
@@ -1380,7 +1388,7 @@ def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: Optional[in
                 if body is not None:
                     files[rel] = body
             else:
-                files[rel] = complaints_yaml(batch_items, number, days[number], source)
+                files[rel] = complaints_yaml(batch_items, number, dated[number], source)
                 action = "replace" if (content / rel).exists() else "create"  # --overwrite
                 plans += [RowPlan(i.row, i.key, action) for i in batch_items]
         if len(issues) > before and not force and not dry_run:
@@ -1419,34 +1427,34 @@ def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: Optional[in
                   sorted(plans, key=_plan_order))
 
 
-def _batch_dates(items: list[Item], file_day: Optional[dt.date], force: bool, issues: list[Issue],
-                 columns: dict[str, str]) -> dict[int, Optional[dt.date]]:
+def _batch_dates(items: list[Item], file_day: dt.date | None, force: bool, issues: list[Issue],
+                 columns: dict[str, str]) -> dict[int, dt.date | None]:
     """The date of each batch: its rows' 交办日期 (which must agree), else the file's (--forwarded-on or the
     title). A row date that differs from the file's is a problem at its cell; with ``force`` the file's wins."""
-    rows: dict[int, list[Item]] = {}
+    rows: dict[int, list[tuple[Item, dt.date]]] = {}  # each batch's rows that have a 交办日期, with it
     for item in items:
         if item.batch is not None:
             rows.setdefault(item.batch, [])
             if item.forwarded is not None:
-                rows[item.batch].append(item)
-    out: dict[int, Optional[dt.date]] = {}
+                rows[item.batch].append((item, item.forwarded))
+    out: dict[int, dt.date | None] = {}
     for number, dated in rows.items():
         out[number] = file_day
         if not dated:
             continue
-        first = dated[0]
-        for item in dated[1:]:
-            if item.forwarded != first.forwarded:
+        first, first_day = dated[0]
+        for item, day in dated[1:]:
+            if day != first_day:
                 issues.append(Issue(item.row, columns.get("forwarded_on", ""),
-                                    f"第{number}批的交办日期应当相同：第 {first.row} 行是 {first.forwarded.isoformat()}，"
-                                    f"此行是 {item.forwarded.isoformat()}", "一批只有一个交办日期；改正其中一处"))
-        if file_day is not None and first.forwarded != file_day:
+                                    f"第{number}批的交办日期应当相同：第 {first.row} 行是 {first_day.isoformat()}，"
+                                    f"此行是 {day.isoformat()}", "一批只有一个交办日期；改正其中一处"))
+        if file_day is not None and first_day != file_day:
             if not force:
                 issues.append(Issue(first.row, columns.get("forwarded_on", ""),
-                                    f"交办日期列写第{number}批是 {first.forwarded.isoformat()}，--forwarded-on 或表格标题却是 "
+                                    f"交办日期列写第{number}批是 {first_day.isoformat()}，--forwarded-on 或表格标题却是 "
                                     f"{file_day.isoformat()}", "改正其中一处；给 --force 时以 --forwarded-on 或表格标题为准"))
         else:
-            out[number] = first.forwarded
+            out[number] = first_day
     return out
 
 
@@ -1457,8 +1465,8 @@ def _missing_columns(kind: str, columns: list[Col], header: Header) -> bool:
         (kind == "tasks" and not mapped & {"responsible_units", "lead_units"})
 
 
-def _named_batches(sheet: Sheet, header: Header, data: list[tuple[int, list[Any], Optional[str]]],
-                   batch: Optional[int]) -> list[int]:
+def _named_batches(sheet: Sheet, header: Header, data: list[tuple[int, list[Any], str | None]],
+                   batch: int | None) -> list[int]:
     """Every batch the table may name (--batch, the title, 第N批 in the 受理编号 or 批次 cells): a superset
     of the batches it imports, cheap to find before the rows are read."""
     found = {batch} if batch is not None else set()
@@ -1476,7 +1484,7 @@ def _named_batches(sheet: Sheet, header: Header, data: list[tuple[int, list[Any]
     return sorted(n for n in found if 0 < n <= MAX_NUMBER)
 
 
-def _refs_of(data: list[tuple[int, list[Any], Optional[str]]], header: Header, rows: set[int]) -> set[str]:
+def _refs_of(data: list[tuple[int, list[Any], str | None]], header: Header, rows: set[int]) -> set[str]:
     """The refs (lower case) written in the given rows: rows left out for their problems are not gone."""
     col = next((i for i, c in header.mapping.items() if c.key == "ref"), None)
     if col is None:
@@ -1484,15 +1492,15 @@ def _refs_of(data: list[tuple[int, list[Any], Optional[str]]], header: Header, r
     return {x.lower() for row, cells, _ in data if row in rows and col < len(cells) for x in split_ref(text(cells[col]))[1]}
 
 
-def _plan_order(plan: "RowPlan") -> tuple[int, int, str]:
+def _plan_order(plan: RowPlan) -> tuple[int, int, str]:
     return (plan.row == 0, plan.row, plan.key)
 
 
-def _data_rows(sheet: Sheet, header: Header) -> list[tuple[int, list[Any], Optional[str]]]:
+def _data_rows(sheet: Sheet, header: Header) -> list[tuple[int, list[Any], str | None]]:
     """(row, cells, channel of its section) for every row below the header that is an item: empty rows,
     section rows 「来电」/「来信」 and a repeated header (a table printed over several pages) are not."""
     out = []
-    section: Optional[str] = None
+    section: str | None = None
     for row, cells in sheet.rows:
         if row <= header.row or all(text(c) == "" for c in cells):
             continue
@@ -1506,8 +1514,8 @@ def _data_rows(sheet: Sheet, header: Header) -> list[tuple[int, list[Any], Optio
     return out
 
 
-def _file_batch(sheet: Sheet, header: Header, batch: Optional[int], forwarded_on: Optional[dt.date],
-                issues: list[Issue], notes: list[Issue]) -> tuple[Optional[int], Optional[dt.date]]:
+def _file_batch(sheet: Sheet, header: Header, batch: int | None, forwarded_on: dt.date | None,
+                issues: list[Issue], notes: list[Issue]) -> tuple[int | None, dt.date | None]:
     """The batch and date of the whole file: the flags', confirmed by the title rows, else the title's."""
     title_batch, title_day = title_facts(sheet, header.first)
     if title_batch:
@@ -1532,8 +1540,8 @@ def _file_batch(sheet: Sheet, header: Header, batch: Optional[int], forwarded_on
     return batch, forwarded_on
 
 
-def _complaint_items(name: str, data: list[tuple[int, list[Any], Optional[str]]], header: Header, regions: RegionNames,
-                     loaded: Any, batch: Optional[int], overwrite: bool, issues: list[Issue], notes: list[Issue],
+def _complaint_items(name: str, data: list[tuple[int, list[Any], str | None]], header: Header, regions: RegionNames,
+                     loaded: Any, batch: int | None, overwrite: bool, issues: list[Issue], notes: list[Issue],
                      bad_rows: set[int]) -> list[Item]:
     has_ref = any(c.key == "ref" for c in header.mapping.values())
     existing = {c.ref.lower(): b.batch for b in loaded.batches for c in b.complaints}
@@ -1595,7 +1603,7 @@ def category_heading(cells: list[Any]) -> str:
     return value if CATEGORY_RE.match(value) and "\n" not in value and len(value) <= 60 else ""
 
 
-def _task_items(sheet: Sheet, data: list[tuple[int, list[Any], Optional[str]]], header: Header, regions: RegionNames,
+def _task_items(sheet: Sheet, data: list[tuple[int, list[Any], str | None]], header: Header, regions: RegionNames,
                 id_prefix: str, as_of: dt.date, issues: list[Issue], notes: list[Issue], bad_rows: set[int]) -> list[Item]:
     cols = {c.key: i for i, c in header.mapping.items()}
     problem, number = cols.get("problem"), cols.get("number")
@@ -1692,7 +1700,7 @@ def _same(key: str, old: Any, new: Any) -> bool:
         old, new = bool(old), bool(new)
     if key == "penalties":
         old, new = ({k: v for k, v in (x or {}).items() if v not in (None, 0)} for x in (old, new))
-    empty = (None, "", [], {})  # an empty cell and a field not written are the same (0 is a value)
+    empty: tuple[object, ...] = (None, "", [], {})  # an empty cell and a field not written are the same (0 is a value)
     return old == new or (any(old is e or old == e and type(old) is type(e) for e in empty)
                           and any(new is e or new == e and type(new) is type(e) for e in empty))
 
@@ -1737,12 +1745,12 @@ class Reimport:
     body: str
     date: dt.date  # of the update entries (--date)
     force: bool  # skip refused field changes, still record the updates
-    forwarded_on: Optional[dt.date] = None  # the table's date (title or --forwarded-on), which must be the file's
+    forwarded_on: dt.date | None = None  # the table's date (title or --forwarded-on), which must be the file's
     plans: list[RowPlan] = field(default_factory=list)
     inserts: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end of the text replaced or -1, new text)
 
     def run(self, items: list[Item], columns: dict[str, str], issues: list[Issue], notes: list[Issue],
-            skipped: Optional[set[str]] = None) -> Optional[str]:
+            skipped: set[str] | None = None) -> str | None:
         """The file's new text (None when nothing changes); refusals go to ``issues``, missing refs to ``notes``
         (a ref in ``skipped``, a row left out for its problems, is not missing)."""
         import yaml
@@ -1761,7 +1769,7 @@ class Reimport:
                                 "先运行 portal check 并改正该文件"))
             return None
         seq = next((v for k, v in root.value if k.value == "complaints"), None) if isinstance(root, yaml.MappingNode) else None
-        if not isinstance(seq, yaml.SequenceNode) or (seq.flow_style and seq.value):
+        if not isinstance(raw, dict) or not isinstance(seq, yaml.SequenceNode) or (seq.flow_style and seq.value):
             issues.append(Issue(0, "", f"{self.rel.as_posix()} 的 complaints 不是逐行书写的列表，不能再次导入",
                                 "把 complaints 写成每件一个 - 开头的块"))
             return None
@@ -1801,19 +1809,19 @@ class Reimport:
         lacking = (keys & columns.keys() & set(FIELD_LABELS)) - {k for k, _ in item.fields}
         return "updates" not in keys and not lacking and all(f"{k}: {v}" in lines for k, v in item.fields)
 
-    def _compare(self, item: Item, new: dict[str, Any], node: Any, old: dict[str, Any], forwarded: Optional[dt.date],
+    def _compare(self, item: Item, new: dict[str, Any], node: Any, old: dict[str, Any], forwarded: dt.date | None,
                  columns: dict[str, str], issues: list[Issue]) -> None:
         """Refuse changed published fields; record a changed status or handling text as an update entry
         (``columns``: the table's fields → their column, 「F列 调查核实情况」)."""
         import yaml
 
         refused: list[str] = []
-        for key in FIELD_LABELS:
+        for key, label in FIELD_LABELS.items():
             if key in columns and not _same(key, old.get(key), new.get(key)):
-                refused.append(FIELD_LABELS[key])
+                refused.append(label)
                 issues.append(Issue(item.row, columns[key],
                                     f"已公开的字段不能改写：{self.rel.as_posix()} 中受理编号 {shown(item.key)} 的"
-                                    f"“{FIELD_LABELS[key]}”与表格不同（文件中：{shown(_plain(old.get(key)))}；"
+                                    f"“{label}”与表格不同（文件中：{shown(_plain(old.get(key)))}；"
                                     f"表格中：{shown(_plain(new.get(key)))}）",
                                     f"如需更正请直接编辑 {self.rel.as_posix()} 中的这一件，或把表格中的这一格改回已公开的值；"
                                     "给 --force 时跳过这项改动，只记录办结状态和处理情况的变化"))
@@ -2010,8 +2018,8 @@ def _check_in_copy(content: Path, files: dict[Path, str], as_of: dt.date, name: 
                 elsewhere.append(text_.replace(f"{content.name}/", f"{content.as_posix()}/", 1))
     if issues or elsewhere:
         lines = [*(i.format(name) for i in sorted(issues, key=lambda i: (i.row, i.column, i.message))), *elsewhere]
-        raise PortalError("\n".join([*lines, f"导入后的内容中有 {len(lines)} 处问题（行号见文件中的注释）；"
-                                                f"{name} 的内容未写入任何文件。"]))
+        raise PortalError("\n".join([*lines, (f"导入后的内容中有 {len(lines)} 处问题（行号见文件中的注释）；"
+                                                f"{name} 的内容未写入任何文件。")]))
 
 
 def _copy_regular(source: str, target: str) -> None:
@@ -2020,4 +2028,4 @@ def _copy_regular(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-__all__ = ["run", "read_sheet", "ContentError"]
+__all__ = ["ContentError", "read_sheet", "run"]

@@ -29,13 +29,29 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from generator.check.rules import FIRST_STATUSES, TRANSITIONS
-from generator.commands.importer import (Header, Issue, Item, RowPlan, _item_values, _last_content_line_end, _yaml_loader, ascii_digits,
-                       col_letter, inside, parse_progress, q, shown, task_yaml, text, unique)
-from generator.models import TASK_STATUS_LABELS
+from generator.commands.importer import (
+    Header,
+    Issue,
+    Item,
+    RowPlan,
+    _item_values,
+    _last_content_line_end,
+    _yaml_loader,
+    ascii_digits,
+    col_letter,
+    inside,
+    parse_progress,
+    q,
+    shown,
+    task_yaml,
+    text,
+    unique,
+)
 from generator.load.schema import label_synonyms
+from generator.models import TASK_STATUS_LABELS
 
 # the published fields of a task, as the clerk knows them; compared only when the table has their column
 FIELD_LABELS = {"number": "序号", "title": "任务名称", "problem": "督察反馈问题", "target": "整改目标", "measures": "整改措施",
@@ -54,12 +70,12 @@ class Progress:
     """What the table says of a task's progress: the status its phrase reads as, and the text."""
 
     status: str
-    on_schedule: Optional[bool]
+    on_schedule: bool | None
     note: str
     row: int  # the first row of the task with a 整改进展 cell
 
 
-def plan_tasks(content: Path, items: list[Item], header: Header, data: list[tuple[int, list[Any], Optional[str]]],
+def plan_tasks(content: Path, items: list[Item], header: Header, data: list[tuple[int, list[Any], str | None]],
                prefix: str, date: dt.date, force: bool, overwrite: bool, source: str, bad_rows: set[int],
                issues: list[Issue], notes: list[Issue]) -> tuple[dict[Path, str], list[RowPlan]]:
     """The files to write (relative to ``content``) and the plan of every task. Without ``overwrite`` an
@@ -93,7 +109,7 @@ def plan_tasks(content: Path, items: list[Item], header: Header, data: list[tupl
     return files, plans
 
 
-def _progress(item: Item, cells: dict[int, list[Any]], col: Optional[int]) -> Optional[Progress]:
+def _progress(item: Item, cells: dict[int, list[Any]], col: int | None) -> Progress | None:
     """The task's progress as :func:`generator.commands.importer.task_item` reads it (the texts of all its rows), or
     None when the table says nothing of it."""
     if col is None:
@@ -110,7 +126,7 @@ def _progress(item: Item, cells: dict[int, list[Any]], col: Optional[int]) -> Op
 
 
 def _missing(content: Path, prefix: str, items: list[Item], header: Header,
-             data: list[tuple[int, list[Any], Optional[str]]], bad_rows: set[int]) -> list[str]:
+             data: list[tuple[int, list[Any], str | None]], bad_rows: set[int]) -> list[str]:
     """Ids of the task files made by an import with this prefix (``prefix`` + two to four digits) that
     the table no longer has; a task left out for its problems (``--force``, ``--dry-run``) is not gone."""
     folder = content / "tasks"
@@ -134,7 +150,7 @@ class _Every:
         return True
 
 
-def _skipped_numbers(items: list[Item], header: Header, data: list[tuple[int, list[Any], Optional[str]]],
+def _skipped_numbers(items: list[Item], header: Header, data: list[tuple[int, list[Any], str | None]],
                      bad_rows: set[int]) -> Any:
     """The task numbers of the rows left out for their problems."""
     if not bad_rows:
@@ -167,7 +183,7 @@ class TaskReimport:
     numbered: bool  # the table has a 序号 column (else tasks are numbered by their order)
     plan: RowPlan = field(default_factory=lambda: RowPlan(0, "", "unchanged"))
 
-    def run(self, item: Item, progress: Optional[Progress], issues: list[Issue]) -> Optional[str]:
+    def run(self, item: Item, progress: Progress | None, issues: list[Issue]) -> str | None:
         """The file's new text, or None when it stays as it is (unchanged, or refused: see ``issues``)."""
         import yaml
 
@@ -182,11 +198,13 @@ class TaskReimport:
             finally:
                 loader.dispose()
         except (UnicodeDecodeError, yaml.YAMLError) as exc:
-            return self._refuse(issues, Issue(item.row, "", f"{name} 无法读取（{shown(str(exc), 80)}），不能再次导入",
-                                              "先运行 portal check 并改正该文件"), "文件无法读取")
+            self._refuse(issues, Issue(item.row, "", f"{name} 无法读取（{shown(str(exc), 80)}），不能再次导入",
+                                       "先运行 portal check 并改正该文件"), "文件无法读取")
+            return None
         if not isinstance(root, yaml.MappingNode) or root.flow_style or not isinstance(old, dict):
-            return self._refuse(issues, Issue(item.row, "", f"{name} 不是逐行书写的任务（字段: 值），不能再次导入",
-                                              "把任务文件写成每行一个字段"), "文件不是逐行书写的任务")
+            self._refuse(issues, Issue(item.row, "", f"{name} 不是逐行书写的任务（字段: 值），不能再次导入",
+                                       "把任务文件写成每行一个字段"), "文件不是逐行书写的任务")
+            return None
         new = _item_values([item])[0]
         refused = self._fields(item, old, new, issues)
         change = self._change(item, old, progress, issues)
@@ -207,7 +225,6 @@ class TaskReimport:
     def _refuse(self, issues: list[Issue], issue: Issue, detail: str) -> None:
         issues.append(issue)
         self.plan = RowPlan(self.plan.row, self.plan.key, "refused", detail)
-        return None
 
     # --- published fields ------------------------------------------------------------------------
 
@@ -230,8 +247,8 @@ class TaskReimport:
 
     # --- progress ----------------------------------------------------------------------------------
 
-    def _change(self, item: Item, old: dict[str, Any], progress: Optional[Progress],
-                issues: list[Issue]) -> Optional[tuple[dict[str, Any], str]]:
+    def _change(self, item: Item, old: dict[str, Any], progress: Progress | None,
+                issues: list[Issue]) -> tuple[dict[str, Any], str] | None:
         """The new history entry and its description, or None (no change, or a refused one)."""
         if progress is None:
             return None
@@ -257,7 +274,7 @@ class TaskReimport:
             self.plan = RowPlan(item.row, item.key, "refused", f"不允许的状态变化：{_label(str(current), None)} → "
                                                                f"{_label(status, None)}")
             return None
-        dates = [h.get("date") for h in history if isinstance(h.get("date"), dt.date)]
+        dates = [d for h in history if isinstance(d := h.get("date"), dt.date)]
         if dates and self.date < max(dates):
             issues.append(Issue(progress.row, column, f"更新日期 {self.date.isoformat()} 早于任务 {item.key} 的上一条记录的日期 "
                                                       f"{max(dates).isoformat()}", "用 --date 给出不早于该日期的更新日期"))
@@ -277,7 +294,7 @@ class TaskReimport:
     # --- the text edit ----------------------------------------------------------------------------
 
     def _append(self, body: str, root: Any, old: dict[str, Any], entry: dict[str, Any], row: int,
-                issues: list[Issue]) -> Optional[str]:
+                issues: list[Issue]) -> str | None:
         """``body`` with ``entry`` appended to its history, checked by reading it back."""
         import yaml
 
@@ -299,7 +316,7 @@ class TaskReimport:
         elif isinstance(ups, yaml.SequenceNode) and ups.value:
             at = _last_content_line_end(body, ups.value[-1].end_mark.index)
             new = body[:at] + " " * ups.start_mark.column + f"- {flow}  # row {row}{nl}" + body[at:]
-        elif isinstance(ups, yaml.ScalarNode) and ups.value == "" and not ups.style:  # "history:" and nothing
+        elif pair and isinstance(ups, yaml.ScalarNode) and ups.value == "" and not ups.style:  # "history:" and nothing
             at = _last_content_line_end(body, pair[0].end_mark.index)
             new = body[:at] + " " * (pair[0].start_mark.column + 2) + f"- {flow}  # row {row}{nl}" + body[at:]
         else:
@@ -332,7 +349,7 @@ def _status(value: Any) -> str:
     return label_synonyms(tuple(TASK_STATUS_LABELS)).get(s, s)
 
 
-def _label(status: str, on_schedule: Optional[bool]) -> str:
+def _label(status: str, on_schedule: bool | None) -> str:
     label = TASK_STATUS_LABELS.get(status, status)
     if on_schedule is None:
         return label
@@ -352,7 +369,7 @@ def _transition_hint(current: str, rel: Path) -> str:
 
 
 def _same(old: Any, new: Any) -> bool:
-    return _norm(old) == _norm(new)
+    return bool(_norm(old) == _norm(new))
 
 
 def _norm(value: Any) -> Any:

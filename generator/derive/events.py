@@ -20,8 +20,9 @@ Events dated after the as-of date do not exist yet.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Literal
+from typing import TYPE_CHECKING, Literal
 
 from generator.markup import cn_date, shorten
 from generator.models import COMPLAINT_STATUS_LABELS, DONE_STATUSES, OUTCOME_LABELS, TASK_STATUS_LABELS, Complaint, Task
@@ -53,7 +54,7 @@ class Event:
     closed_out: bool = False  # a task was closed out (销号)
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[dt.date, int, str]:
         return (self.date, _KIND_ORDER[self.kind], self.key)
 
 
@@ -82,7 +83,7 @@ def overdue_since(task: Task, deadline: dt.date) -> list[tuple[dt.date, str]]:
     return out
 
 
-def task_events(t: "TaskView", as_of: dt.date) -> list[Event]:
+def task_events(t: TaskView, as_of: dt.date) -> list[Event]:
     task = t.task
     title = f"第{task.number}项 {task.title}"
     regions = tuple(task.regions)
@@ -120,7 +121,7 @@ def complaint_title(m: Complaint) -> str:
     return f"{m.ref} {shorten(m.summary)}"
 
 
-def complaint_events(c: "ComplaintView") -> list[Event]:
+def complaint_events(c: ComplaintView) -> list[Event]:
     m = c.complaint
     title = complaint_title(m)
     regions = tuple(m.region)
@@ -143,7 +144,7 @@ def complaint_events(c: "ComplaintView") -> list[Event]:
     return out
 
 
-def notice_events(n: "NoticeView", as_of: dt.date) -> list[Event]:
+def notice_events(n: NoticeView, as_of: dt.date) -> list[Event]:
     a = n.ann
     start, end = a.period.start, a.period.end
     tasks = tuple(a.tasks)
@@ -167,7 +168,7 @@ def notice_events(n: "NoticeView", as_of: dt.date) -> list[Event]:
     return [e for e in out if e.date <= as_of]
 
 
-def collect(tasks: Iterable["TaskView"], complaints: Iterable["ComplaintView"], notices: Iterable["NoticeView"],
+def collect(tasks: Iterable[TaskView], complaints: Iterable[ComplaintView], notices: Iterable[NoticeView],
             as_of: dt.date) -> list[Event]:
     """Every event up to ``as_of``, newest first."""
     out: list[Event] = []

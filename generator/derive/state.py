@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal, Optional
+from typing import Literal
 
 from generator import urls
 from generator.check import integrity
@@ -41,9 +41,9 @@ class TimelineEntry:
     note: str = ""
     correction: str = ""
     closeout_exception: str = ""
-    on_schedule: Optional[bool] = None
+    on_schedule: bool | None = None
     documents: list[Document] = field(default_factory=list)
-    announcement: Optional["NoticeView"] = None
+    announcement: NoticeView | None = None
 
 
 @dataclass
@@ -54,11 +54,11 @@ class NoticeView:
     days_until_open: int  # upcoming: days until the first day
     days_left: int  # open: days left counting today (1 on the last day)
     length_days: int
-    tasks: list["TaskView"] = field(default_factory=list)
+    tasks: list[TaskView] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
-    contact: Optional[Contact] = None  # where to object: the notice's own contact, else site.yaml's
+    contact: Contact | None = None  # where to object: the notice's own contact, else site.yaml's
     # objection upheld: each task sent back to work, with the date of its 'reopened' entry
-    reopened: list[tuple["TaskView", dt.date]] = field(default_factory=list)
+    reopened: list[tuple[TaskView, dt.date]] = field(default_factory=list)
 
     @property
     def offers_calendar(self) -> bool:
@@ -84,17 +84,17 @@ class TaskView:
     url: str
     status: str
     status_label: str
-    status_date: Optional[dt.date]
+    status_date: dt.date | None
     overdue: bool
     overdue_days: int
     late: bool
-    completed_on: Optional[dt.date]
+    completed_on: dt.date | None
     behind_schedule: bool
     stale_days: int = 0  # 长期未更新: days without any update, when over integrity.STALE_DAYS
-    last_update: Optional[dt.date] = None
+    last_update: dt.date | None = None
     regions: list[Region] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
-    complaints: list["ComplaintView"] = field(default_factory=list)
+    complaints: list[ComplaintView] = field(default_factory=list)
     notices: list[NoticeView] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
 
@@ -121,8 +121,8 @@ class ComplaintView:
 class RegionView:
     region: Region
     url: str
-    parent: Optional["RegionView"] = None
-    children: list["RegionView"] = field(default_factory=list)
+    parent: RegionView | None = None
+    children: list[RegionView] = field(default_factory=list)
     tasks: list[TaskView] = field(default_factory=list)  # this region and everything inside it
     complaints: list[ComplaintView] = field(default_factory=list)
 
@@ -130,7 +130,7 @@ class RegionView:
     def depth(self) -> int:
         return 0 if self.parent is None else self.parent.depth + 1
 
-    def ancestors(self) -> list["RegionView"]:
+    def ancestors(self) -> list[RegionView]:
         out, cur = [], self.parent
         while cur is not None:
             out.append(cur)
@@ -187,14 +187,14 @@ def notice_state(ann: Announcement, as_of: dt.date) -> tuple[NoticeState, int, i
     return "closed", 0, 0
 
 
-def task_status(task: Task) -> tuple[str, Optional[dt.date]]:
+def task_status(task: Task) -> tuple[str, dt.date | None]:
     if not task.history:
         return "planned", None
     last = task.history[-1]
     return last.status, last.date
 
 
-def completion_date(task: Task) -> Optional[dt.date]:
+def completion_date(task: Task) -> dt.date | None:
     """When the current round of work was completed: the first done entry after the last reopening."""
     status, _ = task_status(task)
     if status not in DONE_STATUSES:
@@ -256,21 +256,21 @@ def derive(content: Content, as_of: dt.date) -> Portal:
     complaints: list[ComplaintView] = []
     batches: list[tuple[Batch, list[ComplaintView]]] = []
     for batch in sorted(content.batches, key=lambda b: b.batch):
-        in_batch = []
+        in_batch: list[ComplaintView] = []
         for c in batch.complaints:
-            status = c.updates[-1].status if c.updates else c.status
-            view = ComplaintView(
-                complaint=c, batch=batch, url=urls.complaint(c.ref), status=status,
-                status_label=COMPLAINT_STATUS_LABELS[status], substantiated=c.substantiated in SUBSTANTIATED,
+            c_status = c.updates[-1].status if c.updates else c.status
+            c_view = ComplaintView(
+                complaint=c, batch=batch, url=urls.complaint(c.ref), status=c_status,
+                status_label=COMPLAINT_STATUS_LABELS[c_status], substantiated=c.substantiated in SUBSTANTIATED,
                 regions=[regions[r] for r in c.region if r in regions],
                 timeline=[TimelineEntry(batch.forwarded_on, c.status, COMPLAINT_STATUS_LABELS[c.status],
                                         f"第{batch.batch}批交办")]
                 + [TimelineEntry(u.date, u.status, COMPLAINT_STATUS_LABELS[u.status], u.note) for u in c.updates],
                 tasks=[tasks[t] for t in c.tasks if t in tasks],
             )
-            for t in view.tasks:
-                t.complaints.append(view)
-            in_batch.append(view)
+            for t in c_view.tasks:
+                t.complaints.append(c_view)
+            in_batch.append(c_view)
         in_batch.sort(key=lambda v: v.complaint.ref)
         complaints.extend(in_batch)
         batches.append((batch, in_batch))
@@ -332,17 +332,17 @@ def _regions(regions: list[Region], tasks: list[TaskView], complaints: list[Comp
 
 
 def _stats(tasks: list[TaskView], complaints: list[ComplaintView]) -> Stats:
-    def count(items, key, labels):  # type: ignore[no-untyped-def]
-        return [(s, label, sum(1 for i in items if key(i) == s)) for s, label in labels.items()]
+    def count(statuses: list[str], labels: dict[str, str]) -> list[tuple[str, str, int]]:
+        return [(s, label, statuses.count(s)) for s, label in labels.items()]
 
     return Stats(
         tasks_total=len(tasks),
         tasks_completed=sum(t.status in DONE_STATUSES for t in tasks),
         tasks_closed=sum(t.status == "closed" for t in tasks),
         tasks_overdue=sum(t.overdue for t in tasks),
-        tasks_by_status=count(tasks, lambda t: t.status, TASK_STATUS_LABELS),
+        tasks_by_status=count([t.status for t in tasks], TASK_STATUS_LABELS),
         complaints_total=len(complaints),
         complaints_done=sum(c.status == "done" for c in complaints),
         complaints_substantiated=sum(c.substantiated for c in complaints),
-        complaints_by_status=count(complaints, lambda c: c.status, COMPLAINT_STATUS_LABELS),
+        complaints_by_status=count([c.status for c in complaints], COMPLAINT_STATUS_LABELS),
     )

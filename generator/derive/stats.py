@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional, get_args
+from typing import TYPE_CHECKING, get_args
 
 from generator.derive.events import status_on
 from generator.models import COMPLAINT_STATUS_LABELS, DONE_STATUSES, TASK_STATUS_LABELS, PollutionType, Substantiated
@@ -25,7 +25,7 @@ def rate(part: int, whole: int) -> str:
 
 @dataclass(frozen=True)
 class RegionRow:
-    region: "RegionView"
+    region: RegionView
     total: int
     done: int
     closed: int
@@ -90,7 +90,7 @@ class Statistics:
     figures: Figures
 
 
-def complaint_status_on(c: "ComplaintView", day: dt.date) -> Optional[str]:
+def complaint_status_on(c: ComplaintView, day: dt.date) -> str | None:
     """A complaint's status at the end of ``day`` (None before it was forwarded)."""
     if c.batch.forwarded_on > day:
         return None
@@ -101,7 +101,7 @@ def complaint_status_on(c: "ComplaintView", day: dt.date) -> Optional[str]:
     return status
 
 
-def figures_on(portal: "Portal", day: dt.date, complaints: bool = True) -> Figures:
+def figures_on(portal: Portal, day: dt.date, complaints: bool = True) -> Figures:
     """The figures at the end of ``day``; ``complaints=False`` leaves the complaint counts at 0 (they cost a
     pass over every complaint, which the monthly progress chart does not need)."""
     tasks = portal.tasks
@@ -133,7 +133,7 @@ def _month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
         y, m = nxt.year, nxt.month
 
 
-def progress(portal: "Portal") -> list[ProgressPoint]:
+def progress(portal: Portal) -> list[ProgressPoint]:
     """Month by month, from the plan's approval (or the first history entry) to the data date."""
     days = [e.date for t in portal.tasks for e in t.task.history]
     plan = portal.content.site.plan
@@ -149,7 +149,7 @@ def progress(portal: "Portal") -> list[ProgressPoint]:
     return out
 
 
-def statistics(portal: "Portal") -> Statistics:
+def statistics(portal: Portal) -> Statistics:
     s = portal.stats
     regions = []
     for r in portal.regions:
@@ -166,4 +166,4 @@ def statistics(portal: "Portal") -> Statistics:
                       batches, progress(portal), figures_on(portal, portal.as_of))
 
 
-__all__ = ["Figures", "Statistics", "figures_on", "statistics", "rate", "TASK_STATUS_LABELS"]
+__all__ = ["TASK_STATUS_LABELS", "Figures", "Statistics", "figures_on", "rate", "statistics"]

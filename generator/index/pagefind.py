@@ -35,10 +35,11 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import cbor2
 
@@ -195,7 +196,7 @@ def index_site(site_dir: Path, shards: Sequence[Shard], previous: Path | None = 
     todo = []
     for shard in shards:
         source = previous / BUNDLE / shard.id if previous else None
-        if source is not None and old.get(shard.id) == digests[shard.id] and source.is_dir():
+        if previous is not None and source is not None and old.get(shard.id) == digests[shard.id] and source.is_dir():
             incremental.keep(site_dir, [path.relative_to(previous).as_posix() for path in sorted(source.rglob("*"))
                                         if path.is_file()])
         else:
@@ -229,7 +230,7 @@ def _index_shard(binary: str, shard: Shard, stubs: Path, bundle: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(stub_page(doc), encoding="utf-8")
     done = subprocess.run([binary, "--site", str(stubs), "--output-path", str(bundle), "--silent"],
-                          capture_output=True, text=True, timeout=3600)
+                          capture_output=True, text=True, timeout=3600, check=False)
     shutil.rmtree(stubs, ignore_errors=True)
     if done.returncode != 0:
         raise PortalError(f"Pagefind 为搜索分片 {shard.id} 建立索引时出错（退出码 {done.returncode}），网站未生成："

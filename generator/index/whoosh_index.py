@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
+from generator.derive.events import complaint_title
 from generator.derive.state import Portal, RegionView
 from generator.errors import UsageError
-from generator.derive.events import complaint_title
 from generator.models import COMPLAINT_STATUS_LABELS, TASK_STATUS_LABELS
 
 KINDS = {"task": "整改任务", "complaint": "信访举报", "notice": "销号公示"}
@@ -112,7 +113,7 @@ def _quiet_jieba() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-def _schema():  # type: ignore[no-untyped-def]
+def _schema() -> Any:  # a whoosh.fields.Schema (whoosh has no type hints)
     from jieba.analyse import ChineseAnalyzer
     from whoosh import fields
 
@@ -193,7 +194,7 @@ def search(index_dir: Path, portal: Portal, query: str, kind: str = "", region: 
 
     _quiet_jieba()
     ix = index.open_dir(str(index_dir))
-    filters: list = []
+    filters: list[Any] = []  # whoosh queries
     if kind:
         if kind not in KINDS:
             raise UsageError(f"--kind：“{kind}”不是可选的类别；可选：{'、'.join(KINDS)}")

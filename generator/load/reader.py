@@ -25,13 +25,26 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO, Collection, Mapping, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from generator.errors import Location, Problems, os_error_reason
-from generator.models import Announcement, Batch, Content, Document, Page, Region, Report, Site, Task, content_fields, is_required
 from generator.load.schema import ID_RE, Builder, build_list, path_name_problem, shown, text_problem
 from generator.load.yamlio import YAMLProblem, load_yaml
+from generator.models import (
+    Announcement,
+    Batch,
+    Content,
+    Document,
+    Page,
+    Region,
+    Report,
+    Site,
+    Task,
+    content_fields,
+    is_required,
+)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _CHUNK = 1024 * 1024
@@ -137,7 +150,7 @@ def hash_content_file(root: Path, path: Path) -> str:
     return digest.hexdigest()
 
 
-_WRITTEN_ID = re.compile(r"""(?:^|[\s{,-])(?:id|ref|code|batch):\s*["']?([A-Za-z0-9-]{1,64})""", re.M)
+_WRITTEN_ID = re.compile(r"""(?:^|[\s{,-])(?:id|ref|code|batch):\s*["']?([A-Za-z0-9-]{1,64})""", re.MULTILINE)
 
 
 class Loader:
@@ -380,22 +393,28 @@ def read(root: Path, overrides: Mapping[str, str] | None = None, skip: Collectio
     site = loader.site()
     regions = loader.top_list("regions.yaml", Region, "regions", required=True)
     documents = loader.top_list("documents.yaml", Document, "documents", required=False)
-    content = Content(
+    # every file is read (and its problems found) even when there is no usable site.yaml
+    tasks = loader.items("tasks", Task)
+    batches = loader.items("complaints", Batch)
+    announcements = loader.items("announcements", Announcement)
+    reports = loader.markdown_files("reports", Report)
+    pages = loader.markdown_files("pages", Page)
+    content = None if site is None else Content(
         root=str(root),
-        site=site,  # type: ignore[arg-type]
+        site=site,
         regions=regions,
         documents=documents,
-        tasks=loader.items("tasks", Task),
-        batches=loader.items("complaints", Batch),
-        announcements=loader.items("announcements", Announcement),
-        reports=loader.markdown_files("reports", Report),
-        pages=loader.markdown_files("pages", Page),
+        tasks=tasks,
+        batches=batches,
+        announcements=announcements,
+        reports=reports,
+        pages=pages,
         unbuilt=loader.unbuilt,
     )
     from generator.commands.import_profile import check_profiles  # import-profiles/: checked, never published
 
     check_profiles(loader)
-    return (content if site is not None else None), loader.problems
+    return content, loader.problems
 
 
 def load(root: Path) -> Content:

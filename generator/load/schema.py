@@ -50,9 +50,9 @@ written as an escape, so a message never carries a control or bidi character, or
 from __future__ import annotations
 
 import dataclasses
-import functools
 import datetime as dt
 import difflib
+import functools
 import math
 import re
 import types
@@ -62,8 +62,17 @@ from typing import Any, Literal, Optional, Union
 from urllib.parse import urlsplit
 
 from generator.errors import Location, Problems
-from generator.models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, Deadline, Node, OUTCOME_LABELS, TASK_STATUS_LABELS, content_fields, is_required
 from generator.load.yamlio import FULL_WIDTH_COLON, WIDE_KEY, LDict, LList
+from generator.models import (
+    CHANNEL_LABELS,
+    COMPLAINT_STATUS_LABELS,
+    OUTCOME_LABELS,
+    TASK_STATUS_LABELS,
+    Deadline,
+    Node,
+    content_fields,
+    is_required,
+)
 
 ID_RE = re.compile(r"^[A-Za-z0-9-]+$")
 REGION_RE = re.compile(r"^[0-9]{6}$")
@@ -267,7 +276,7 @@ def _hints(cls: type) -> dict[str, Any]:
     return _HINTS_CACHE[cls]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def label_synonyms(choices: tuple[str, ...]) -> dict[str, str]:
     """The Chinese labels the site shows for a set of fixed values, as synonyms of the values
     (整改中 → in_progress, 已办结 → done, 来电 → phone), so that publishers may write either. A label
@@ -452,7 +461,7 @@ class Builder:
             return _BAD if bad else out
         if hint is Deadline:
             return self.deadline(raw, path, line)
-        if dataclasses.is_dataclass(hint):
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             built = self.model(hint, raw, path, line)
             return _BAD if built is None else built
         if hint is dt.date:
@@ -648,5 +657,21 @@ def build_list(builder: Builder, cls: type, data: Any, path: str) -> list[Any]:
     return out
 
 
-__all__ = ["Builder", "build_list", "did_you_mean", "ID_RE", "REGION_RE", "EMAIL_RE", "LDict", "LList", "Optional",
-           "bad_character", "text_problem", "shown", "path_name_problem", "email_problem", "phone_problem", "url_problem"]
+__all__ = [
+    "EMAIL_RE",
+    "ID_RE",
+    "REGION_RE",
+    "Builder",
+    "LDict",
+    "LList",
+    "Optional",
+    "bad_character",
+    "build_list",
+    "did_you_mean",
+    "email_problem",
+    "path_name_problem",
+    "phone_problem",
+    "shown",
+    "text_problem",
+    "url_problem",
+]

@@ -25,6 +25,7 @@ with a line, never a traceback:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -34,7 +35,7 @@ MAX_ALIAS_NODES = 10_000
 MAX_DIGITS = 100
 
 
-class LDict(dict):
+class LDict(dict[Any, Any]):
     """A mapping with the line of the mapping itself and of each key."""
 
     line: int = 0
@@ -42,7 +43,7 @@ class LDict(dict):
     duplicates: list[tuple[Any, int]]
 
 
-class LList(list):
+class LList(list[Any]):
     """A sequence with its own line and the line of each item."""
 
     line: int = 0
@@ -64,12 +65,12 @@ class _Loader(yaml.SafeLoader):
         self._alias_nodes = 0
         self._sizes: dict[int, int] = {}  # id(node) -> nodes it stands for, aliases expanded
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if not self.check_event(yaml.AliasEvent):
             node = super().compose_node(parent, index)
             self._sizes[id(node)] = self._size(node)
             return node
-        line = self.peek_event().start_mark.line + 1
+        line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]  # unannotated in types-PyYAML
         self._aliases_seen += 1
         if self._aliases_seen > MAX_ALIASES:
             raise YAMLProblem(line, f"YAML 别名（*…）超过 {MAX_ALIASES} 个",
@@ -85,7 +86,7 @@ class _Loader(yaml.SafeLoader):
                               "把值直接写出来：别名重复含有别名的列表，会让文件展开得极其庞大")
         return node
 
-    def _size(self, node: yaml.Node) -> int:
+    def _size(self, node: yaml.Node | None) -> int:
         if isinstance(node, yaml.SequenceNode):
             return 1 + sum(self._sizes.get(id(child), 1) for child in node.value)
         if isinstance(node, yaml.MappingNode):
@@ -111,7 +112,7 @@ def _shape(node: yaml.Node, kind: type, what: str) -> None:
                           "删除这个标签，或改写成相应的值")
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[LDict]:
     _shape(node, yaml.MappingNode, "一个映射（字段名: 值）")
     data = LDict()
     data.line = node.start_mark.line + 1
@@ -130,7 +131,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode):  # type: ignore
         data.key_lines[key] = line
 
 
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode):  # type: ignore[no-untyped-def]
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> Iterator[LList]:
     _shape(node, yaml.SequenceNode, "一个列表")
     data = LList()
     data.line = node.start_mark.line + 1
@@ -174,11 +175,13 @@ def _shown(value: Any) -> str:
     return shown(value)
 
 
-_FastLoader: Any = None
+_FastLoader: type[yaml.CSafeLoader] | None = None
 if getattr(yaml, "__with_libyaml__", False):
 
-    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+    class _LibyamlLoader(yaml.CSafeLoader):
         """libyaml's parser (about 10x faster) with the same constructors; see :func:`load_yaml`."""
+
+    _FastLoader = _LibyamlLoader
 
 
 for _cls in (_Loader, _FastLoader):
@@ -209,7 +212,7 @@ def load_yaml(text: str) -> Any:
         fast = _FastLoader(text)
         try:
             return fast.get_single_data()
-        except Exception:  # noqa: BLE001 - the Python parser below reads it again and gives the message
+        except Exception:  # noqa: BLE001, S110 - the Python parser below reads it again and gives the message
             pass
         finally:
             fast.dispose()

@@ -39,8 +39,8 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from generator import incremental
 from generator.errors import PortalError
@@ -213,7 +213,7 @@ def _same_bytes(a: Path, b: Path) -> bool:
 
 def _files(root: Path) -> list[str]:
     """Every file under ``root``, relative, sorted."""
-    out = []
+    out: list[str] = []
     for folder, _dirs, names in os.walk(root):
         rel = os.path.relpath(folder, root)
         out.extend(name if rel == "." else f"{rel}/{name}" for name in names)

@@ -11,7 +11,7 @@ told by colour alone: every bar carries its number and every line its name and d
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
@@ -30,9 +30,9 @@ def bar_chart(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, fl
     height = ROW * len(rows) + 10
     top = max((v for _, v, _ in rows), default=0) or 1
     span = WIDTH - LABEL_W - VALUE_W
-    parts = [f'<svg class="chart chart-bar" id="{escape(chart_id)}" role="img" '
-             f'aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d" viewBox="0 0 {WIDTH} {height}" '
-             f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
+    parts = [(f'<svg class="chart chart-bar" id="{escape(chart_id)}" role="img" '
+              f'aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d" viewBox="0 0 {WIDTH} {height}" '
+              f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'),
              f'<title id="{escape(chart_id)}-t">{escape(title)}</title>',
              f'<desc id="{escape(chart_id)}-d">{escape(desc)}</desc>']
     for i, (label, value, text) in enumerate(rows):
@@ -60,16 +60,16 @@ def line_chart(chart_id: str, title: str, desc: str, days: Sequence[dt.date],
     def xy(i: int, v: int) -> str:
         return f"{_num(left + plot_w * i / n)},{_num(top_pad + plot_h * (1 - v / top))}"
 
-    parts = [f'<svg class="chart chart-line" id="{escape(chart_id)}" role="img" '
-             f'aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d" viewBox="0 0 {WIDTH} {height}" '
-             f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
+    parts = [(f'<svg class="chart chart-line" id="{escape(chart_id)}" role="img" '
+              f'aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d" viewBox="0 0 {WIDTH} {height}" '
+              f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'),
              f'<title id="{escape(chart_id)}-t">{escape(title)}</title>',
              f'<desc id="{escape(chart_id)}-d">{escape(desc)}</desc>',
              f'<line class="chart-axis" x1="{left}" y1="{top_pad + plot_h}" x2="{left + plot_w}" y2="{top_pad + plot_h}"></line>',
              f'<line class="chart-axis" x1="{left}" y1="{top_pad}" x2="{left}" y2="{top_pad + plot_h}"></line>']
     for v in sorted({0, top}):
-        y = _num(top_pad + plot_h * (1 - v / top))
-        parts.append(f'<text class="chart-tick" x="{left - 6}" y="{y}" text-anchor="end" dominant-baseline="middle">{v}</text>')
+        tick_y = _num(top_pad + plot_h * (1 - v / top))
+        parts.append(f'<text class="chart-tick" x="{left - 6}" y="{tick_y}" text-anchor="end" dominant-baseline="middle">{v}</text>')
     if days:
         ticks = sorted({0, len(days) - 1, *range(0, len(days), max(1, len(days) // 4))})
         for i in ticks:

@@ -15,10 +15,12 @@ byte-identical across rebuilds. Entry ids are tag URIs (RFC 4151) made from the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -76,7 +78,7 @@ class FeedPlan:
         return [*self.general, *self.regions.values(), *self.tasks.values(), *self.complaints.values()]
 
 
-def _enclosing(portal: "Portal", codes: tuple[str, ...]) -> list[str]:
+def _enclosing(portal: Portal, codes: tuple[str, ...]) -> list[str]:
     """The regions ``codes`` and every region enclosing them, each once (unknown codes are left out)."""
     found: list[str] = []
     for code in codes:
@@ -87,7 +89,7 @@ def _enclosing(portal: "Portal", codes: tuple[str, ...]) -> list[str]:
     return found
 
 
-def plan(portal: "Portal") -> FeedPlan:
+def plan(portal: Portal) -> FeedPlan:
     events = portal.events
     by_task: dict[str, list[Event]] = {}
     by_complaint: dict[str, list[Event]] = {}
@@ -201,7 +203,8 @@ def opml(feeds: FeedPlan, site_title: str, base: str) -> bytes:
         ET.SubElement(groups[feed.group], "outline", type="rss", text=feed.title, title=feed.title,
                       xmlUrl=f"{base}/{feed.atom_url}", htmlUrl=f"{base}/{feed.page_url}")
     ET.indent(root)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+    text: bytes = ET.tostring(root, encoding="utf-8")  # typeshed gives Any for an encoding other than "unicode"
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + text + b"\n"
 
 
 EVENT_COLUMNS = ["id", "date", "kind", "item", "title", "from", "to", "note", "url"]
@@ -214,7 +217,7 @@ def event_rows(events: Iterable[Event], base: str) -> list[dict[str, str]]:
     } for e in events]
 
 
-def write_all(portal: "Portal", feeds: FeedPlan, base: str, output: Path, jobs: "Jobs") -> None:
+def write_all(portal: Portal, feeds: FeedPlan, base: str, output: Path, jobs: Jobs) -> None:
     """Queue every feed on ``jobs`` (with a digest of what it is made of, so an unchanged feed is reused)
     and write the OPML file, if ``base``, the absolute site URL, is known. The event history as data
     (data/events.csv, data/events.json) is written with the other tables by :mod:`generator.render.opendata`."""
@@ -225,6 +228,6 @@ def write_all(portal: "Portal", feeds: FeedPlan, base: str, output: Path, jobs: 
         digest = fingerprint(code_digest(), site.title, site.publisher, base, feed.path, feed.title,
                              feed.description, feed.page_url, feed.events[:MAX_ENTRIES])
         jobs.add([feed.atom_url, feed.rss_url], digest,
-                 lambda feed=feed: write_feed(feed, site.title, site.publisher, base, output))
+                 functools.partial(write_feed, feed, site.title, site.publisher, base, output))
     (output / urls.OPML).parent.mkdir(parents=True, exist_ok=True)
     (output / urls.OPML).write_bytes(opml(feeds, site.title, base))

@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import urls
+
+if TYPE_CHECKING:
+    from opencc import OpenCC
 
 _ATTR = re.compile(r'(?P<pre>\s(?:href|src)=")(?P<url>[^"]*)(?P<post>")')
 _ROOT_META = re.compile(r'(<meta name="portal-root" content=")([^"]*)(")')
@@ -27,10 +31,10 @@ _SWITCH = re.compile(r'<a class="tool-button lang-switch" href="(?P<base>[^"]*?)
                      + r'(?P<page>[^"]*)" hreflang="zh-Hant" lang="zh-Hant">[^<]*</a>')
 _EXTERNAL = ("http:", "https:", "mailto:", "tel:", "data:", "#", "/", "javascript:")
 
-_converter = None
+_converter: OpenCC | None = None
 
 
-def converter():  # type: ignore[no-untyped-def]
+def converter() -> OpenCC:
     global _converter
     if _converter is None:
         import opencc

@@ -52,7 +52,7 @@ def calendar(notice: Any, site: Any, site_abs_url: str = "") -> bytes:
         f"邮件主题请写：{objection_subject(notice)}",
         f"公示页面：{address}",
     ])
-    stamp = dt.datetime.combine(start, dt.time(0, 0), SHANGHAI).astimezone(dt.timezone.utc)
+    stamp = dt.datetime.combine(start, dt.time(0, 0), SHANGHAI).astimezone(dt.UTC)
     domain = uid_domain(site, site_abs_url)
 
     cal = Calendar()
@@ -76,7 +76,8 @@ def calendar(notice: Any, site: Any, site_abs_url: str = "") -> bytes:
         if site_abs_url:
             event.add("url", one_line(address))
         cal.add_component(event)
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()  # icalendar leaves to_ical's result unannotated
+    return ical
 
 
 def write_all(portal: Any, output_path: Path, site_abs_url: str = "") -> None:

@@ -13,11 +13,15 @@ breaks as CRLF, other controls dropped). Nothing from content can add a header (
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from generator.markup import one_line, text_lines, visible
 from generator.load.schema import EMAIL_RE, NUMBER_SEPARATORS
+from generator.markup import one_line, text_lines, visible
+
+if TYPE_CHECKING:
+    from generator.derive.state import NoticeView
 
 # What an objection to a close-out notice should contain (shown on the notice page and prefilled
 # into the e-mail body).
@@ -112,7 +116,7 @@ def error_mailto(email: str, kind: str, item_id: str, title: str, site_abs_url: 
     return mailto(email, error_subject(kind, item_id), "\n".join(lines))
 
 
-def notices_by_end(notices: Iterable[Any], reverse: bool = False) -> list:
+def notices_by_end(notices: Iterable[NoticeView], reverse: bool = False) -> list[NoticeView]:
     """Notices by their last day (then id): soonest deadline first, or latest first with reverse."""
     ordered = sorted(notices, key=lambda n: n.ann.id)
     return sorted(ordered, key=lambda n: n.ann.period.end, reverse=reverse)

@@ -42,6 +42,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import http.client
 import json
@@ -53,17 +54,18 @@ import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any
 
 from generator import urls
 from generator.errors import PortalError, UsageError
 from generator.models import Node, content_fields
 
 if TYPE_CHECKING:
-    from generator.derive.state import Portal
     from generator.derive.events import Event
+    from generator.derive.state import ComplaintView, NoticeView, Portal
 
 FORMAT = 2
 READABLE_FORMATS = (1, 2)  # format 1: older sites (no data hashes, field hashes for tasks only)
@@ -103,10 +105,11 @@ def digest(data: Any) -> str:
 
 def link(previous: str, key: str, event_hash: str) -> str:
     """One link of the chain: covers the previous link, the event's key and its hash."""
-    return hashlib.sha256(f"{previous}\n{key}\n{event_hash}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{previous}\n{key}\n{event_hash}".encode()).hexdigest()
 
 
-def _event_source(portal: "Portal", e: "Event", complaints: dict, notices: dict) -> Any:
+def _event_source(portal: Portal, e: Event, complaints: dict[str, ComplaintView],
+                  notices: dict[str, NoticeView]) -> Any:
     """The entry an event was made from, as written (so that e.g. a document added to a past history
     entry changes the event's hash)."""
     parts = e.key.split("/")
@@ -122,7 +125,8 @@ def _event_source(portal: "Portal", e: "Event", complaints: dict, notices: dict)
     return None
 
 
-def event_data(portal: "Portal", e: "Event", complaints: dict, notices: dict) -> dict[str, Any]:
+def event_data(portal: Portal, e: Event, complaints: dict[str, ComplaintView],
+               notices: dict[str, NoticeView]) -> dict[str, Any]:
     data = {"key": e.key, "date": e.date.isoformat(), "kind": e.kind, "item": e.item_id, "tag": e.tag,
             "from": e.from_label, "to": e.to_label, "note": e.note, "source": _event_source(portal, e, complaints, notices)}
     return {k: v for k, v in data.items() if v not in (None, "")}
@@ -162,12 +166,12 @@ def record_entry(data: dict[str, Any]) -> dict[str, Any]:
 
 def _with_body(node: Any) -> dict[str, Any]:
     """A report or page: its front matter, slug and text."""
-    data = plain(node)
+    data: dict[str, Any] = plain(node)
     data.update({k: v for k, v in (("slug", node.slug), ("body", node.body)) if v})
     return data
 
 
-def records(portal: "Portal") -> dict[str, dict[str, Any]]:
+def records(portal: Portal) -> dict[str, dict[str, Any]]:
     """Every published record by kind and id (see the module docstring)."""
     out: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
     for t in sorted(portal.tasks, key=lambda t: t.task.id):
@@ -206,7 +210,8 @@ def data_tables() -> list[str]:
 
 def item_files(kind: str, key: str) -> str:
     """The own JSON file of a task, complaint or notice ("" for the other kinds)."""
-    return {"tasks": urls.task_json, "complaints": urls.complaint_json, "notices": urls.notice_json}.get(kind, lambda _k: "")(key)
+    own = {"tasks": urls.task_json, "complaints": urls.complaint_json, "notices": urls.notice_json}.get(kind)
+    return own(key) if own is not None else ""
 
 
 def data_hashes(output: Path, items: dict[str, str]) -> dict[str, str]:
@@ -216,7 +221,7 @@ def data_hashes(output: Path, items: dict[str, str]) -> dict[str, str]:
     return dict(sorted({**out, **items}.items()))
 
 
-def build(portal: "Portal", documents_dir: Path, output: Path | None = None,
+def build(portal: Portal, documents_dir: Path, output: Path | None = None,
           items: dict[str, str] | None = None) -> dict[str, Any]:
     """The manifest of a build (see the module docstring); ``output`` holds the data files written so far,
     ``items`` the hashes of the items' own JSON files."""
@@ -246,7 +251,7 @@ def build(portal: "Portal", documents_dir: Path, output: Path | None = None,
     }
 
 
-def write(portal: "Portal", output: Path, items: dict[str, str]) -> None:
+def write(portal: Portal, output: Path, items: dict[str, str]) -> None:
     """Write integrity/manifest.json; called after the data files (data/) are written, with the hashes of
     the items' own JSON files."""
     data = build(portal, Path(portal.content.root) / "documents", output, items)
@@ -305,11 +310,12 @@ def safe_relative(rel: Any, prefix: str) -> str:
 class _StayInside(urllib.request.HTTPRedirectHandler):
     """Follow a redirect only to a URL under the site's base URL."""
 
-    def __init__(self, site: "Site") -> None:
+    def __init__(self, site: Site) -> None:
         super().__init__()
         self.site = site
 
-    def http_error_302(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
+    def http_error_302(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                       headers: http.client.HTTPMessage) -> Any:  # a response (Any in typeshed too)
         location = headers.get("location") or headers.get("uri")
         if location is not None:  # checked before urllib refuses some schemes (file:) with a plain HTTP error
             target = urllib.parse.urljoin(req.full_url, location)
@@ -320,7 +326,8 @@ class _StayInside(urllib.request.HTTPRedirectHandler):
 
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: http.client.HTTPMessage, newurl: str) -> urllib.request.Request | None:
         target = urllib.parse.urljoin(req.full_url, newurl)
         if not self.site.url_inside(target):
             fp.close()
@@ -391,8 +398,7 @@ class Site:
                 raise Unreadable(f"{path}: 不是普通文件（not a regular file）")
             if info.st_size > limit:
                 raise TooBig(f"{path}: {info.st_size} 字节，超过上限 {limit} 字节")
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                yield chunk
+            yield from iter(lambda: f.read(1 << 20), b"")
 
     def _url_chunks(self, url: str, limit: int) -> Iterator[bytes]:
         if not self.url_inside(url):
@@ -585,7 +591,7 @@ def shape_problems(m: Any) -> list[str]:
     else:
         for kind in kinds:
             check = _record(fmt, kind)
-            s.mapping(f"records.{kind}", records.get(kind), lambda w, v, check=check: check(s, w, v))
+            s.mapping(f"records.{kind}", records.get(kind), functools.partial(check, s))
     s.mapping("files", m.get("files"), lambda w, v: (s.text(f"{w}.document", v.get("document")) and s.hex(f"{w}.sha256", v.get("sha256")))
               if isinstance(v, dict) else s.bad(w, "对象（document、sha256）", v))
     if fmt >= 2:
@@ -601,7 +607,7 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"不允许 {name}")
 
 
-def load(site: "Site | str") -> dict[str, Any]:
+def load(site: Site | str) -> dict[str, Any]:
     """The manifest of ``site``, validated; a :class:`PortalError` (in Chinese) when it is not one."""
     site = site if isinstance(site, Site) else Site(site)
     where = site.where
@@ -626,7 +632,8 @@ def load(site: "Site | str") -> dict[str, Any]:
     if problems:
         more = "；……" if len(problems) >= MAX_SHAPE_PROBLEMS else ""
         raise _not_a_manifest(where, "；".join(problems) + more)
-    return data
+    manifest: dict[str, Any] = data  # shape_problems found an object of the manifest's shape
+    return manifest
 
 
 # -- portal verify -----------------------------------------------------------------------------

@@ -28,14 +28,15 @@ import io
 import json
 import sqlite3
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from generator import urls
-from generator.render.feeds import EVENT_COLUMNS, event_rows
 from generator.incremental import code_digest, fingerprint
 from generator.models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, OUTCOME_LABELS
+from generator.render.feeds import EVENT_COLUMNS, event_rows
 
 if TYPE_CHECKING:
     from generator.derive.state import ComplaintView, NoticeView, Portal, TaskView
@@ -171,14 +172,14 @@ def _d(day: Any) -> str:
 class Rows:
     """The rows of every table, as dicts keyed by column name, in a fixed order."""
 
-    def __init__(self, portal: "Portal", base: str):
+    def __init__(self, portal: Portal, base: str):
         self.portal = portal
         self.base = base
 
     def link(self, url: str) -> str:
         return f"{self.base}/{url}" if self.base else url
 
-    def task(self, t: "TaskView") -> dict[str, Any]:
+    def task(self, t: TaskView) -> dict[str, Any]:
         task = t.task
         dl = task.deadline
         return {
@@ -194,7 +195,7 @@ class Rows:
             "url": self.link(t.url),
         }
 
-    def complaint(self, c: "ComplaintView") -> dict[str, Any]:
+    def complaint(self, c: ComplaintView) -> dict[str, Any]:
         m = c.complaint
         p = m.penalties
         return {
@@ -209,7 +210,7 @@ class Rows:
             "tasks": _join(m.tasks), "url": self.link(c.url),
         }
 
-    def notice(self, n: "NoticeView") -> dict[str, Any]:
+    def notice(self, n: NoticeView) -> dict[str, Any]:
         a = n.ann
         return {
             "id": a.id, "title": a.title, "tasks": _join(a.tasks), "start": _d(a.period.start), "end": _d(a.period.end),
@@ -231,7 +232,7 @@ class Rows:
         }
 
 
-def meta(portal: "Portal", base: str) -> dict[str, str]:
+def meta(portal: Portal, base: str) -> dict[str, str]:
     site = portal.content.site
     return {"title": site.title, "publisher": site.publisher, "as_of": portal.as_of.isoformat(),
             "licence": site.licence, "site_url": base + "/" if base else "", "sample": "1" if site.sample else "0"}
@@ -311,11 +312,11 @@ def _json_bytes(data: Any, compact: bool = False) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
 
-def item_records(portal: "Portal", rows: Rows) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
+def item_records(portal: Portal, rows: Rows) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
     """(file, record maker) of every item's own JSON file."""
     out: list[tuple[str, Callable[[], dict[str, Any]]]] = []
     for t in portal.tasks:
-        def task_record(t: "TaskView" = t) -> dict[str, Any]:
+        def task_record(t: TaskView = t) -> dict[str, Any]:
             return {**rows.task(t), "measures": list(t.task.measures), "history": [
                 {"date": _d(e.date), "status": e.status, "status_label": e.label, "note": e.note,
                  "on_schedule": e.on_schedule, "correction": e.correction, "closeout_exception": e.closeout_exception,
@@ -324,13 +325,13 @@ def item_records(portal: "Portal", rows: Rows) -> list[tuple[str, Callable[[], d
                 **({"extra": dict(t.task.extra)} if t.task.extra else {})}
         out.append((urls.task_json(t.task.id), task_record))
     for c in portal.complaints:
-        def complaint_record(c: "ComplaintView" = c) -> dict[str, Any]:
+        def complaint_record(c: ComplaintView = c) -> dict[str, Any]:
             return {**rows.complaint(c), "updates": [{"date": _d(u.date), "status": u.status, "status_label": COMPLAINT_STATUS_LABELS[u.status],
                                                       "note": u.note} for u in c.complaint.updates],
                     **({"extra": dict(c.complaint.extra)} if c.complaint.extra else {})}
         out.append((urls.complaint_json(c.complaint.ref), complaint_record))
     for n in portal.notices:
-        def notice_record(n: "NoticeView" = n) -> dict[str, Any]:
+        def notice_record(n: NoticeView = n) -> dict[str, Any]:
             a = n.ann
             return {**rows.notice(n), "summary": a.summary, "acceptance_opinion": a.acceptance.opinion if a.acceptance else "",
                     "outcome_note": a.outcome.note if a.outcome else "", "documents": list(a.documents)}
@@ -338,7 +339,7 @@ def item_records(portal: "Portal", rows: Rows) -> list[tuple[str, Callable[[], d
     return out
 
 
-def write_all(portal: "Portal", base: str, output: Path, jobs: "Jobs") -> dict[str, str]:
+def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, str]:
     """Write the tables (CSV, JSON, SQLite) now, and queue each item's JSON file on ``jobs`` (reused when
     unchanged). Returns the SHA-256 of each item's JSON file by its path (for the integrity manifest)."""
     rows = Rows(portal, base)
@@ -367,7 +368,7 @@ def write_all(portal: "Portal", base: str, output: Path, jobs: "Jobs") -> dict[s
     return hashes
 
 
-def downloads(portal: "Portal") -> list[tuple[str, str, str]]:
+def downloads(portal: Portal) -> list[tuple[str, str, str]]:
     """(url, label, description) of every download, for the 数据下载 page."""
     out = [(t.csv_url, f"{t.name}.csv", f"{t.title}，{len(_count(portal, t.name))} 行") for t in TABLES]
     out += [
@@ -378,6 +379,7 @@ def downloads(portal: "Portal") -> list[tuple[str, str, str]]:
     return out
 
 
-def _count(portal: "Portal", name: str) -> list[Any]:
-    return {"tasks": portal.tasks, "complaints": portal.complaints, "notices": portal.notices,
-            "regions": portal.regions, "events": portal.events}[name]
+def _count(portal: Portal, name: str) -> list[Any]:
+    lists: dict[str, list[Any]] = {"tasks": portal.tasks, "complaints": portal.complaints, "notices": portal.notices,
+                                   "regions": portal.regions, "events": portal.events}
+    return lists[name]

@@ -15,26 +15,21 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-from generator.render import feeds
-from generator.render import hant
-from generator.render import ics
-from generator import incremental
+from generator import incremental, urls
 from generator.check import integrity
-from generator.render import manifest
-from generator.render import mailto as notices
+from generator.derive import stats
+from generator.derive.state import Portal
 from generator.index import pagefind
 from generator.index import whoosh_index as search_index
-from generator import urls
-from generator.render import opendata
-from generator.derive import stats
-from generator.render import theme_extras
-from generator.derive.state import Portal
 from generator.markup import cn_date, iso_date, render_markdown
 from generator.models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, OUTCOME_LABELS, TASK_STATUS_LABELS
+from generator.render import feeds, hant, ics, manifest, opendata, theme_extras
+from generator.render import mailto as notices
 
 PER_PAGE = 50
 FEEDS_SKIPPED = ("site.yaml 中没有 site_url（设置中也没有完整网址的 SITEURL）：没有生成订阅（RSS/Atom），因为订阅阅读器"
@@ -225,8 +220,8 @@ class Renderer:
         self.write(writer, urls.CORRECTIONS, "corrections.html", "更正记录", corrections=integrity.corrections(p))
         self.write(writer, urls.STATS, "stats.html", "统计", stats=stats.statistics(p))
         self.write(writer, urls.DATA_PAGE, "data.html", "数据下载")
-        items = opendata.write_all(p, self.base_url, self.output_path, self.jobs)  # data/*.csv, portal.json, portal.sqlite
-        manifest.write(p, self.output_path, items)  # integrity/manifest.json
+        item_hashes = opendata.write_all(p, self.base_url, self.output_path, self.jobs)  # data/*.csv, portal.json, portal.sqlite
+        manifest.write(p, self.output_path, item_hashes)  # integrity/manifest.json
         self.write_lookup()
         self.copy_documents()
         ics.write_all(p, self.output_path, self.context["SITE_ABS_URL"])

@@ -11,9 +11,8 @@ from typing import Any
 import zxingcpp
 from markupsafe import Markup, escape
 
-from generator.render import charts
-from generator.render import opendata
 from generator.derive import stats
+from generator.render import charts, opendata
 
 QR_BORDER = 2  # modules of quiet zone around the code
 _DARK_RUN = re.compile(rb"\x00+")
@@ -27,8 +26,9 @@ def qr_svg(url: str, label: str = "") -> Markup:
     if not url:
         return Markup("")
     code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    view = memoryview(code.to_image(scale=1, add_quiet_zones=False))  # 0x00 dark, 0xff light, one byte a module
-    size = view.shape[0]
+    # 0x00 dark, 0xff light, one byte a module; zxingcpp.Image has the buffer protocol, which its stub does not declare
+    view = memoryview(code.to_image(scale=1, add_quiet_zones=False))  # type: ignore[arg-type]
+    size = len(view)  # the rows of the (square) code: shape[0]
     data = view.tobytes()
     path = _path(data, size)
     full = size + 2 * QR_BORDER

@@ -1,4 +1,4 @@
-"""Stage 4, render (execution): run the renderer's file-writing jobs, in parallel, skipping unchanged ones.
+"""Shared by render, index and publish: run file-writing jobs, in parallel, skipping unchanged ones.
 
 Every page and feed is a :class:`Job` that writes one or more files. A job may carry a *digest* of
 everything its files are made from. The digests of a build are kept in the output folder

@@ -114,7 +114,7 @@ def stale_days(task: Task, status: str, as_of: dt.date, plan: Plan | None) -> in
 
 
 @dataclass(frozen=True)
-class Finding:
+class FlaggedTask:
     """One flagged task on the 数据核查 page."""
 
     task: TaskView
@@ -126,7 +126,7 @@ class FindingGroup:
     key: str  # overdue, late, stale, behind, exception, reopened
     label: str
     explanation: str
-    items: tuple[Finding, ...]
+    items: tuple[FlaggedTask, ...]
 
 
 @dataclass(frozen=True)
@@ -147,24 +147,24 @@ def findings(portal: Portal) -> list[FindingGroup]:
     groups = [
         FindingGroup("overdue", "逾期未完成",
                      "整改时限已过，截至数据日期仍未完成的任务。",
-                     tuple(Finding(t, f"整改时限{cn_date(t.task.deadline.date)}，已逾期{t.overdue_days}天") for t in tasks if t.overdue)),
+                     tuple(FlaggedTask(t, f"整改时限{cn_date(t.task.deadline.date)}，已逾期{t.overdue_days}天") for t in tasks if t.overdue)),
         FindingGroup("late", "逾期完成",
                      "完成日期晚于整改时限的任务。",
-                     tuple(Finding(t, f"整改时限{cn_date(t.task.deadline.date)}，{cn_date(t.completed_on)}完成")
+                     tuple(FlaggedTask(t, f"整改时限{cn_date(t.task.deadline.date)}，{cn_date(t.completed_on)}完成")
                            for t in tasks if t.late and t.completed_on)),
         FindingGroup("stale", "长期未更新",
                      f"尚未完成，且超过{STALE_DAYS}天没有任何进展记录的任务。",
-                     tuple(Finding(t, f"最近一次记录：{cn_date(t.last_update)}，已{t.stale_days}天未更新")
+                     tuple(FlaggedTask(t, f"最近一次记录：{cn_date(t.last_update)}，已{t.stale_days}天未更新")
                            for t in tasks if t.stale_days)),
         FindingGroup("behind", "未达到序时进度",
                      "最近一次进展报告认定未达到序时进度的任务。",
-                     tuple(Finding(t, f"{cn_date(t.status_date)}报告") for t in tasks if t.behind_schedule)),
+                     tuple(FlaggedTask(t, f"{cn_date(t.status_date)}报告") for t in tasks if t.behind_schedule)),
         FindingGroup("exception", "例外销号",
                      "未按“验收、公示期满且无异议成立后销号”的一般程序销号的任务，附公开理由。",
-                     tuple(Finding(t, t.closeout_exception) for t in tasks if t.closeout_exception)),
+                     tuple(FlaggedTask(t, t.closeout_exception) for t in tasks if t.closeout_exception)),
         FindingGroup("reopened", "重新整改（反弹）",
                      "已完成、已验收或已销号后又重新整改的任务。",
-                     tuple(Finding(t, "、".join(cn_date(d) for d in _reopened_dates(t.task)) + "重新整改")
+                     tuple(FlaggedTask(t, "、".join(cn_date(d) for d in _reopened_dates(t.task)) + "重新整改")
                            for t in tasks if _reopened_dates(t.task))),
     ]
     return groups

@@ -639,7 +639,7 @@ def load(site: Site | str) -> dict[str, Any]:
 # -- portal verify -----------------------------------------------------------------------------
 
 @dataclass
-class Report:
+class VerifyReport:
     old: str
     new: str
     failures: list[str] = field(default_factory=list)
@@ -666,7 +666,7 @@ class Report:
 OUTSIDE = "清单列出了站点之外的文件（manifest names a file outside the site），未读取"
 
 
-def _check_file(name: str, site: Site, rel: str, prefix: str, expected: str, what: str, report: Report) -> None:
+def _check_file(name: str, site: Site, rel: str, prefix: str, expected: str, what: str, report: VerifyReport) -> None:
     """One file a manifest lists: inside its site, present, with the listed hash."""
     try:
         actual = site.sha256(safe_relative(rel, prefix))
@@ -681,7 +681,7 @@ def _check_file(name: str, site: Site, rel: str, prefix: str, expected: str, wha
                                f"{what} {show(rel)} 与清单中的哈希不符：构建后被修改，或清单不属于这个站点")
 
 
-def _self_check(name: str, site: Site, m: dict[str, Any], report: Report) -> None:
+def _self_check(name: str, site: Site, m: dict[str, Any], report: VerifyReport) -> None:
     chain = GENESIS
     for e in m["events"]:
         chain = link(chain, e["key"], e["sha256"])
@@ -732,7 +732,7 @@ def _whole(entry: Any) -> Any:
 REWRITE_HINT = "已公开的内容只能以新的记录更正，不能修改"
 
 
-def _compare_records(old: dict[str, Any], new: dict[str, Any], report: Report) -> None:
+def _compare_records(old: dict[str, Any], new: dict[str, Any], report: VerifyReport) -> None:
     """Name every removed record and every rewritten field (of the kinds without their own JSON file)."""
     both_fields = old["format"] >= 2 and new["format"] >= 2
     for kind, label in KINDS.items():
@@ -754,7 +754,7 @@ def _compare_records(old: dict[str, Any], new: dict[str, Any], report: Report) -
                 report.warnings.append(f"{label}{show(key)}：记录有变化（旧清单为格式 1，无法区分改写与补充）")
 
 
-def _compare_items(old: dict[str, Any], new: dict[str, Any], old_site: Site, new_site: Site, report: Report) -> None:
+def _compare_items(old: dict[str, Any], new: dict[str, Any], old_site: Site, new_site: Site, report: VerifyReport) -> None:
     """The fields of tasks, complaints and notices as their own JSON files publish them (hashed in
     ``data``), OLD against NEW, by the same rule as the records. A field changed in the file while the
     manifest's record is unchanged means a manifest that does not describe its own site."""
@@ -778,11 +778,11 @@ def _compare_items(old: dict[str, Any], new: dict[str, Any], old_site: Site, new
                                        + ("；而清单中这条记录的哈希没有变化：清单与发布的文件不符" if same else ""))
 
 
-def verify(old_where: str, new_where: str) -> Report:
+def verify(old_where: str, new_where: str) -> VerifyReport:
     """Compare two built sites; see the module docstring."""
     old_site, new_site = Site(old_where), Site(new_where)
     old, new = load(old_site), load(new_site)
-    report = Report(old_where, new_where)
+    report = VerifyReport(old_where, new_where)
     if new["format"] < old["format"]:
         report.failures.append(f"new manifest: 格式 {new['format']} 比旧站点的格式 {old['format']} 旧（清单被降级，无法核查数据文件）")
     _self_check("old", old_site, old, report)

@@ -228,6 +228,12 @@ class Period(Node):
     start: dt.date = doc("first day of the notice period")
     end: dt.date = doc("last day of the notice period (inclusive)")
 
+    @property
+    def days(self) -> int:
+        """The length of the notice period in days, counting both the first and the last day: the one
+        place this rule is written."""
+        return (self.end - self.start).days + 1
+
 
 @dataclass
 class Acceptance(Node):

@@ -45,7 +45,7 @@ def check(content: Content, as_of: dt.date) -> Problems:
 
 def notice_days(ann: Announcement) -> int:
     """Length of a notice period in days, counting both ends."""
-    return (ann.period.end - ann.period.start).days + 1
+    return ann.period.days
 
 
 class Checker:

@@ -149,7 +149,7 @@ def notice_events(n: NoticeView, as_of: dt.date) -> list[Event]:
     start, end = a.period.start, a.period.end
     tasks = tuple(a.tasks)
     regions = tuple(sorted({code for t in n.tasks for code in t.task.regions}))
-    period = f"公示期{cn_date(start)}至{cn_date(end)}（共{(end - start).days + 1}天）"
+    period = f"公示期{cn_date(start)}至{cn_date(end)}（共{a.period.days}天）"
 
     def event(what: str, day: dt.date, tag: str, from_label: str, note: str) -> Event:
         return Event(key=f"notice/{a.id}/{what}/{day.isoformat()}", date=day, kind="notice", item_id=a.id,

@@ -218,7 +218,7 @@ def derive(content: Content, as_of: dt.date) -> Portal:
         state, until, left = notice_state(ann, as_of)
         notices[ann.id] = NoticeView(
             ann=ann, url=urls.announcement(ann.id), state=state, days_until_open=until, days_left=left,
-            length_days=(ann.period.end - ann.period.start).days + 1,
+            length_days=ann.period.days,
             documents=[documents[d] for d in ann.documents if d in documents],
             contact=ann.contact or content.site.contact,
         )

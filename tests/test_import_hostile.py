@@ -5,7 +5,6 @@ be exactly as broken as an attacker would make it."""
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import shutil
@@ -20,6 +19,7 @@ import yaml
 from conftest import AS_OF, portal
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from importing import csv_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -142,13 +142,6 @@ def refused(tmp_path: Path, content: Path, sheet: Path, kind: str, *args: str): 
     return r
 
 
-def write_csv(path: Path, rows: list[list[Any]]) -> Path:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    return path
-
-
 def complaint(ref: str, **values: Any) -> list[Any]:
     row = dict(zip(C_HEAD, [ref, "反映某厂夜间排放废气。", "甲市", "大气", "", "", "", "已办结", "", ""]))
     row.update({next(h for h in C_HEAD if h.startswith(k)): v for k, v in values.items()})
@@ -195,7 +188,7 @@ def test_a_folder_linked_out_of_content_is_never_written_through(mini: Path, tmp
 
 def test_an_overlong_csv_cell_names_its_row_and_column(mini: Path, tmp_path: Path) -> None:
     """Longer than csv's field limit (131,072): it used to end in a traceback."""
-    sheet = write_csv(tmp_path / "long.csv", [C_HEAD, complaint("D2CS202106100001"),
+    sheet = csv_file(tmp_path / "long.csv", [C_HEAD, complaint("D2CS202106100001"),
                                               complaint("D2CS202106100002", 交办="测" * 131_073)])
     r = refused(tmp_path, mini, sheet, "complaints")
     assert r.code == 2
@@ -247,7 +240,7 @@ def test_a_value_far_below_is_refused(mini: Path, tmp_path: Path) -> None:
 
 
 def test_too_many_csv_rows_are_refused(mini: Path, tmp_path: Path) -> None:
-    sheet = write_csv(tmp_path / "tall.csv", [C_HEAD, *([""] * 1 for _ in range(50_000))])
+    sheet = csv_file(tmp_path / "tall.csv", [C_HEAD, *([""] * 1 for _ in range(50_000))])
     r = refused(tmp_path, mini, sheet, "complaints")
     assert "tall.csv: 表格超过 50,000 行" in r.err
 
@@ -338,7 +331,7 @@ NUMBERS = ["²", "①", "٣", "Ⅻ", "1" * 30, "0", "10000", "-1", "1e3", "3.5",
 
 def test_task_numbers_are_ascii_digits_within_bounds(mini: Path, tmp_path: Path) -> None:
     rows = [T_HEAD, *([n, f"问题{i}。", "", "", "甲市人民政府", "", "", "2023年底前", ""] for i, n in enumerate(NUMBERS))]
-    sheet = write_csv(tmp_path / "numbers.csv", rows)
+    sheet = csv_file(tmp_path / "numbers.csv", rows)
     r = refused(tmp_path, mini, sheet, "tasks")
     assert r.code == 2
     for row, value in enumerate(NUMBERS, start=2):
@@ -350,12 +343,12 @@ def test_task_numbers_are_ascii_digits_within_bounds(mini: Path, tmp_path: Path)
 
 def test_full_width_digits_are_read_as_numbers(mini: Path, tmp_path: Path) -> None:
     """As a Chinese IME types them: they used to reach the YAML as text (责令整改 '３') and fail check."""
-    sheet = write_csv(tmp_path / "wide.csv", [T_HEAD, ["１２", "问题。", "", "", "甲市人民政府", "", "", "２０２３年底前", ""]])
+    sheet = csv_file(tmp_path / "wide.csv", [T_HEAD, ["１２", "问题。", "", "", "甲市人民政府", "", "", "２０２３年底前", ""]])
     r = import_(mini, sheet, "tasks")
     assert r.code == 0, r.err
     task = yaml.safe_load((mini / "tasks" / "T-12.yaml").read_text(encoding="utf-8"))
     assert task["number"] == 12 and task["deadline"] == 2023
-    sheet = write_csv(tmp_path / "wide.csv", [C_HEAD, complaint("D2CS202106100001", 责令="３", 罚款="８．５")])
+    sheet = csv_file(tmp_path / "wide.csv", [C_HEAD, complaint("D2CS202106100001", 责令="３", 罚款="８．５")])
     r = import_(mini, sheet, "complaints")
     assert r.code == 0, r.err
     (written,) = yaml.safe_load((mini / "complaints" / "2.yaml").read_text(encoding="utf-8"))["complaints"]
@@ -372,7 +365,7 @@ def test_penalties_and_deadlines_are_bounded(mini: Path, tmp_path: Path) -> None
             complaint("D2CS202106100006", 罚款="0.1234567"),
             complaint("D2CS202106100007", 罚款="nan"),
             complaint("D" + "2" * 70)]
-    r = refused(tmp_path, mini, write_csv(tmp_path / "penalties.csv", rows), "complaints")
+    r = refused(tmp_path, mini, csv_file(tmp_path / "penalties.csv", rows), "complaints")
     for row, column in [(2, "I列 责令整改（家次）"), (3, "I列 责令整改（家次）"), (4, "I列 责令整改（家次）"), (5, "J列 罚款金额（万元）"),
                         (6, "J列 罚款金额（万元）"), (7, "J列 罚款金额（万元）"), (8, "J列 罚款金额（万元）"), (9, "A列 受理编号")]:
         assert f"penalties.csv:{row}: {column}: " in r.err, (row, column)
@@ -381,7 +374,7 @@ def test_penalties_and_deadlines_are_bounded(mini: Path, tmp_path: Path) -> None
     tasks = [T_HEAD, [11, "问题。", "", "", "甲市人民政府", "", "", "9999-12-31", ""],
              [12, "问题。", "", "", "甲市人民政府", "", "", "1900年底前", ""],
              [13, "问题。", "", "", "甲市人民政府", "", "", "0000年6月底前", ""]]
-    r = refused(tmp_path, mini, write_csv(tmp_path / "deadlines.csv", tasks), "tasks")
+    r = refused(tmp_path, mini, csv_file(tmp_path / "deadlines.csv", tasks), "tasks")
     assert "deadlines.csv:2: H列 整改时限: 9999 年不在 1990–2100 年之间" in r.err
     assert "deadlines.csv:3: H列 整改时限: 1900 年不在 1990–2100 年之间" in r.err
     assert "deadlines.csv:4: H列 整改时限: " in r.err
@@ -391,11 +384,11 @@ def test_problems_found_by_check_lead_back_to_row_and_column(mini: Path, tmp_pat
     """Rows that pass the import's own reading but break a content rule: the message names the sheet's
     row and column (and the file the import would have written)."""
     rows = [C_HEAD, complaint("D2CS202106100001"), complaint("D2CS202106100002", 交办="举报人电话13812345678，请回电。")]
-    r = refused(tmp_path, mini, write_csv(tmp_path / "pii.csv", rows), "complaints")
+    r = refused(tmp_path, mini, csv_file(tmp_path / "pii.csv", rows), "complaints")
     assert r.code == 1
     assert "pii.csv:3: B列 交办问题基本情况: 导入后 portal check 发现：" in r.err and "complaints/2.yaml:" in r.err
     tasks = [T_HEAD, [11, "问题。", "", "", "甲市人民政府", "", "", "2020-01-01", ""]]  # before the plan was approved
-    r = refused(tmp_path, mini, write_csv(tmp_path / "early.csv", tasks), "tasks")
+    r = refused(tmp_path, mini, csv_file(tmp_path / "early.csv", tasks), "tasks")
     assert "early.csv:2: H列 整改时限: 导入后 portal check 发现：" in r.err
 
 
@@ -405,7 +398,7 @@ CONTROL = ["\x85", "\u2028", "\u2029", "\x7f", "\x9f", "\ufffe", "\ufeff", "\x00
 @pytest.mark.parametrize("char", CONTROL, ids=[f"U+{ord(c):04X}" for c in CONTROL])
 def test_any_character_in_a_cell_is_imported_exactly_or_refused_at_its_cell(mini: Path, tmp_path: Path, char: str) -> None:
     summary = f"反映某厂{char}夜间排放废气。"
-    sheet = write_csv(tmp_path / "chars.csv", [C_HEAD, complaint("D2CS202106100001", 交办=summary)])
+    sheet = csv_file(tmp_path / "chars.csv", [C_HEAD, complaint("D2CS202106100001", 交办=summary)])
     r = import_(mini, sheet, "complaints")
     assert "Traceback" not in r.err
     if r.code == 0:

@@ -8,35 +8,14 @@ Columns holding personal data are refused by name."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 import yaml
 from conftest import AS_OF, check, edit, portal
-
-
-def xlsx(path: Path, rows: list[list[Any]], merges: tuple[str, ...] = ()) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    for ref in merges:
-        sheet.merge_cells(ref)
-    book.save(path)
-    return path
-
-
-def gbk_csv(path: Path, rows: list[list[Any]]) -> Path:
-    """As Excel on a Chinese Windows saves a CSV: GBK, CRLF."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    path.write_bytes(buffer.getvalue().encode("gbk"))
-    return path
+from importing import gbk_csv, xlsx
 
 
 def complaints(content: Path, sheet: Path, *args: str):  # type: ignore[no-untyped-def]

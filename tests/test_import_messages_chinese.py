@@ -10,13 +10,12 @@ allowed (Excel, WPS, CSV, xlsx)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
 import pytest
 from conftest import AS_OF, portal
+from importing import csv_file
 from test_messages_chinese import english_words
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
@@ -29,13 +28,6 @@ GOOD = ["1", "D2CS202106100001", "反映某厂噪声。", "甲市东区", "噪�
 # one bad cell per row: (column index, value)
 BAD_CELLS = [(1, "D2CS#2021"), (2, ""), (3, "丙市"), (3, "市生态环境局"), (4, "噪音"),
              (6, "大概属实"), (9, "办完了"), (10, "两家"), (11, "五千元"), (11, "1e30"), (12, "当面"), (13, "也许")]
-
-
-def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Path:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
 
 
 def run(content: Path, sheet: Path, *args: str):  # type: ignore[no-untyped-def]
@@ -69,7 +61,7 @@ def test_every_bad_cell_is_named_in_chinese_with_row_column_and_value(mini: Path
         row[col] = value
         rows.append(row)
     rows.append([str(len(rows)), "D2CS202106100001", *GOOD[2:]])  # the ref of row 2 again
-    r = run(mini, write_csv(tmp_path / "bad.csv", rows), "--kind", "complaints", "--batch", "4", "--forwarded-on", "2021-06-15")
+    r = run(mini, csv_file(tmp_path / "bad.csv", rows), "--kind", "complaints", "--batch", "4", "--forwarded-on", "2021-06-15")
     assert r.code == 2 and "Traceback" not in r.err
     assert_chinese(r.err)
     for n, (col, value) in enumerate(BAD_CELLS, start=2):
@@ -89,17 +81,17 @@ def test_every_bad_cell_is_named_in_chinese_with_row_column_and_value(mini: Path
 def test_whole_file_problems_are_in_chinese(mini: Path, tmp_path: Path, case: str) -> None:
     args = ["--kind", "complaints", "--batch", "4", "--forwarded-on", "2021-06-15"]
     if case == "unknown-column":
-        sheet = write_csv(tmp_path / "t.csv", [[*HEAD, "自定义栏目"], [*GOOD, "x"]])
+        sheet = csv_file(tmp_path / "t.csv", [[*HEAD, "自定义栏目"], [*GOOD, "x"]])
     elif case == "missing-column":
-        sheet = write_csv(tmp_path / "t.csv", [HEAD[:3] + HEAD[4:], GOOD[:3] + GOOD[4:]])
+        sheet = csv_file(tmp_path / "t.csv", [HEAD[:3] + HEAD[4:], GOOD[:3] + GOOD[4:]])
     elif case == "personal":
-        sheet = write_csv(tmp_path / "t.csv", [[*HEAD, "联系电话"], [*GOOD, "13812345678"]])
+        sheet = csv_file(tmp_path / "t.csv", [[*HEAD, "联系电话"], [*GOOD, "13812345678"]])
     elif case == "no-header":
-        sheet = write_csv(tmp_path / "t.csv", [["甲", "乙"], ["1", "2"]])
+        sheet = csv_file(tmp_path / "t.csv", [["甲", "乙"], ["1", "2"]])
     elif case == "no-batch":
-        sheet, args = write_csv(tmp_path / "t.csv", [HEAD, GOOD]), ["--kind", "complaints"]
+        sheet, args = csv_file(tmp_path / "t.csv", [HEAD, GOOD]), ["--kind", "complaints"]
     elif case == "no-date":
-        sheet, args = write_csv(tmp_path / "t.csv", [HEAD, GOOD]), ["--kind", "complaints", "--batch", "4"]
+        sheet, args = csv_file(tmp_path / "t.csv", [HEAD, GOOD]), ["--kind", "complaints", "--batch", "4"]
     elif case == "not-a-sheet":
         sheet = tmp_path / "t.xlsx"
         sheet.write_bytes(b"this is not a spreadsheet\n" * 20)
@@ -111,18 +103,18 @@ def test_whole_file_problems_are_in_chinese(mini: Path, tmp_path: Path, case: st
     elif case == "bad-tasks":
         sheet, args = FIXTURES / "tasks-bad.xlsx", ["--kind", "tasks"]
     else:  # a re-import that rewrites a published field
-        first = write_csv(tmp_path / "t.csv", [HEAD, GOOD])
+        first = csv_file(tmp_path / "t.csv", [HEAD, GOOD])
         assert run(mini, first, *args).code == 0
         changed = list(GOOD)
         changed[5] = "经查不属实。"
-        sheet = write_csv(tmp_path / "t2.csv", [HEAD, changed])
+        sheet = csv_file(tmp_path / "t2.csv", [HEAD, changed])
     r = run(mini, sheet, *args)
     assert r.code != 0 and "Traceback" not in r.err, r.err
     assert_chinese(r.err)
 
 
 def test_the_success_lines_are_chinese(mini: Path, tmp_path: Path) -> None:
-    sheet = write_csv(tmp_path / "t.csv", [HEAD, GOOD], "gbk")
+    sheet = csv_file(tmp_path / "t.csv", [HEAD, GOOD], "gbk")
     r = run(mini, sheet, "--kind", "complaints", "--batch", "4", "--forwarded-on", "2021-06-15", "--dry-run")
     assert r.code == 0, r.err
     assert_chinese(r.out)
@@ -135,10 +127,10 @@ def test_the_success_lines_are_chinese(mini: Path, tmp_path: Path) -> None:
 def test_a_preview_refused_for_the_whole_table_says_so(mini: Path, tmp_path: Path) -> None:
     """A personal-data column refuses the whole table, not a row: the preview's summary must still say
     that the import would be refused (its row counts alone show 拒绝 0)."""
-    sheet = write_csv(tmp_path / "t.csv", [[*HEAD, "联系电话"], [*GOOD, "13812345678"]])
+    sheet = csv_file(tmp_path / "t.csv", [[*HEAD, "联系电话"], [*GOOD, "13812345678"]])
     r = run(mini, sheet, "--kind", "complaints", "--batch", "4", "--forwarded-on", "2021-06-15", "--dry-run")
     assert r.code == 2
     assert r.out.splitlines()[-1].endswith("；导入会被拒绝：先改正上面列出的问题"), r.out
-    ok = run(mini, write_csv(tmp_path / "ok.csv", [HEAD, GOOD]), "--kind", "complaints", "--batch", "4",
+    ok = run(mini, csv_file(tmp_path / "ok.csv", [HEAD, GOOD]), "--kind", "complaints", "--batch", "4",
              "--forwarded-on", "2021-06-15", "--dry-run")
     assert ok.code == 0 and "导入会被拒绝" not in ok.out

@@ -8,9 +8,7 @@ real files (openpyxl, GBK CSV) and a real build."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 import shutil
@@ -18,31 +16,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 import yaml
 from conftest import AS_OF, MINI, build, check, edit, portal
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-
-def xlsx(path: Path, rows: list[list[Any]], merges: tuple[str, ...] = ()) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    for ref in merges:
-        sheet.merge_cells(ref)
-    book.save(path)
-    return path
-
-
-def gbk_csv(path: Path, rows: list[list[Any]]) -> Path:
-    """As Excel on a Chinese Windows saves a CSV: GBK, CRLF."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    path.write_bytes(buffer.getvalue().encode("gbk"))
-    return path
+from importing import gbk_csv, xlsx
 
 
 def sheet_file(tmp_path: Path, name: str, rows: list[list[Any]], suffix: str) -> Path:

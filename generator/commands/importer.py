@@ -975,6 +975,18 @@ def extra_yaml(extra: list[tuple[str, str]]) -> str:
     return "{" + ", ".join(f"{q(k)}: {q(v)}" for k, v in extra) + "}"
 
 
+def columns_of(mapping: dict[int, Col]) -> dict[str, str]:
+    """Each field the table has → its column as a message names it (「F列 调查核实情况」); the penalty columns
+    together are the field ``penalties`` and the columns a profile keeps (保留) the field ``extra``, each
+    named by the first of them."""
+    out = {c.key: f"{col_letter(i)}列 {c.shown}" for i, c in sorted(mapping.items()) if c.key}
+    for group, members in (("penalties", [k for k in PENALTY_KEYS if k in out]),
+                           ("extra", [k for k in out if k.startswith(EXTRA)])):
+        if members:
+            out.setdefault(group, out[members[0]])
+    return out
+
+
 class RowReader:
     def __init__(self, row: int, cells: list[Any], mapping: dict[int, Col], issues: list[Issue],
                  units: dict[int, str] | None = None):
@@ -1035,6 +1047,13 @@ class RowReader:
 
 
 REF_BATCH_RE = re.compile(r"^\s*第\s*([0-9０-９零〇一二两三四五六七八九十百千]{1,8})\s*批[\s:：,，、]*")
+
+
+def batch_cell(value: str) -> int | None:
+    """The batch a 批次 cell names: 19, 第19批, 第十九批; None when it names none."""
+    s = ascii_digits(value)
+    m = BATCH_RE.fullmatch(s)
+    return chinese_number(m[1] if m else s)
 
 
 def split_ref(value: str) -> tuple[int | None, list[str]]:
@@ -1109,9 +1128,7 @@ def complaint_item(r: RowReader, regions: RegionNames, section: str | None = Non
             r.bad("ref", f"受理编号有 {len(x)} 个字符，超过上限 {MAX_ID}", "检查是否把几个单元格合在了一起")
     item = Item(r.row, ref, batch=cell_batch, rows=[r.row])
     if r.get("batch"):
-        s = ascii_digits(r.get("batch"))
-        m = BATCH_RE.fullmatch(s)
-        number = chinese_number(m[1] if m else s)
+        number = batch_cell(r.get("batch"))
         if number is None or not 1 <= number <= MAX_NUMBER:
             r.bad("batch", f"'{shown(r.get('batch'))}' 不是批次", f"写 19 或 第19批（1–{MAX_NUMBER}）")
         elif cell_batch is not None and number != cell_batch:
@@ -1363,20 +1380,14 @@ def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: int | None 
             raise UsageError(NEEDS_BATCH)
         again = {n for n in batches if not overwrite and (content / "complaints" / f"{n}.yaml").is_file()}
         before = len(issues)
-        days = _batch_dates(items, forwarded_on, force, issues, {c.key: f"{col_letter(i)}列 {c.shown}" for i, c in mapping.items()})
+        table_keys = columns_of(mapping)
+        days = _batch_dates(items, forwarded_on, force, issues, table_keys)
         dated = {n: day for n, day in days.items() if day is not None}
         undated = [n for n in batches if n not in dated and n not in again]
         if undated:
             raise UsageError(f"不知道第{'、'.join(map(str, undated))}批的交办日期：{sheet.name} 的标题行中没有日期（例如 2022年10月9日），"
                              "也没有“交办日期”列；未写入任何文件\n    提示：给 --forwarded-on YYYY-MM-DD（交办这一批的日期），"
                              "或在表格中加一列“交办日期”")
-        table_keys = {c.key: f"{col_letter(i)}列 {c.shown}" for i, c in mapping.items() if c.key}
-        for key in PENALTY_KEYS:  # the penalty columns are one field, penalties
-            if key in table_keys:
-                table_keys.setdefault("penalties", table_keys[key])
-        for key in list(table_keys):  # so are the columns a profile keeps (保留), extra
-            if key.startswith(EXTRA):
-                table_keys.setdefault("extra", table_keys[key])
         for number in batches:
             rel = Path("complaints") / f"{number}.yaml"
             batch_items = [i for i in items if i.batch == number]
@@ -1473,12 +1484,11 @@ def _named_batches(sheet: Sheet, header: Header, data: list[tuple[int, list[Any]
     title_batch, _ = title_facts(sheet, header.first)
     if title_batch:
         found.add(title_batch[1])
-    cols = [i for i, c in header.mapping.items() if c.key in ("ref", "batch")]
+    readers = {i: (lambda v: split_ref(v)[0]) if c.key == "ref" else batch_cell
+               for i, c in header.mapping.items() if c.key in ("ref", "batch")}
     for _, cells, _ in data:
-        for i in cols:
-            value = text(cells[i]) if i < len(cells) else ""
-            m = REF_BATCH_RE.match(value) or re.fullmatch(r"\s*(?:第\s*)?([0-9０-９零〇一二两三四五六七八九十百千]{1,8})\s*批?\s*", value)
-            number = chinese_number(m.group(1)) if m else None
+        for i, batch_of in readers.items():
+            number = batch_of(text(cells[i])) if i < len(cells) else None
             if number is not None:
                 found.add(number)
     return sorted(n for n in found if 0 < n <= MAX_NUMBER)
@@ -1951,15 +1961,11 @@ class Located:
         key = names[1] if names[0] == "penalties" and len(names) > 1 else names[0]
         if key == "updates":  # an update entry is made of the 办结状态 and the handling text
             key = "status" if names[1:2] == ["status"] else "handling"
-        if key == "extra":  # the columns a profile keeps: the first of them
-            kept = [(i, c) for i, c in sorted(self.mapping.items()) if c.key.startswith(EXTRA)]
-            return f"{col_letter(kept[0][0])}列 {kept[0][1].shown}" if kept else ""
-        keys = {c.key: (i, c) for i, c in self.mapping.items()}
+        where = columns_of(self.mapping)
         alias = {"id": "number", "history": "progress"}.get(key, key)
         for candidate in (alias, {"title": "problem", "regions": "responsible_units", "channel": "ref"}.get(alias, "")):
-            if candidate in keys:
-                i, c = keys[candidate]
-                return f"{col_letter(i)}列 {c.shown}"
+            if candidate in where:
+                return where[candidate]
         return ""
 
 

@@ -41,7 +41,7 @@ from generator.commands.importer import (
     _last_content_line_end,
     _yaml_loader,
     ascii_digits,
-    col_letter,
+    columns_of,
     inside,
     parse_progress,
     q,
@@ -83,10 +83,7 @@ def plan_tasks(content: Path, items: list[Item], header: Header, data: list[tupl
     import. Refusals go to ``issues``, tasks the table no longer has to ``notes``."""
     files: dict[Path, str] = {}
     plans: list[RowPlan] = []
-    columns = {c.key: f"{col_letter(i)}列 {c.shown}" for i, c in header.mapping.items() if c.key}
-    kept = [label for key, label in columns.items() if key.startswith("extra:")]  # columns a profile keeps (保留)
-    if kept:
-        columns.setdefault("extra", kept[0])
+    columns = columns_of(header.mapping)
     progress_col = next((i for i, c in header.mapping.items() if c.key == "progress"), None)
     cells = {row: row_cells for row, row_cells, _ in data}
     for item in items:

@@ -96,11 +96,6 @@ def label(value: Any) -> str:
     return re.sub(r"\s*[\r\n]+\s*", "", "" if value is None else str(value)).strip()
 
 
-def personal(name: str) -> bool:
-    """Whether a (normalised) header names personal data, as :func:`generator.commands.importer.header_map` decides."""
-    return any(word.lower() in name.lower() for word in vocab.PERSONAL)
-
-
 def builtin_names(kind: str) -> dict[str, str]:
     """Every built-in header spelling and every field key of ``kind`` (normalised) → the field key."""
     out: dict[str, str] = {}
@@ -191,7 +186,7 @@ def _columns(profile: Profile, columns: dict[Any, Any], error: Any) -> None:
         rule = _rule(written, action, line, builtin, where, error, profile.kind)
         if rule is None:
             continue
-        if rule.action in ("field", "keep") and personal(name) and name not in builtin:
+        if rule.action in ("field", "keep") and vocab.is_personal(name) and name not in builtin:
             error(line, where, f"此列含个人信息，不能{'导入为字段' if rule.action == 'field' else '“保留”'}",
                   _PERSONAL_HINT)
             continue
@@ -432,7 +427,7 @@ def draft(source: Path, kind: str, content: Path, name: str | None = None) -> Dr
         seen.add(n)
         if n in known:
             line = f"{known[n].header}  # 已识别"
-        elif personal(n):
+        elif vocab.is_personal(n):
             line = "不导入  # 含个人信息，只能“不导入”"
         elif n in ignored:
             line = f"不导入  # 按规则不导入：{ignored[n]}"

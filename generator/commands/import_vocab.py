@@ -185,3 +185,8 @@ BODY_SUFFIXES = ("局", "厅", "委", "办", "院", "政府", "公司", "中心"
 
 # rows between the header and the data that are not items: 「来电」/「来信」 set the channel of the rows below
 SECTION_RE = re.compile(r"^(来电|来信|网络|电话|信件|网上)(?:举报|件|类)?(?:[（(].*[）)])?$")
+
+
+def is_personal(header: str) -> bool:
+    """Whether a (normalised) header names personal data: it contains one of :data:`PERSONAL`."""
+    return any(word.lower() in header.lower() for word in PERSONAL)

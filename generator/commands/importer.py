@@ -820,10 +820,6 @@ class Header:
     labels: dict[int, str] = field(default_factory=dict)  # column index → header as written, without line breaks
 
 
-def _personal(name: str) -> bool:
-    return any(word.lower() in name.lower() for word in vocab.PERSONAL)
-
-
 def header_map(sheet: Sheet, kind: str, columns: list[Col], issues: list[Issue],
                profile: import_profile.Profile | None = None) -> Header:
     """Find the header (the row among the first ten naming the most known columns, and a second row of
@@ -849,7 +845,7 @@ def header_map(sheet: Sheet, kind: str, columns: list[Col], issues: list[Issue],
     if best + 1 < len(sheet.rows):
         below_row, below = sheet.rows[best + 1]
         filled = [(i, norm_header(x)) for i, x in enumerate(below) if norm_header(x)]
-        if filled and all(n in known or n in ignored or n in rules or _personal(n) for _, n in filled) \
+        if filled and all(n in known or n in ignored or n in rules or vocab.is_personal(n) for _, n in filled) \
                 and any(i >= len(top) or norm_header(top[i]) != n for i, n in filled):
             row = below_row  # a two-row header: the sub-column names under a group cell win
             combined += [None] * (len(below) - len(combined))
@@ -876,7 +872,7 @@ def header_map(sheet: Sheet, kind: str, columns: list[Col], issues: list[Issue],
                 header.notes.append(Issue(where[i], f"{at} {text(cell)}", f"此列按导入配置 {profile.name} 第 {rule.line} 行不导入"
                                           if rule.action == "ignore" else f"导入配置 {profile.name} 第 {rule.line} 行：此列待定，未导入"))
                 continue
-        elif _personal(name) and name not in known:
+        elif vocab.is_personal(name) and name not in known:
             issues.append(Issue(where[i], f"{at} {text(cell)}", "此列含个人信息（联系人、电话、举报人等），不得导入公开内容",
                                 "删除此列后再导入；给 --force 时此列被丢弃，不导入"))
             continue
@@ -1270,10 +1266,7 @@ def task_item(rs: list[RowReader], regions: RegionNames, prefix: str, day: dt.da
         item.fields.append(("extra", extra_yaml(extra)))
     if progress and progress[0] and progress[0] != "planned":
         status, on_schedule = progress
-        entry = f"{{date: {day.isoformat()}, status: {status}"
-        if on_schedule is not None:
-            entry += f", on_schedule: {'true' if on_schedule else 'false'}"
-        entry += f", note: {q(chr(10).join(notes))}}}"
+        entry = history_entry(day, status, on_schedule, "\n".join(notes))
         item.fields.append(("history", f"\n  - {entry}"))
     return item
 
@@ -1741,6 +1734,12 @@ def _last_content_line_end(body: str, index: int) -> int:
             return len(body) if end < 0 else end + 1
         pos = start
     return 0
+
+
+def history_entry(day: dt.date, status: str, on_schedule: bool | None, note: str) -> str:
+    """A task's history entry as the import writes it, on one line: {date: …, status: …, note: …}."""
+    schedule = "" if on_schedule is None else f", on_schedule: {'true' if on_schedule else 'false'}"
+    return f"{{date: {day.isoformat()}, status: {status}{schedule}, note: {q(note)}}}"
 
 
 def _entry(day: dt.date, status: str, note: str, row: int) -> str:

@@ -42,9 +42,9 @@ from generator.commands.importer import (
     _yaml_loader,
     ascii_digits,
     columns_of,
+    history_entry,
     inside,
     parse_progress,
-    q,
     shown,
     task_yaml,
     text,
@@ -298,7 +298,7 @@ class TaskReimport:
         nl = "\r\n" if "\r\n" in body else "\n"
         if not body.endswith("\n"):
             body += nl
-        flow = _flow_entry(entry)
+        flow = history_entry(entry["date"], entry["status"], entry.get("on_schedule"), entry["note"])
         pair = next(((k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "history"), None)
         ups = pair[1] if pair else None
         if ups is None:
@@ -330,14 +330,6 @@ class TaskReimport:
             self.plan = RowPlan(self.plan.row, self.plan.key, "refused", "无法自动追加 history 记录")
             return None
         return new
-
-
-def _flow_entry(entry: dict[str, Any]) -> str:
-    parts = [f"date: {entry['date'].isoformat()}", f"status: {entry['status']}"]
-    if "on_schedule" in entry:
-        parts.append(f"on_schedule: {'true' if entry['on_schedule'] else 'false'}")
-    parts.append(f"note: {q(entry['note'])}")
-    return "{" + ", ".join(parts) + "}"
 
 
 def _status(value: Any) -> str:

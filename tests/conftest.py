@@ -1,4 +1,18 @@
-"""Shared test helpers: run the real `portal` command in-process and build real sites."""
+"""Shared test helpers: run the real `portal` command in-process and build real sites.
+
+Also the two markers of the quick loop (``pytest -m "not slow and not browser"``, see README):
+
+- ``browser``: the test drives Chromium; every test that uses the ``browser`` fixture gets it.
+- ``slow``: the test builds a site (Pelican, Pagefind), is a property test (Hypothesis: many examples), or is
+  slow by itself (marked where it is defined: a search index, the whole sample, a timeout it waits out). A
+  test gets it when it uses a fixture that builds a site (SITE_FIXTURES, or a fixture whose code calls
+  ``build`` or names the ``build`` command, itself or through a helper of the tests), or when its own code
+  does.
+
+A test without ``slow`` that builds a site anyway (through a helper, in a subprocess) fails, and so does a
+test without ``browser`` that starts Playwright: the guard below counts Pelican runs in this process and
+the ``portal build`` / Pagefind / Playwright processes it starts.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +22,15 @@ import hashlib
 import http.server
 import io
 import shutil
+import sys
 import threading
-from collections.abc import Iterator
+import types
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pelican import signals
 
 from generator.cli import main
 
@@ -162,3 +179,124 @@ def local_page(browser, url: str, **context_options):  # type: ignore[no-untyped
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return context, page, errors, foreign
+
+
+# The quick loop: markers by what a test uses, and a guard that fails a test whose markers are wrong.
+
+SITE_FIXTURES = {"sample_site", "mini_site", "served"}  # the shared fixtures that build a whole site
+BUILD = "build"  # the helper above and the `portal build` command: code that names it builds a site
+TESTS = Path(__file__).resolve().parent
+
+
+def _codes(code: types.CodeType) -> Iterator[types.CodeType]:
+    """Compiled code and every function, lambda or comprehension inside it."""
+    yield code
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            yield from _codes(c)
+
+
+_NAMES_BUILD: dict[object, bool] = {}
+
+
+def names_build(function: object) -> bool:
+    """Whether a function calls ``build`` or passes the ``build`` command, itself or through a helper
+    function of the tests that it calls."""
+    if function not in _NAMES_BUILD:
+        _NAMES_BUILD[function] = _names_build(function, set())
+    return _NAMES_BUILD[function]
+
+
+def _names_build(function: object, seen: set[object]) -> bool:
+    code = getattr(function, "__code__", None)
+    if code is None or function in seen:
+        return False
+    seen.add(function)
+    names = {n for c in _codes(code) for n in c.co_names}
+    if BUILD in names or any(BUILD in c.co_consts for c in _codes(code)):
+        return True
+    helpers = (getattr(function, "__globals__", {}).get(n) for n in names)
+    return any(isinstance(h, types.FunctionType) and Path(h.__code__.co_filename).parent == TESTS
+               and _names_build(h, seen) for h in helpers)
+
+
+def _is_slow(item: pytest.Item) -> bool:
+    function = getattr(item, "function", None)
+    if getattr(function, "is_hypothesis_test", False):  # a property test runs many examples
+        return True
+    functions = [function]
+    info = getattr(item, "_fixtureinfo", None)
+    for name in item.fixturenames:
+        if name in SITE_FIXTURES:
+            return True
+        functions += [d.func for d in (info.name2fixturedefs.get(name, ()) if info else ())]
+    return any(names_build(f) for f in functions)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+        if _is_slow(item):
+            item.add_marker(pytest.mark.slow)
+
+
+@dataclass
+class _Seen:
+    """What the tests started so far: site builds (Pelican runs, `portal build` and Pagefind processes)
+    and Playwright drivers."""
+
+    builds: int = 0
+    browsers: int = 0
+
+
+SEEN = _Seen()
+
+
+def _count_pelican(sender: object) -> None:
+    """Pelican's own signal that a Pelican object was made: one per site build in this process."""
+    SEEN.builds += 1
+
+
+signals.initialized.connect(_count_pelican)
+
+
+def _argv(value: object) -> list[str]:
+    if isinstance(value, (str, bytes, Path)):
+        return [str(value)]
+    return [str(a) for a in value] if isinstance(value, Sequence) else []
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if event != "subprocess.Popen":
+        return
+    argv = _argv(args[0]) + _argv(args[1])
+    words = " ".join(argv)
+    if "pagefind" in words or (BUILD in argv and ("generator" in argv or any(a.endswith("portal") for a in argv))):
+        SEEN.builds += 1
+    if "playwright" in words:
+        SEEN.browsers += 1
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    return (yield from _guarded(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    return (yield from _guarded(item))
+
+
+def _guarded(item: pytest.Item) -> Iterator[None]:
+    builds, browsers = SEEN.builds, SEEN.browsers
+    result = yield
+    if SEEN.builds > builds and item.get_closest_marker("slow") is None:
+        pytest.fail(f"{item.nodeid} builds a site but is not marked slow (add @pytest.mark.slow)", pytrace=False)
+    if SEEN.browsers > browsers and item.get_closest_marker("browser") is None:
+        pytest.fail(f"{item.nodeid} starts Playwright but is not marked browser (use the browser fixture)",
+                    pytrace=False)
+    return result

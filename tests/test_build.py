@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from conftest import AS_OF, MINI, REPO, SAMPLE, build, portal, tree_digest
 
@@ -96,6 +97,7 @@ def test_pelican_content_builds_the_site_too(tmp_path: Path) -> None:
     assert tree_digest(output) == published
 
 
+@pytest.mark.slow  # starts Pelican in a new Python process
 def test_pelican_content_refuses_bad_content(mini: Path, tmp_path: Path) -> None:
     (mini / "tasks" / "T-2.yaml").write_text("id: T-2\n", encoding="utf-8")
     done = subprocess.run(

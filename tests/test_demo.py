@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import portal, tree_digest
 
 
+@pytest.mark.slow  # writes and checks the demo content of a whole country, twice
 def test_national_demo_data_is_valid_and_deterministic(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     for target in (first, second):

@@ -197,6 +197,7 @@ def test_serve_on_a_port_in_use(tmp_path: Path) -> None:
     assert not (tmp_path / "output").exists()  # refused before building
 
 
+@pytest.mark.slow  # runs `portal search` (whoosh and jieba)
 def test_search_with_an_unwritable_index(tmp_path: Path) -> None:
     with tmpfs(tmp_path / "disk") as disk:
         _read_only(disk)
@@ -204,6 +205,7 @@ def test_search_with_an_unwritable_index(tmp_path: Path) -> None:
         _refused(result, "只读", str(disk))
 
 
+@pytest.mark.slow  # writes a whoosh index until the disk is full
 def test_search_with_a_full_disk(tmp_path: Path) -> None:
     with tmpfs(tmp_path / "disk", 400) as disk:
         _fill(disk, 0)

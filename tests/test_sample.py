@@ -22,6 +22,7 @@ import pytest
 from conftest import AS_OF, REPO, SAMPLE, check, edit, tree_digest
 
 DATA = REPO / "tools" / "sample"
+pytestmark = pytest.mark.slow  # each test expands the whole sample (45 tasks, 330 complaints) and checks it
 
 
 def _load_expander() -> ModuleType:

@@ -12,6 +12,7 @@ from generator.derive.state import derive
 from generator.load.reader import load
 
 PORTAL = derive(load(SAMPLE), dt.date.fromisoformat(AS_OF))
+pytestmark = pytest.mark.slow  # the first search writes a whoosh index of the whole sample
 
 
 @pytest.fixture(scope="module")

@@ -312,6 +312,7 @@ def test_fix_pii_writes_a_masked_copy_and_never_touches_the_original(mini: Path,
     assert again.code == 64 and "已存在" in again.err
 
 
+@pytest.mark.slow  # scans every text of the whole sample
 def test_sample_content_has_no_personal_data() -> None:
     from generator.check import pii
     from generator.load import reader as load

@@ -3,11 +3,11 @@
 - Every ``portal import …`` line in the guide's code blocks (commands to type, and the ``$ portal import …``
   lines above pasted output) parses with the real argument parser of ``portal`` (generator.cli.parser).
 - The column names the guide lists as understood are exactly the header spellings of
-  generator/commands/import_vocab.py (COLUMNS), each row naming one field, and "必须有" marks exactly the required
-  columns of generator/commands/importer.py; the columns it lists as left out are exactly IGNORED; the words it
+  generator/load/import_vocab.py (COLUMNS), each row naming one field, and "必须有" marks exactly the required
+  columns of generator/commands/import_layout.py; the columns it lists as left out are exactly IGNORED; the words it
   lists as marking personal data are exactly PERSONAL.
 - Each cell value the guide lists is read as the guide says (the value tables of import_vocab, and
-  importer.parse_progress for 整改进展), and every value spelling the code knows is listed.
+  import_values.parse_progress for 整改进展), and every value spelling the code knows is listed.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import parser
-from generator.commands import import_vocab as vocab
-from generator.commands import importer
+from generator.commands import import_layout, import_values
+from generator.load import import_vocab as vocab
 from generator.models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, TASK_STATUS_LABELS
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "import.md"
@@ -147,8 +147,8 @@ def test_every_known_column_spelling_is_in_the_guide() -> None:
 
 
 def test_the_guide_marks_exactly_the_required_columns() -> None:
-    required = {"complaints": {c.key for c in importer.COMPLAINT_COLUMNS if c.required},
-                "tasks": {c.key for c in importer.TASK_COLUMNS if c.required}}
+    required = {"complaints": {c.key for c in import_layout.COMPLAINT_COLUMNS if c.required},
+                "tasks": {c.key for c in import_layout.TASK_COLUMNS if c.required}}
     marked: dict[str, set[str]] = {"complaints": set(), "tasks": set()}
     for kind, spellings, need in column_rows(guide()):
         if need == "必须有":
@@ -172,7 +172,7 @@ def test_the_personal_data_words_are_exactly_the_refused_ones() -> None:
 # --- values ----------------------------------------------------------------------------------------
 
 def _progress(text: str) -> str:
-    (status, on_schedule), why = importer.parse_progress(text)
+    (status, on_schedule), why = import_values.parse_progress(text)
     assert not why, why
     return TASK_STATUS_LABELS[status] + {True: "（按序时进度）", False: "（未达到序时进度）", None: ""}[on_schedule]
 

@@ -202,6 +202,7 @@ def test_an_overlong_xlsx_cell_names_its_row_and_column(mini: Path, tmp_path: Pa
     assert "long.xlsx:2: E列 调查核实情况: 单元格有 100,001 个字符" in r.err
 
 
+@pytest.mark.slow  # writes and opens a spreadsheet that would unpack to 272 MB
 def test_a_zip_bomb_is_refused_before_anything_is_unpacked(mini: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "bomb.xlsx"
     buffer = io.BytesIO(xlsx_bytes(TASKS))
@@ -215,6 +216,7 @@ def test_a_zip_bomb_is_refused_before_anything_is_unpacked(mini: Path, tmp_path:
     assert "bomb.xlsx: 解压后共 272," in r.err and "超过上限 268,435,456 字节" in r.err and "提示：" in r.err
 
 
+@pytest.mark.slow  # imports a sheet whose last row is 1,048,576
 def test_a_false_dimension_does_not_make_a_million_empty_cells(mini: Path) -> None:
     """A sheet that claims to be A1:XFD1048576 (16,384 columns) with its one task far down: openpyxl padded
     every row above it to 16,384 cells (5 GB); the import reads the nine columns that hold values."""
@@ -239,6 +241,7 @@ def test_a_value_far_below_is_refused(mini: Path, tmp_path: Path) -> None:
     assert "tall.xlsx: 工作表超过 50,000 行（第 1,048,576 行有内容）" in r.err and "提示：把表格分成几个文件" in r.err
 
 
+@pytest.mark.slow  # imports a table of more than 50,000 rows
 def test_too_many_csv_rows_are_refused(mini: Path, tmp_path: Path) -> None:
     sheet = csv_file(tmp_path / "tall.csv", [C_HEAD, *([""] * 1 for _ in range(50_000))])
     r = refused(tmp_path, mini, sheet, "complaints")
@@ -413,7 +416,7 @@ def test_any_character_in_a_cell_is_imported_exactly_or_refused_at_its_cell(mini
 @settings(max_examples=400, deadline=None)
 @given(st.text(max_size=40))
 def test_every_text_is_written_as_yaml_that_reads_back_exactly(value: str) -> None:
-    from generator.commands.importer import q
+    from generator.commands.import_items import q
     from generator.load.yamlio import load_yaml
 
     assert load_yaml(f"k: {q(value)}\n")["k"] == value

@@ -415,7 +415,7 @@ def test_layout8_batch_column_and_two_row_merged_header(mini: Path, tmp_path: Pa
 @pytest.mark.parametrize("header, expected", [("罚款金额（万元）", "罚款金额"), ("罚款金额(元)", "罚款金额"), ("问题\n类型", "问题类型"),
                                               ("责令整改（家次）", "责令整改"), (" 是否 属实 ", "是否属实"), ("【备注】", "备注")])
 def test_header_spellings_compare_without_spaces_breaks_brackets_and_units(header: str, expected: str) -> None:
-    from generator.commands.import_vocab import norm_header
+    from generator.load.import_vocab import norm_header
 
     assert norm_header(header) == expected
 
@@ -423,7 +423,7 @@ def test_header_spellings_compare_without_spaces_breaks_brackets_and_units(heade
 def test_every_old_pollution_label_maps_onto_a_content_type() -> None:
     from typing import get_args
 
-    from generator.commands.import_vocab import POLLUTION_TYPES
+    from generator.load.import_vocab import POLLUTION_TYPES
     from generator.models import PollutionType
 
     assert set(POLLUTION_TYPES.values()) <= set(get_args(PollutionType))
@@ -431,7 +431,7 @@ def test_every_old_pollution_label_maps_onto_a_content_type() -> None:
 
 
 def test_chinese_numerals_in_titles() -> None:
-    from generator.commands.importer import chinese_number, split_units
+    from generator.commands.import_values import chinese_number, split_units
 
     assert [chinese_number(s) for s in ["十七", "19", "１９", "二十", "一百零二", "十", "批"]] == [17, 19, 19, 20, 102, 10, None]
     assert split_units("各县（市、区）人民政府、市生态环境局，乙市人民政府") == ["各县（市、区）人民政府", "市生态环境局", "乙市人民政府"]
@@ -441,7 +441,7 @@ def test_chinese_numerals_in_titles() -> None:
                                             ("2024年12月底前", 2024), ("2025年底前", 2025), ("2024 年 6 月", dt.date(2024, 6, 30)),
                                             (dt.datetime(2024, 3, 31, 0, 0), dt.date(2024, 3, 31)), (dt.date(2024, 5, 1), dt.date(2024, 5, 1))])
 def test_deadlines_as_task_lists_write_them(cell: Any, expected: Any) -> None:
-    from generator.commands.importer import parse_deadline
+    from generator.commands.import_values import parse_deadline
 
     assert parse_deadline(cell) == (expected, "")
 
@@ -450,7 +450,7 @@ def test_deadlines_as_task_lists_write_them(cell: Any, expected: Any) -> None:
                                             ("超过序时进度", ("in_progress", True)), ("已完成整改", ("completed", None)),
                                             ("完成交账销号", ("completed", None)), ("尚未启动", ("planned", None))])
 def test_progress_phrases(cell: str, expected: Any) -> None:
-    from generator.commands.importer import parse_progress
+    from generator.commands.import_values import parse_progress
 
     assert parse_progress(f"截至目前，{cell}。") == (expected, "")
 
@@ -513,18 +513,18 @@ def numeral(n: int) -> str:
 @settings(max_examples=300, deadline=None)
 @given(st.integers(1, 9999))
 def test_chinese_batch_numbers_read_back(n: int) -> None:
-    from generator.commands.importer import chinese_number
+    from generator.commands.import_values import chinese_number
 
     assert chinese_number(numeral(n)) == n
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(sorted({s for cols in __import__("generator.commands.import_vocab", fromlist=["COLUMNS"]).COLUMNS.values()
+@given(st.sampled_from(sorted({s for cols in __import__("generator.load.import_vocab", fromlist=["COLUMNS"]).COLUMNS.values()
                                for spellings in cols.values() for s in spellings})),
        st.lists(st.tuples(st.integers(0, 20), st.sampled_from([" ", "\n", "\u3000", "\r\n"])), max_size=4),
        st.sampled_from(["", "（万元）", "(元)", "（家次）", "【人次】"]))
 def test_a_header_is_known_however_it_is_broken(spelling: str, breaks: list[tuple[int, str]], unit: str) -> None:
-    from generator.commands.import_vocab import norm_header
+    from generator.load.import_vocab import norm_header
 
     broken = spelling
     for at, ch in breaks:
@@ -537,7 +537,7 @@ def test_a_header_is_known_however_it_is_broken(spelling: str, breaks: list[tupl
 @given(st.lists(st.sampled_from(["甲市人民政府", "各县（市、区）人民政府", "市生态环境局", "测试省水利厅（省河长办）", "乙市（含新区、园区）管委会"]),
                 min_size=1, max_size=5), st.sampled_from(["、", "，", ",", "；", "\n"]))
 def test_units_split_only_outside_brackets(units: list[str], sep: str) -> None:
-    from generator.commands.importer import split_units
+    from generator.commands.import_values import split_units
 
     assert split_units(sep.join(units)) == units
 
@@ -608,7 +608,7 @@ def test_layout10_category_rows_are_no_tasks(mini: Path, tmp_path: Path, form: s
 
 
 def test_a_measure_alone_on_a_continuation_row_is_no_category() -> None:
-    from generator.commands.importer import category_heading
+    from generator.commands.import_layout import category_heading
 
     assert category_heading(["", "一、加强监管", "", ""]) == ""  # a measure, not in the first cell
     assert category_heading(["一、大气污染防治", "", ""]) == "一、大气污染防治"

@@ -395,13 +395,13 @@ def test_extra_is_checked_like_single_line_text(mini: Path, extra: str, words: s
                        st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "Zs")), min_size=1, max_size=60)
                        .filter(lambda s: s.strip()), min_size=1, max_size=5))
 def test_any_clean_extra_reads_back_as_written(tmp_path_factory: pytest.TempPathFactory, extra: dict[str, str]) -> None:
-    """What the importer writes for kept columns (importer.extra_yaml) is read back by the loader as the same mapping."""
-    from generator.commands import importer
+    """What the importer writes for kept columns (import_items.extra_yaml) is read back by the loader as the same mapping."""
+    from generator.commands import import_items
     from generator.load import reader as load
 
     content = tmp_path_factory.mktemp("c") / "content"
     shutil.copytree(MINI, content)
-    written = importer.extra_yaml(list(extra.items()))
+    written = import_items.extra_yaml(list(extra.items()))
     with_extra(content, written)
     loaded, problems = load.read(content)
     expect = {k.strip(): v.strip() for k, v in extra.items()}

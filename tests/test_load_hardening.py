@@ -223,10 +223,11 @@ def test_a_mapping_key_is_shown_escaped(mini: Path, published) -> None:  # type:
     assert "\u202e" not in err and "\x1b" not in err
 
 
+@pytest.mark.slow  # tries all 1,114,112 code points
 def test_every_format_and_control_character_python_knows_is_refused() -> None:
     """The character classes of generator.schema are written out; they must cover Unicode as this
     Python knows it: every Cc (but LF and TAB), Cf, Cs, Zl, Zp and noncharacter."""
-    from generator.load.schema import bad_character
+    from generator.load.text import bad_character
 
     missed = []
     for cp in range(0x110000):
@@ -513,6 +514,7 @@ def _merge_chain(levels: int) -> str:
     _doubling(40, "id: T-2\ndeadline: *a39\n"),
     _merge_chain(60),
 ], ids=["number", "literal", "text", "nested", "deadline", "merge-chain"])
+@pytest.mark.slow  # each starts `portal check` in a new Python process with a memory limit
 def test_alias_expansion_is_bounded_without_exhausting_memory(mini: Path, text: str) -> None:
     """Run in a child process limited to 1 GiB: before the bound, these exhausted memory (or ran for ever)."""
     (mini / "tasks" / "T-2.yaml").write_text(text, encoding="utf-8")
@@ -714,6 +716,7 @@ def test_a_broken_link_is_refused(mini: Path, published) -> None:  # type: ignor
     refused_everywhere(mini, published, ["content/tasks/T-2.yaml: 是一个无法解析的符号链接"])
 
 
+@pytest.mark.slow  # each starts `portal check` in a new Python process
 @pytest.mark.parametrize("target", ["site.yaml", "tasks/T-2.yaml", "documents/plan.txt", "reports/2022-06.md"])
 def test_a_fifo_is_refused_without_blocking(mini: Path, target: str) -> None:
     """In a child process with a time limit: reading a FIFO used to block for ever."""

@@ -367,7 +367,7 @@ notes = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters
 def test_the_appended_entry_reads_back_as_exactly_the_old_file_plus_it(note: str, shape: str, on: Any) -> None:
     """Whatever the progress text (quotes, #, colons, line breaks, controls), the new text is the old
     document with one more entry, and the old text with one piece inserted."""
-    from generator.commands.importer import Item
+    from generator.commands.import_items import Item
     from generator.commands.task_reimport import Progress, TaskReimport
 
     assume(note != "开展排查")

@@ -3,9 +3,9 @@
 Agencies re-export the same task list every week with a new 整改进展. :func:`plan_tasks` matches each
 task of the table to ``tasks/<id>.yaml`` by its id (as the import makes ids: ``--id-prefix`` + 序号):
 
-- a task without a file is created (:func:`generator.commands.importer.task_yaml`);
+- a task without a file is created (:func:`generator.commands.import_items.task_yaml`);
 - a task whose progress changed — the status its phrase reads as (达到序时进度, 未达到序时进度, 完成整改 …, see
-  :func:`generator.commands.importer.parse_progress`, ``on_schedule`` included) or the progress text — gains ONE
+  :func:`generator.commands.import_values.parse_progress`, ``on_schedule`` included) or the progress text — gains ONE
   history entry dated ``--date``, appended to the file's text (to its ``history`` list as written,
   block or flow, or a new ``history:`` block), so comments and every other byte stay;
 - an unchanged task leaves its file untouched;
@@ -20,7 +20,7 @@ task of the table to ``tasks/<id>.yaml`` by its id (as the import makes ids: ``-
 
 Every edit is checked by reading the new text back: it must hold exactly the old document plus the
 new entry, else the file is refused (nothing is guessed). Each task's outcome is a
-:class:`generator.commands.importer.RowPlan`, as ``--dry-run`` prints it.
+:class:`generator.commands.import_write.RowPlan`, as ``--dry-run`` prints it.
 """
 
 from __future__ import annotations
@@ -32,25 +32,20 @@ from pathlib import Path
 from typing import Any
 
 from generator.check.rules import FIRST_STATUSES, TRANSITIONS
-from generator.commands.importer import (
-    Header,
-    Issue,
+from generator.commands.import_items import (
     Item,
-    RowPlan,
-    _item_values,
-    _last_content_line_end,
-    _yaml_loader,
-    ascii_digits,
-    columns_of,
     history_entry,
-    inside,
-    parse_progress,
-    shown,
+    item_values,
+    last_content_line_end,
     task_yaml,
-    text,
-    unique,
+    yaml_loader,
 )
+from generator.commands.import_layout import Header, columns_of
+from generator.commands.import_sheet import Issue, text
+from generator.commands.import_values import ascii_digits, parse_progress, unique
+from generator.commands.import_write import RowPlan, inside
 from generator.load.schema import label_synonyms
+from generator.load.text import shown
 from generator.models import TASK_STATUS_LABELS
 
 # the published fields of a task, as the clerk knows them; compared only when the table has their column
@@ -107,7 +102,7 @@ def plan_tasks(content: Path, items: list[Item], header: Header, data: list[tupl
 
 
 def _progress(item: Item, cells: dict[int, list[Any]], col: int | None) -> Progress | None:
-    """The task's progress as :func:`generator.commands.importer.task_item` reads it (the texts of all its rows), or
+    """The task's progress as :func:`generator.commands.import_items.task_item` reads it (the texts of all its rows), or
     None when the table says nothing of it."""
     if col is None:
         return None
@@ -188,7 +183,7 @@ class TaskReimport:
         name = self.rel.as_posix()
         try:
             body = self.raw.decode("utf-8")
-            loader = _yaml_loader()(body)
+            loader = yaml_loader()(body)
             try:
                 root = loader.get_single_node()
                 old = loader.construct_document(root) if root is not None else None
@@ -202,7 +197,7 @@ class TaskReimport:
             self._refuse(issues, Issue(item.row, "", f"{name} 不是逐行书写的任务（字段: 值），不能再次导入",
                                        "把任务文件写成每行一个字段"), "文件不是逐行书写的任务")
             return None
-        new = _item_values([item])[0]
+        new = item_values([item])[0]
         refused = self._fields(item, old, new, issues)
         change = self._change(item, old, progress, issues)
         if change is None:
@@ -302,7 +297,7 @@ class TaskReimport:
         pair = next(((k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "history"), None)
         ups = pair[1] if pair else None
         if ups is None:
-            at = _last_content_line_end(body, root.end_mark.index)
+            at = last_content_line_end(body, root.end_mark.index)
             indent = " " * root.start_mark.column
             new = body[:at] + f"{indent}history:{nl}{indent}  - {flow}  # row {row}{nl}" + body[at:]
         elif isinstance(ups, yaml.SequenceNode) and ups.flow_style:
@@ -311,16 +306,16 @@ class TaskReimport:
             comma = ", " if ups.value and not tail.endswith(",") else ""
             new = body[:close] + comma + flow + body[close:]
         elif isinstance(ups, yaml.SequenceNode) and ups.value:
-            at = _last_content_line_end(body, ups.value[-1].end_mark.index)
+            at = last_content_line_end(body, ups.value[-1].end_mark.index)
             new = body[:at] + " " * ups.start_mark.column + f"- {flow}  # row {row}{nl}" + body[at:]
         elif pair and isinstance(ups, yaml.ScalarNode) and ups.value == "" and not ups.style:  # "history:" and nothing
-            at = _last_content_line_end(body, pair[0].end_mark.index)
+            at = last_content_line_end(body, pair[0].end_mark.index)
             new = body[:at] + " " * (pair[0].start_mark.column + 2) + f"- {flow}  # row {row}{nl}" + body[at:]
         else:
             new = ""
         expected = dict(old, history=[*(old.get("history") or []), entry])
         try:
-            ok = bool(new) and yaml.load(new, Loader=_yaml_loader()) == expected
+            ok = bool(new) and yaml.load(new, Loader=yaml_loader()) == expected
         except yaml.YAMLError:
             ok = False
         if not ok:

@@ -2,7 +2,7 @@
 
 Reads site.yaml, regions.yaml, documents.yaml, tasks/, complaints/, announcements/, reports/ and
 pages/ under one content folder, and checks the import profiles in import-profiles/ (not published;
-:mod:`generator.commands.import_profile`). Every problem (unreadable file, YAML syntax, schema) is collected
+:mod:`generator.load.profiles`). Every problem (unreadable file, YAML syntax, schema) is collected
 and raised together as a :class:`ContentError`.
 
 Nothing outside the content folder is ever read: before a file is opened, :func:`safe_content_file`
@@ -13,7 +13,7 @@ a file swapped in between cannot slip through (:func:`read_content_file`, :func:
 for document files). File names must be valid ids (:func:`generator.load.schema.path_name_problem`).
 
 Values are cleaned and bounded by :mod:`generator.load.schema`; the Markdown bodies of reports and pages,
-which are not YAML, are checked here with the same rules (:func:`generator.load.schema.text_problem`).
+which are not YAML, are checked here with the same rules (:func:`generator.load.text.text_problem`).
 A byte-order mark at the start of a file is dropped; Windows and old Mac line ends become ``\\n``.
 A YAML file (or front matter) holding U+2028, U+2029 or U+0085 as such is refused as a whole: YAML
 reads them as line breaks, so the value and every line number after them would be wrong.
@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from generator.errors import Location, Problems, os_error_reason
-from generator.load.schema import ID_RE, Builder, build_list, path_name_problem, shown, text_problem
+from generator.load.profiles import check_profiles
+from generator.load.schema import ID_RE, Builder, build_list, path_name_problem
+from generator.load.text import shown, text_problem
 from generator.load.yamlio import YAMLProblem, load_yaml
 from generator.models import (
     Announcement,
@@ -411,9 +413,7 @@ def read(root: Path, overrides: Mapping[str, str] | None = None, skip: Collectio
         pages=pages,
         unbuilt=loader.unbuilt,
     )
-    from generator.commands.import_profile import check_profiles  # import-profiles/: checked, never published
-
-    check_profiles(loader)
+    check_profiles(loader)  # import-profiles/: checked, never published
     return content, loader.problems
 
 

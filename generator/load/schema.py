@@ -9,7 +9,7 @@ It is also the place where every value that enters from content/ is made clean a
 no later stage (Markdown, Pelican, feeds, calendars, JSON, SQLite, Pagefind) ever sees a value it
 cannot carry, and ``portal check`` and ``portal build`` refuse the same things:
 
-- **Characters** (:func:`bad_character`, for every text value, list item and Markdown body):
+- **Characters** (:func:`generator.load.text.bad_character`, for every text value, list item and Markdown body):
   refused are C0 controls other than line feed and tab, DEL and the C1 controls, lone surrogates
   (``"\ud800"`` in YAML), noncharacters (U+FDD0–U+FDEF, U+FFFE/U+FFFF of every plane), the line
   and paragraph separators U+2028/U+2029, every format character (Unicode category Cf: bidi
@@ -43,7 +43,7 @@ cannot carry, and ``portal check`` and ``portal build`` refuse the same things:
   no document of this process exists) to :data:`MAX_DATE` (2100-12-31, as for deadline years), so
   that date arithmetic never leaves Python's range and a mistyped year is caught.
 
-Values shown in messages go through :func:`shown`: shortened, and with every character above
+Values shown in messages go through :func:`generator.load.text.shown`: shortened, and with every character above
 written as an escape, so a message never carries a control or bidi character, or an expanded value.
 """
 
@@ -57,11 +57,12 @@ import math
 import re
 import types
 import typing
-import unicodedata
+from collections.abc import Callable
 from typing import Any, Literal, Optional, Union
 from urllib.parse import urlsplit
 
 from generator.errors import Location, Problems
+from generator.load.text import shown, text_problem, type_name
 from generator.load.yamlio import FULL_WIDTH_COLON, WIDE_KEY, LDict, LList
 from generator.models import (
     CHANNEL_LABELS,
@@ -101,117 +102,12 @@ _RANGE_HINTS = {
 }
 WINDOWS_DEVICE_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))})
 
-# -- characters -------------------------------------------------------------------------------
-
-# Unicode category Cf (format characters) as of Unicode 15.1, a superset of what Python's
-# unicodedata knows today (tests/test_load_hardening.py checks it covers every Cf character).
-_FORMAT = (
-    r"\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
-    r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
-)
-_BLANK = r"\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0"  # shown as nothing, though not Cf
-_CONTROL = r"\x00-\x08\x0b-\x1f\x7f-\x9f"  # every C0 and C1 control and DEL, except \t and \n
-_NONCHAR = r"\ufdd0-\ufdef" + "".join(rf"\U{p:04x}fffe\U{p:04x}ffff" for p in range(17))
-_SURROGATE = r"\ud800-\udfff"
-_SEPARATOR = r"\u2028\u2029"
-_REFUSED_ANYWHERE = _FORMAT + _BLANK + _CONTROL + _NONCHAR + _SURROGATE + _SEPARATOR
-_REFUSED_MULTILINE = re.compile(f"[{_REFUSED_ANYWHERE}]")
-_REFUSED_SINGLE_LINE = re.compile(rf"[{_REFUSED_ANYWHERE}\t\n]")
-_EMOJI_JOINED = re.compile(r"[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")  # variation selectors, skin tones
-ZWJ = "\u200d"
-_LINE_BREAKS = "\n\r\u2028\u2029\x85\x0b\x0c"
-
 EMAIL_RE = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
 NUMBER_SEPARATORS = re.compile(r"[、,，;；/]|或")  # between numbers (pii.contact_values splits the publisher's numbers with it too)
 PHONE_SEPARATORS = re.compile(NUMBER_SEPARATORS.pattern + "|转")  # and 转 before an extension
 _PHONE_PART = re.compile(r"[0-9+()（）\- ]*[0-9][0-9+()（）\- ]*")
 _URL_CHAR = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]")
 _HOST_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?")
-
-
-def _emoji(ch: str) -> bool:
-    return unicodedata.category(ch) == "So"
-
-
-def _joins_emoji(text: str, i: int) -> bool:
-    """Whether the ZWJ at ``text[i]`` stands between two emoji (variation selectors and skin tones skipped)."""
-    before = i - 1
-    while before >= 0 and _EMOJI_JOINED.match(text[before]):
-        before -= 1
-    return 0 <= before and i + 1 < len(text) and _emoji(text[before]) and _emoji(text[i + 1])
-
-
-def _describe(ch: str) -> tuple[str, str]:
-    """(message, hint) for a refused character."""
-    cp = ord(ch)
-    code = f"U+{cp:04X}"
-    if 0xD800 <= cp <= 0xDFFF:
-        return (f"含有孤立的代理码位 {code}，它不是有效的文字",
-                "检查 YAML 转义序列（如 \\ud800）：表情等字符请直接写入，或写成 \\U0001F600 这样的完整码位")
-    if (0xFDD0 <= cp <= 0xFDEF) or (cp & 0xFFFE) == 0xFFFE:
-        return (f"含有非字符码位 {code}", "删除这个字符（检查 YAML 转义序列，如 \\uffff）：网页、订阅和日历文件都不能携带它")
-    if cp in (0x2028, 0x2029):
-        return (f"含有 Unicode 行分隔符或段分隔符 {code}", "改成普通的换行（多行字段）或空格")
-    if unicodedata.category(ch) == "Cc":
-        return (f"含有控制字符 {code}",
-                "删除这个字符（检查 YAML 转义序列，如 \\0、\\x07、\\e）：网页、RSS/Atom 订阅和日历文件都不能携带控制字符")
-    name = unicodedata.name(ch, "")
-    return (f"含有不可见或改变文字方向的字符 {code}" + (f"（{name}）" if name else ""),
-            "删除这个字符（常随从网页、Word 或聊天软件复制的文字带入）：它不显示，或会让文字显示得与实际内容不同")
-
-
-def bad_character(text: str, multiline: bool) -> tuple[int, str, str] | None:
-    """The first character ``text`` may not carry, as (index, message, hint), or ``None``.
-
-    ``multiline`` allows line feeds and tabs; see the module docstring for what is refused."""
-    pattern = _REFUSED_MULTILINE if multiline else _REFUSED_SINGLE_LINE
-    for m in pattern.finditer(text):
-        ch = m.group(0)
-        if ch == ZWJ and _joins_emoji(text, m.start()):
-            continue
-        if not multiline and (ch in _LINE_BREAKS or ch == "\t"):
-            what = "制表符" if ch == "\t" else "换行符"
-            return (m.start(), f"这个字段只能写一行，不能含有{what} U+{ord(ch):04X}",
-                    "把它改成空格或删除；需要分行的内容请写在说明类的多行字段里")
-        message, hint = _describe(ch)
-        return m.start(), message, hint
-    return None
-
-
-def text_problem(text: str, multiline: bool, line_known: bool = False) -> tuple[int, str, str] | None:
-    """Like :func:`bad_character`, with where the character is and how many there are in the message.
-
-    The place is the character's position in the value, and for a multi-line value its line within
-    the value; with ``line_known`` (the caller reports the character's own line) only its column."""
-    found = bad_character(text, multiline)
-    if found is None:
-        return None
-    index, message, hint = found
-    pattern = _REFUSED_MULTILINE if multiline else _REFUSED_SINGLE_LINE
-    count = sum(1 for m in pattern.finditer(text) if not (m.group(0) == ZWJ and _joins_emoji(text, m.start())))
-    line = text.count("\n", 0, index)
-    column = index - (text.rfind("\n", 0, index) + 1) + 1
-    where = f"第 {column} 个字符" if line_known or line == 0 else f"第 {line + 1} 行第 {column} 个字符"
-    return index, f"{message}：{where}" + (f"，共 {count} 处" if count > 1 else ""), hint
-
-
-def shown(value: Any, limit: int = 40) -> str:
-    """A value as it may appear in a message: containers by their kind (never expanded), text
-    shortened to ``limit`` characters, with controls, line breaks, format characters, surrogates
-    and noncharacters written as escapes (\\u202e)."""
-    if isinstance(value, (dict, list, tuple, set, frozenset, bytes)):
-        return f"<{type_name(value)}>"
-    text = value if isinstance(value, str) else str(value)
-    cut = len(text) > limit
-    text = text[:limit]
-    text = _REFUSED_SINGLE_LINE.sub(lambda m: _escape(m.group(0)), text)
-    return text + ("…" if cut else "")
-
-
-def _escape(ch: str) -> str:
-    cp = ord(ch)
-    return f"\\u{cp:04x}" if cp <= 0xFFFF else f"\\U{cp:08x}"
 
 
 # -- names that become paths, links ------------------------------------------------------------
@@ -310,23 +206,6 @@ def allowed_values(choices: typing.Sequence[str]) -> str:
     return "允许的值：" + "、".join(c + (f"（{labels[c]}）" if c in labels else "") for c in choices)
 
 
-def type_name(value: Any) -> str:
-    """What a value is, in words for a message (应为文本，实际是一个列表)."""
-    if isinstance(value, dict):
-        return "一个映射（字段名: 值）"
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return "一个列表"
-    if isinstance(value, bytes):
-        return "二进制数据"
-    if value is None:
-        return "空值"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "数字"
-    return "文本"
-
-
 # descriptions of the required fields, for the hint of a missing one (models.py documents them in English)
 REQUIRED_FIELD_DOCS = {
     "Plan.title": "已批准的整改方案的标题", "Plan.approved_on": "整改方案的批准日期",
@@ -423,61 +302,66 @@ class Builder:
     # -- values -------------------------------------------------------------------------------
 
     def value(self, hint: Any, raw: Any, path: str, line: int, kind: str = "") -> Any:
+        """``raw`` read as the type ``hint`` of a model field (``kind``: the field's kind, ``text``, ``id`` …),
+        or ``_BAD`` once the problem is reported: by the hint's origin (an optional value, a mapping, a
+        choice, a list), else by the type itself (:data:`_SCALARS`, a nested model)."""
         origin = typing.get_origin(hint)
-        if origin in (Union, types.UnionType):
+        if origin in (Union, types.UnionType):  # X | None: a missing value never reaches here
             inner = [a for a in typing.get_args(hint) if a is not type(None)]
             return self.value(inner[0], raw, path, line, kind)
         if origin is dict:
             return self.labelled(raw, path, line)
         if origin is Literal:
-            choices = [str(c) for c in typing.get_args(hint)]
-            text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
-            text = label_synonyms(tuple(choices)).get(text or "", text)  # 整改中 → in_progress
-            if text not in choices:
-                hint_text = did_you_mean(text, choices) if text is not None and len(text) <= MAX_LINE else ""
-                self.error(line, path, f"'{shown(raw)}' 不是允许的值", hint_text + allowed_values(choices))
-                return _BAD
-            return text
+            return self.choice([str(c) for c in typing.get_args(hint)], raw, path, line)
         if origin is list:
             (item_hint,) = typing.get_args(hint)
-            if not isinstance(raw, list):
-                if isinstance(raw, dict) or dataclasses.is_dataclass(item_hint):
-                    self.error(line, path, f"应为列表，实际是{type_name(raw)}", "写成列表：[甲, 乙]，或每行一项，以 '- ' 开头")
-                    return _BAD
-                raw = [raw]  # a single value stands for a list of one
-            lines = getattr(raw, "item_lines", [])
-            out, bad = [], False
-            for i, item in enumerate(raw):
-                item_line = lines[i] if i < len(lines) else line
-                if item is None or item == "":
-                    self.error(item_line, f"{path}[{i}]", "列表中有一项是空的", "删除单独的 '-'，或在它后面写上这一项")
-                    bad = True
-                    continue
-                value = self.value(item_hint, item, f"{path}[{i}]", item_line, kind)
-                if value is _BAD or value is None:
-                    bad = True
-                else:
-                    out.append(value)
-            return _BAD if bad else out
-        if hint is Deadline:
-            return self.deadline(raw, path, line)
+            return self.listed(item_hint, raw, path, line, kind)
+        scalar = _SCALARS.get(hint)
+        if scalar is not None:
+            return scalar(self, raw, path, line, kind)
         if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             built = self.model(hint, raw, path, line)
             return _BAD if built is None else built
-        if hint is dt.date:
-            return self.date(raw, path, line)
-        if hint is bool:
-            if not isinstance(raw, bool):
-                self.error(line, path, f"应为 true 或 false，实际是{type_name(raw)} '{shown(raw)}'", "写 true（是）或 false（否），不加引号")
-                return _BAD
-            return raw
-        if hint is int:
-            return self.whole_number(raw, path, line, kind)
-        if hint is float:
-            return self.number(raw, path, line, kind)
-        if hint is str:
-            return self.text(raw, path, line, kind)
         raise TypeError(f"unsupported type {hint!r} for {path}")  # a bug in models.py, not in content
+
+    def choice(self, choices: list[str], raw: Any, path: str, line: int) -> Any:
+        """One of ``choices``, or its label (整改中 → in_progress)."""
+        text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
+        text = label_synonyms(tuple(choices)).get(text or "", text)
+        if text not in choices:
+            hint_text = did_you_mean(text, choices) if text is not None and len(text) <= MAX_LINE else ""
+            self.error(line, path, f"'{shown(raw)}' 不是允许的值", hint_text + allowed_values(choices))
+            return _BAD
+        return text
+
+    def listed(self, item_hint: Any, raw: Any, path: str, line: int, kind: str) -> Any:
+        """A list of ``item_hint`` values (a single value stands for a list of one, unless it is a mapping
+        or the items are models); every empty or bad item is reported."""
+        if not isinstance(raw, list):
+            if isinstance(raw, dict) or dataclasses.is_dataclass(item_hint):
+                self.error(line, path, f"应为列表，实际是{type_name(raw)}", "写成列表：[甲, 乙]，或每行一项，以 '- ' 开头")
+                return _BAD
+            raw = [raw]
+        lines = getattr(raw, "item_lines", [])
+        out, bad = [], False
+        for i, item in enumerate(raw):
+            item_line = lines[i] if i < len(lines) else line
+            if item is None or item == "":
+                self.error(item_line, f"{path}[{i}]", "列表中有一项是空的", "删除单独的 '-'，或在它后面写上这一项")
+                bad = True
+                continue
+            value = self.value(item_hint, item, f"{path}[{i}]", item_line, kind)
+            if value is _BAD or value is None:
+                bad = True
+            else:
+                out.append(value)
+        return _BAD if bad else out
+
+    def boolean(self, raw: Any, path: str, line: int) -> Any:
+        if not isinstance(raw, bool):
+            self.error(line, path, f"应为 true 或 false，实际是{type_name(raw)} '{shown(raw)}'", "写 true（是）或 false（否），不加引号")
+            return _BAD
+        return raw
 
     def labelled(self, raw: Any, path: str, line: int) -> Any:
         """A mapping of labels to single-line text (``extra``: at most :data:`MAX_EXTRA` entries, each label
@@ -629,6 +513,17 @@ def kind_problem(text: str, kind: str) -> tuple[str, str] | None:
     return None
 
 
+# how a value of each scalar type of models.py is read: (builder, raw, path, line, kind) → value or _BAD
+_SCALARS: dict[Any, Callable[[Builder, Any, str, int, str], Any]] = {
+    Deadline: lambda b, raw, path, line, kind: b.deadline(raw, path, line),
+    dt.date: lambda b, raw, path, line, kind: b.date(raw, path, line),
+    bool: lambda b, raw, path, line, kind: b.boolean(raw, path, line),
+    int: Builder.whole_number,
+    float: Builder.number,
+    str: Builder.text,
+}
+
+
 class _Bad:
     def __repr__(self) -> str:
         return "<bad value>"
@@ -665,13 +560,10 @@ __all__ = [
     "LDict",
     "LList",
     "Optional",
-    "bad_character",
     "build_list",
     "did_you_mean",
     "email_problem",
     "path_name_problem",
     "phone_problem",
-    "shown",
-    "text_problem",
     "url_problem",
 ]

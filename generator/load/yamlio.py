@@ -30,6 +30,8 @@ from typing import Any
 
 import yaml
 
+from generator.load.text import shown
+
 MAX_ALIASES = 200
 MAX_ALIAS_NODES = 10_000
 MAX_DIGITS = 100
@@ -170,8 +172,6 @@ def _construct_bool(loader: _Loader, node: yaml.ScalarNode) -> bool:
 
 
 def _shown(value: Any) -> str:
-    from generator.load.schema import shown  # late: schema imports this module
-
     return shown(value)
 
 
@@ -243,8 +243,6 @@ def load_yaml(text: str) -> Any:
 
 def _shown_message(message: str) -> str:
     """PyYAML's message, which may quote what was written, with unprintable characters escaped."""
-    from generator.load.schema import shown  # late: schema imports this module
-
     return shown(message, 300)
 
 

@@ -1,7 +1,8 @@
 """What ``portal import`` knows about the tables provinces really keep as data.
 
-Every table here is read by :mod:`generator.commands.importer`; none of it is code. A header cell is compared by
-:func:`norm_header`: without spaces, line breaks, brackets and a unit in brackets or at the end
+Every table here is read by :mod:`generator.commands.importer` and by the check of import profiles
+(:mod:`generator.load.profiles`, run by ``portal check``: hence the load stage); none of it is code. A header
+cell is compared by :func:`norm_header`: without spaces, line breaks, brackets and a unit in brackets or at the end
 (「罚款金额（万元）」, 「问题\\n类型」 and 「罚款金额」 compare equal); the unit itself is read by
 :func:`header_unit` (fines in 元 are converted to 万元).
 

@@ -44,6 +44,8 @@ OUTCOME_LABELS: dict[str, str] = {
     "objections_rejected": "收到异议，经核查不成立",
     "objection_upheld": "异议成立，重新整改",
 }
+NOTICE_STATE_LABELS: dict[str, str] = {"upcoming": "即将公示", "open": "正在公示", "closed": "公示已结束"}  # as of a date
+ITEM_KIND_LABELS: dict[str, str] = {"task": "整改任务", "complaint": "信访举报", "notice": "销号公示"}
 
 
 _T = TypeVar("_T")
@@ -176,6 +178,18 @@ class Task(Node):
     history: list[HistoryEntry] = doc("status history, oldest first, append-only", factory=list)
     extra: dict[str, str] = doc("其他信息: columns an import profile keeps (保留), label → one-line text", factory=dict)
 
+    @property
+    def due(self) -> dt.date | None:
+        """The dated deadline (a year is due on its 31 December); None for 长期坚持 and 立行立改."""
+        return self.deadline.date if self.deadline.kind == "date" else None
+
+    def round_start(self, before: int | None = None) -> int:
+        """Where the current round of work begins: the index in ``history`` just after the last 'reopened'
+        entry before index ``before`` (in the whole history when None); 0 when the task was not reopened.
+        "Since the last reopening" means ``history[round_start(i):i]``: the one place this rule is written."""
+        entries = self.history if before is None else self.history[:before]
+        return max((i + 1 for i, e in enumerate(entries) if e.status == "reopened"), default=0)
+
 
 # --- complaints/<batch>.yaml ------------------------------------------------------------------
 
@@ -260,6 +274,20 @@ class Announcement(Node):
     documents: list[str] = doc("ids of evidence documents", factory=list)
     contact: Contact | None = doc("overrides site.yaml contact", default=None)
     outcome: Outcome | None = doc("absent while undecided", default=None)
+
+    @property
+    def objection_upheld(self) -> bool:
+        """The outcome upheld an objection: the notice does not allow closing out its tasks."""
+        return self.outcome is not None and self.outcome.result == "objection_upheld"
+
+    def reopening(self, task: Task) -> dt.date | None:
+        """The rule "objection upheld → reopened", written once: when this notice upheld an objection, each
+        of its tasks goes back to work with a 'reopened' entry dated on or after the decision. The date of
+        ``task``'s first such entry; None when it has none or no objection was upheld."""
+        if self.outcome is None or not self.objection_upheld:
+            return None
+        decided = self.outcome.decided_on
+        return next((e.date for e in task.history if e.status == "reopened" and e.date >= decided), None)
 
 
 # --- reports/*.md, pages/*.md -----------------------------------------------------------------

@@ -44,8 +44,16 @@ def page(slug: str) -> str:
     return f"pages/{slug}/"
 
 
+DOCUMENT_FILES = "documents/files/"  # the registered documents' files, as published
+
+
 def document_file(name: str) -> str:
-    return f"documents/files/{name}"
+    return f"{DOCUMENT_FILES}{name}"
+
+
+def notice_calendar(ann_id: str) -> str:
+    """The calendar file (.ics) of an open or upcoming close-out notice, beside its page."""
+    return f"{announcement(ann_id)}{ann_id}.ics"
 
 
 HOME = ""
@@ -56,11 +64,38 @@ ANNOUNCEMENTS = "announcements/"
 REGIONS = "regions/"
 REPORTS = "reports/"
 DOCUMENTS = "documents/"
-FEEDS = "feeds/"
+FEEDS = "feeds/"  # the feeds page, and the folder of every feed
 OPML = "feeds/all.opml"
 DATA = "data/"
 SEARCH = "search/"
 LOOKUP = "lookup/"
+
+
+# A feed's path has no extension: the feed is published as <path>.atom.xml and <path>.rss.xml.
+FEED_ALL = "feeds/all"
+FEED_ANNOUNCEMENTS = "feeds/announcements"
+FEED_CLOSED = "feeds/closed"
+FEED_OVERDUE = "feeds/overdue"
+
+
+def region_feed(code: str) -> str:
+    return f"feeds/regions/{code}"
+
+
+def task_feed(task_id: str) -> str:
+    return f"feeds/tasks/{task_id}"
+
+
+def complaint_feed(ref: str) -> str:
+    return f"feeds/complaints/{ref}"
+
+
+def atom(feed_path: str) -> str:
+    return f"{feed_path}.atom.xml"
+
+
+def rss(feed_path: str) -> str:
+    return f"{feed_path}.rss.xml"
 
 
 def lookup_shard(normalized_ref: str) -> str:
@@ -77,17 +112,25 @@ DATA_PAGE = DATA  # the 数据下载 page is data/index.html
 DATA_JSON = "data/portal.json"
 DATA_SQLITE = "data/portal.sqlite"
 DATA_EVENTS_JSON = "data/events.json"
+DATA_TASKS = "data/tasks/"  # each task's own JSON file
+DATA_COMPLAINTS = "data/complaints/"
+DATA_NOTICES = "data/notices/"
 STATS = "stats/"
 HANT = "zh-hant/"  # the Traditional Chinese reading of every page mirrors the site under this folder
 
 
+def data_table(name: str) -> str:
+    """The CSV file of one open-data table (tasks, complaints, notices, regions, events)."""
+    return f"{DATA}{name}.csv"
+
+
 def task_json(task_id: str) -> str:
-    return f"data/tasks/{task_id}.json"
+    return f"{DATA_TASKS}{task_id}.json"
 
 
 def complaint_json(ref: str) -> str:
-    return f"data/complaints/{ref}.json"
+    return f"{DATA_COMPLAINTS}{ref}.json"
 
 
 def notice_json(ann_id: str) -> str:
-    return f"data/notices/{ann_id}.json"
+    return f"{DATA_NOTICES}{ann_id}.json"

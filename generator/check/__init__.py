@@ -2,5 +2,7 @@
 
 Takes a :class:`generator.models.Content` and the as-of date; gives :class:`generator.errors.Problems`.
 ``rules`` holds the content rules (references, uniqueness, status transitions, close-out notices),
-``integrity`` the document register and the other consistency rules, ``pii`` the personal-data guard.
+``integrity`` the document register and the other consistency rules (and the 长期未更新 measure the derive
+stage applies; the public flags built on it are :mod:`generator.derive.flags`), ``pii`` the personal-data guard.
+None of it depends on a later stage.
 """

@@ -43,11 +43,6 @@ def check(content: Content, as_of: dt.date) -> Problems:
     return Checker(content, as_of).run()
 
 
-def notice_days(ann: Announcement) -> int:
-    """Length of a notice period in days, counting both ends."""
-    return ann.period.days
-
-
 class Checker:
     def __init__(self, content: Content, as_of: dt.date):
         self.c = content
@@ -284,8 +279,7 @@ class Checker:
                            f"到 {ann.period.end} 当天结束前都可以提出异议：请在这一天之后销号")
         if entry.closeout_exception.strip():
             return
-        # the current round of work: since the last 'reopened' entry before this one
-        since = max((j + 1 for j, e in enumerate(task.history[:i]) if e.status == "reopened"), default=0)
+        since = task.round_start(before=i)  # the current round of work: since the last 'reopened' entry before this one
         accepted_before = any(e.status == "accepted" for e in task.history[since:i])
         if not accepted_before:
             again = f"（自 {task.history[since - 1].date} 重新整改以来）" if since else ""
@@ -317,9 +311,9 @@ class Checker:
             return f"公示期从 {ann.period.start} 开始，早于任务重新整改的日期 {reopened_on}"
         if ann.period.end >= close_date:
             return f"公示期到 {ann.period.end} 结束，不早于销号日期 {close_date}"
-        if notice_days(ann) < self.c.site.notice_min_days:
-            return f"公示期只有 {notice_days(ann)} 天，少于 {self.c.site.notice_min_days} 天"
-        if ann.outcome and ann.outcome.result == "objection_upheld":
+        if ann.period.days < self.c.site.notice_min_days:
+            return f"公示期只有 {ann.period.days} 天，少于 {self.c.site.notice_min_days} 天"
+        if ann.objection_upheld:
             return "有异议成立"
         return ""
 
@@ -353,9 +347,9 @@ class Checker:
         if period.end < period.start:
             self.p.add(period.at("end"), "period.end", f"结束日期（{period.end}）早于开始日期（{period.start}）",
                        "检查 start 和 end 是否写反")
-        elif notice_days(ann) < self.c.site.notice_min_days:
+        elif period.days < self.c.site.notice_min_days:
             self.p.add(period.at("end"), "period.end",
-                       f"公示期为 {notice_days(ann)} 天；至少需要 {self.c.site.notice_min_days} 天",
+                       f"公示期为 {period.days} 天；至少需要 {self.c.site.notice_min_days} 天",
                        "最短天数见 site.yaml 的 notice_min_days；第一天和最后一天都计算在内")
         if ann.acceptance:
             self.not_future(ann.acceptance, "date", ann.acceptance.date, "acceptance.date")
@@ -366,10 +360,10 @@ class Checker:
                 self.p.add(outcome.at("decided_on"), "outcome.decided_on",
                            f"认定日期 {outcome.decided_on} 不晚于公示期的最后一天（{period.end}）",
                            "公示期最后一天过后才能认定公示结果")
-            if outcome.result == "objection_upheld":
+            if ann.objection_upheld:
                 for task_id in ann.tasks:
                     task = self.tasks.get(task_id)
-                    if task and not any(e.status == "reopened" and e.date >= outcome.decided_on for e in task.history):
+                    if task and ann.reopening(task) is None:
                         self.p.add(outcome.at("result"), "outcome.result",
                                    f"异议成立，但任务 {task_id} 在 {outcome.decided_on} 当天或之后没有 'reopened' 记录",
                                    f"在 tasks/{task_id}.yaml 中添加：{{date: …, status: reopened, note: 异议成立，重新整改}}")

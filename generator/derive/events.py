@@ -21,42 +21,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
 
+from generator.derive.views import ComplaintView, Event, NoticeView, TaskView
 from generator.markup import cn_date, shorten
-from generator.models import COMPLAINT_STATUS_LABELS, DONE_STATUSES, OUTCOME_LABELS, TASK_STATUS_LABELS, Complaint, Task
-
-if TYPE_CHECKING:
-    from generator.derive.state import ComplaintView, NoticeView, TaskView
+from generator.models import (
+    COMPLAINT_STATUS_LABELS,
+    DONE_STATUSES,
+    NOTICE_STATE_LABELS,
+    OUTCOME_LABELS,
+    TASK_STATUS_LABELS,
+    Complaint,
+    Task,
+)
 
 CLOSING_SOON_DAYS = 3
-
-EventKind = Literal["task", "overdue", "complaint", "notice"]
-# Within one day, events are listed in this order (newest first means reversed).
-_KIND_ORDER = {"complaint": 0, "task": 1, "overdue": 2, "notice": 3}
-
-
-@dataclass(frozen=True)
-class Event:
-    key: str  # stable identity, e.g. "task/R2-07/history/3/2024-01-20"
-    date: dt.date
-    kind: EventKind
-    item_id: str  # task id, complaint ref or notice id
-    title: str  # the item, e.g. "第7项 某垃圾填埋场渗滤液处理能力不足"
-    url: str  # the item's page, relative to the site root
-    tag: str  # what it became, short, for entry titles: 已验收, 逾期未完成, 公示即将结束 …
-    from_label: str
-    to_label: str
-    note: str = ""
-    tasks: tuple[str, ...] = ()  # ids of the tasks it concerns
-    regions: tuple[str, ...] = ()  # codes of the regions it concerns (before roll-up)
-    closed_out: bool = False  # a task was closed out (销号)
-
-    @property
-    def sort_key(self) -> tuple[dt.date, int, str]:
-        return (self.date, _KIND_ORDER[self.kind], self.key)
-
 
 def status_on(task: Task, day: dt.date) -> str:
     """A task's status at the end of ``day``."""
@@ -66,6 +44,13 @@ def status_on(task: Task, day: dt.date) -> str:
             break
         status = entry.status
     return status
+
+
+def is_overdue(task: Task, status: str, day: dt.date) -> bool:
+    """The overdue rule (逾期未完成), written once: at the end of ``day`` the task's dated deadline has passed
+    and its work, in ``status`` then, is not done. The day after the deadline is the first overdue day."""
+    due = task.due
+    return due is not None and due < day and status not in DONE_STATUSES
 
 
 def overdue_since(task: Task, deadline: dt.date) -> list[tuple[dt.date, str]]:
@@ -104,7 +89,7 @@ def task_events(t: TaskView, as_of: dt.date) -> list[Event]:
             note="；".join(n for n in notes if n), tasks=(task.id,), regions=regions, closed_out=e.status == "closed",
         ))
         prev = e.status
-    deadline = task.deadline.date if task.deadline.kind == "date" else None
+    deadline = task.due
     if deadline is not None:
         for day, status in overdue_since(task, deadline):
             if day <= as_of:
@@ -156,15 +141,16 @@ def notice_events(n: NoticeView, as_of: dt.date) -> list[Event]:
                      title=a.title, url=n.url, tag=tag, from_label=from_label, to_label=tag, note=note,
                      tasks=tasks, regions=regions)
 
-    out = [event("opened", start, "开始公示", "即将公示", f"{period}。公示期内可以对整改情况提出异议。")]
+    upcoming, open_, closed = (NOTICE_STATE_LABELS[s] for s in ("upcoming", "open", "closed"))
+    out = [event("opened", start, "开始公示", upcoming, f"{period}。公示期内可以对整改情况提出异议。")]
     closing = end - dt.timedelta(days=CLOSING_SOON_DAYS - 1)
     if closing > start:
-        out.append(event("closing", closing, "公示即将结束", "正在公示",
+        out.append(event("closing", closing, "公示即将结束", open_,
                          f"还剩{CLOSING_SOON_DAYS}天（含当天），{cn_date(end)}是提出异议的最后一天。"))
-    out.append(event("closed", end + dt.timedelta(days=1), "公示已结束", "正在公示", f"{period}，已结束。"))
+    out.append(event("closed", end + dt.timedelta(days=1), closed, open_, f"{period}，已结束。"))
     if a.outcome:
         result = OUTCOME_LABELS[a.outcome.result]
-        out.append(event("outcome", a.outcome.decided_on, result, "公示已结束", a.outcome.note))
+        out.append(event("outcome", a.outcome.decided_on, result, closed, a.outcome.note))
     return [e for e in out if e.date <= as_of]
 
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, get_args
+from typing import get_args
 
-from generator.derive.events import status_on
+from generator.derive.events import is_overdue, status_on
+from generator.derive.views import ComplaintView, Portal, RegionView
 from generator.models import COMPLAINT_STATUS_LABELS, DONE_STATUSES, TASK_STATUS_LABELS, PollutionType, Substantiated
-
-if TYPE_CHECKING:
-    from generator.derive.state import ComplaintView, Portal, RegionView
 
 
 def rate(part: int, whole: int) -> str:
+    """``part`` of ``whole`` as a whole percentage ("33%"), "—" when ``whole`` is 0: the one percentage rule
+    (the templates call it as ``rate``)."""
     return f"{100 * part / whole:.0f}%" if whole else "—"
 
 
@@ -107,11 +107,11 @@ def figures_on(portal: Portal, day: dt.date, complaints: bool = True) -> Figures
     tasks = portal.tasks
     done = closed = overdue = due = due_done = 0
     for t in tasks:
-        s = status_on(t.task, day) if t.task.history else "planned"
-        deadline = t.task.deadline.date if t.task.deadline.kind == "date" else None
+        s = status_on(t.task, day)
+        deadline = t.task.due
         done += s in DONE_STATUSES
         closed += s == "closed"
-        overdue += bool(deadline and deadline < day and s not in DONE_STATUSES)
+        overdue += is_overdue(t.task, s, day)
         if deadline and deadline.year == day.year:
             due += 1
             due_done += s in DONE_STATUSES

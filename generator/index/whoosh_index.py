@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from generator.derive.events import complaint_title
-from generator.derive.state import Portal, RegionView
+from generator.derive.views import Portal, RegionView, enclosing
 from generator.errors import UsageError
-from generator.models import COMPLAINT_STATUS_LABELS, TASK_STATUS_LABELS
+from generator.markup import normalize_ref
+from generator.models import COMPLAINT_STATUS_LABELS, ITEM_KIND_LABELS, TASK_STATUS_LABELS
 
-KINDS = {"task": "整改任务", "complaint": "信访举报", "notice": "销号公示"}
-NOTICE_STATE_LABELS = {"upcoming": "即将公示", "open": "正在公示", "closed": "公示已结束"}
 SCHEMA_VERSION = "1"
 
 
@@ -47,20 +45,10 @@ class SearchDoc:
         return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()
 
 
-def normalize_ref(text: str) -> str:
-    """A complaint reference as typed: full-width characters folded, spaces removed, upper case."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
-
-
 def _with_ancestors(by_code: dict[str, RegionView], codes: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    found: dict[str, str] = {}
-    for code in codes:
-        view = by_code.get(code)
-        while view is not None:
-            found[view.region.code] = view.region.name
-            view = view.parent
-    ordered = sorted(found)
-    return tuple(ordered), tuple(found[c] for c in ordered)
+    """(codes, names) of the regions ``codes`` and every region enclosing them, by code."""
+    views = sorted(enclosing(by_code, codes), key=lambda v: v.region.code)
+    return tuple(v.region.code for v in views), tuple(v.region.name for v in views)
 
 
 def documents(portal: Portal) -> Iterator[SearchDoc]:
@@ -89,7 +77,7 @@ def documents(portal: Portal) -> Iterator[SearchDoc]:
         codes, names = _with_ancestors(portal.region_by_code, notice_regions)
         text = [a.summary, *(t.task.title for t in n.tasks), a.acceptance.opinion if a.acceptance else "", *names]
         yield SearchDoc(f"notice:{a.id}", "notice", a.id, a.title, "\n".join(text), codes, names,
-                        n.state, NOTICE_STATE_LABELS[n.state], n.url, _filters("notice", names, NOTICE_STATE_LABELS[n.state]),
+                        n.state, n.state_label, n.url, _filters("notice", names, n.state_label),
                         _first(notice_regions))
 
 
@@ -99,7 +87,7 @@ def _first(codes: list[str]) -> str:
 
 def _filters(kind: str, region_names: tuple[str, ...], status_label: str,
              more: list[tuple[str, str]] | None = None) -> tuple[tuple[str, str], ...]:
-    return (("类型", KINDS[kind]), *(("地区", name) for name in region_names), ("状态", status_label), *(more or []))
+    return (("类型", ITEM_KIND_LABELS[kind]), *(("地区", name) for name in region_names), ("状态", status_label), *(more or []))
 
 
 
@@ -196,8 +184,8 @@ def search(index_dir: Path, portal: Portal, query: str, kind: str = "", region: 
     ix = index.open_dir(str(index_dir))
     filters: list[Any] = []  # whoosh queries
     if kind:
-        if kind not in KINDS:
-            raise UsageError(f"--kind：“{kind}”不是可选的类别；可选：{'、'.join(KINDS)}")
+        if kind not in ITEM_KIND_LABELS:
+            raise UsageError(f"--kind：“{kind}”不是可选的类别；可选：{'、'.join(ITEM_KIND_LABELS)}")
         filters.append(q.Term("kind", kind))
     if region:
         code = next((r.region.code for r in portal.regions if region in (r.region.code, r.region.name)), None)

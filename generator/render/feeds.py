@@ -20,31 +20,26 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from generator import urls
-from generator.derive.events import Event
+from generator.dates import start_of
+from generator.derive.views import Event, Portal, enclosing
 from generator.incremental import Jobs, code_digest, fingerprint
 from generator.markup import cn_date
 
-if TYPE_CHECKING:
-    from generator.derive.state import Portal
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_ENTRIES = 100
 GENERATOR = "Rectification Portal (整改公开)"
 # The updated time of a feed without any entry: fixed, so that it is stable across rebuilds.
-EMPTY_FEED_TIME = dt.datetime(2000, 1, 1, tzinfo=SHANGHAI)
+EMPTY_FEED_TIME = start_of(dt.date(2000, 1, 1))
 
 
 @dataclass(frozen=True)
 class Feed:
-    path: str  # "feeds/tasks/R2-07", without extension, relative to the site root
+    path: str  # urls.task_feed("R2-07") and the like: without extension, relative to the site root
     title: str
     description: str
     page_url: str  # the page whose changes it follows
@@ -53,11 +48,11 @@ class Feed:
 
     @property
     def atom_url(self) -> str:
-        return f"{self.path}.atom.xml"
+        return urls.atom(self.path)
 
     @property
     def rss_url(self) -> str:
-        return f"{self.path}.rss.xml"
+        return urls.rss(self.path)
 
 
 @dataclass(frozen=True)
@@ -78,17 +73,6 @@ class FeedPlan:
         return [*self.general, *self.regions.values(), *self.tasks.values(), *self.complaints.values()]
 
 
-def _enclosing(portal: Portal, codes: tuple[str, ...]) -> list[str]:
-    """The regions ``codes`` and every region enclosing them, each once (unknown codes are left out)."""
-    found: list[str] = []
-    for code in codes:
-        view = portal.region_by_code.get(code)
-        while view is not None and view.region.code not in found:
-            found.append(view.region.code)
-            view = view.parent
-    return found
-
-
 def plan(portal: Portal) -> FeedPlan:
     events = portal.events
     by_task: dict[str, list[Event]] = {}
@@ -103,40 +87,35 @@ def plan(portal: Portal) -> FeedPlan:
     # (one pass over the events: scanning them once per region took minutes at national scale)
     by_region: dict[str, list[Event]] = {}
     for e in events:
-        for code in _enclosing(portal, e.regions):
-            by_region.setdefault(code, []).append(e)
+        for view in enclosing(portal.region_by_code, e.regions):
+            by_region.setdefault(view.region.code, []).append(e)
     regions = {}
     for r in portal.regions:
         inside = "（含下辖地区）" if r.children else ""
         regions[r.region.code] = Feed(
-            f"feeds/regions/{r.region.code}", f"{r.region.name}整改动态",
+            urls.region_feed(r.region.code), f"{r.region.name}整改动态",
             f"{r.region.name}{inside}的整改任务、信访举报和销号公示的每一次状态变化。", r.url, "地区",
             tuple(by_region.get(r.region.code, ())),
         )
     return FeedPlan(
-        site=Feed("feeds/all", "全站动态", "所有整改任务、信访举报和销号公示的每一次状态变化。", urls.HOME, "全站", tuple(events)),
-        announcements=Feed("feeds/announcements", "销号公示", "新的销号公示、公示即将结束和公示结果。", urls.ANNOUNCEMENTS, "全站",
+        site=Feed(urls.FEED_ALL, "全站动态", "所有整改任务、信访举报和销号公示的每一次状态变化。", urls.HOME, "全站", tuple(events)),
+        announcements=Feed(urls.FEED_ANNOUNCEMENTS, "销号公示", "新的销号公示、公示即将结束和公示结果。", urls.ANNOUNCEMENTS, "全站",
                            tuple(e for e in events if e.kind == "notice")),
-        closed=Feed("feeds/closed", "新销号任务", "经验收和公示后销号的整改任务。", urls.TASKS, "全站",
+        closed=Feed(urls.FEED_CLOSED, "新销号任务", "经验收和公示后销号的整改任务。", urls.TASKS, "全站",
                     tuple(e for e in events if e.closed_out)),
-        overdue=Feed("feeds/overdue", "新逾期任务", "超过整改时限仍未完成的整改任务。", urls.TASKS, "全站",
+        overdue=Feed(urls.FEED_OVERDUE, "新逾期任务", "超过整改时限仍未完成的整改任务。", urls.TASKS, "全站",
                      tuple(e for e in events if e.kind == "overdue")),
         regions=regions,
-        tasks={t.task.id: Feed(f"feeds/tasks/{t.task.id}", f"第{t.task.number}项整改任务动态",
+        tasks={t.task.id: Feed(urls.task_feed(t.task.id), f"第{t.task.number}项整改任务动态",
                                f"第{t.task.number}项 {t.task.title}：每一次状态变化和相关销号公示。", t.url, "整改任务",
                                tuple(by_task.get(t.task.id, ()))) for t in portal.tasks},
-        complaints={c.complaint.ref: Feed(f"feeds/complaints/{c.complaint.ref}", f"信访举报{c.complaint.ref}办理动态",
+        complaints={c.complaint.ref: Feed(urls.complaint_feed(c.complaint.ref), f"信访举报{c.complaint.ref}办理动态",
                                           f"受理编号{c.complaint.ref}的信访举报的办理情况变化。", c.url, "信访举报",
                                           tuple(by_complaint.get(c.complaint.ref, ()))) for c in portal.complaints},
     )
 
 
 # -- writing -----------------------------------------------------------------------------------
-
-
-def timestamp(day: dt.date) -> dt.datetime:
-    """An event's time: the start of its day in Asia/Shanghai (+08:00)."""
-    return dt.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
 
 
 def entry_id(base_url: str, event: Event) -> str:
@@ -167,7 +146,7 @@ def _generator(feed: Feed, site_title: str, publisher: str, base: str, self_url:
     fg.link(href=self_url, rel="self")
     fg.language("zh-CN")
     fg.generator(GENERATOR)
-    fg.updated(timestamp(events[0].date) if events else EMPTY_FEED_TIME)
+    fg.updated(start_of(events[0].date) if events else EMPTY_FEED_TIME)  # an event's time: its day's 00:00 +08:00
     for event in events:
         item_url = f"{base}/{event.url}"
         fe = fg.add_entry(order="append")
@@ -175,8 +154,8 @@ def _generator(feed: Feed, site_title: str, publisher: str, base: str, self_url:
         fe.guid(entry_id(base, event), permalink=False)
         fe.title(f"[{event.tag}] {event.title}")
         fe.link(href=item_url, rel="alternate", type="text/html")
-        fe.published(timestamp(event.date))
-        fe.updated(timestamp(event.date))
+        fe.published(start_of(event.date))
+        fe.updated(start_of(event.date))
         fe.content(entry_html(event, item_url), type="html")
     return fg
 

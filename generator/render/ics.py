@@ -19,17 +19,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
+from generator.dates import start_of
+from generator.derive.views import NoticeView, Portal
 from generator.markup import cn_date, one_line, text_lines
+from generator.models import Site
 from generator.render.mailto import objection_subject, page_address
 
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 PRODID = "-//Rectification Portal//整改公开//ZH"
-def uid_domain(site: Any, site_abs_url: str) -> str:
+
+
+def uid_domain(site: Site, site_abs_url: str) -> str:
     """The host of the site, or a stable stand-in derived from its title when no URL is known."""
     host = urlsplit(site_abs_url).hostname if site_abs_url else ""
     if host:
@@ -37,7 +40,8 @@ def uid_domain(site: Any, site_abs_url: str) -> str:
     return hashlib.sha256(site.title.encode("utf-8")).hexdigest()[:16] + ".portal.invalid"
 
 
-def calendar(notice: Any, site: Any, site_abs_url: str = "") -> bytes:
+def calendar(notice: NoticeView, site: Site, site_abs_url: str = "") -> bytes:
+    """The calendar file of ``notice``: the last day to object and the whole period, as all-day events."""
     ann = notice.ann
     start, end = ann.period.start, ann.period.end
     contact = notice.contact or site.contact
@@ -52,7 +56,7 @@ def calendar(notice: Any, site: Any, site_abs_url: str = "") -> bytes:
         f"邮件主题请写：{objection_subject(notice)}",
         f"公示页面：{address}",
     ])
-    stamp = dt.datetime.combine(start, dt.time(0, 0), SHANGHAI).astimezone(dt.UTC)
+    stamp = start_of(start).astimezone(dt.UTC)
     domain = uid_domain(site, site_abs_url)
 
     cal = Calendar()
@@ -80,7 +84,7 @@ def calendar(notice: Any, site: Any, site_abs_url: str = "") -> bytes:
     return ical
 
 
-def write_all(portal: Any, output_path: Path, site_abs_url: str = "") -> None:
+def write_all(portal: Portal, output_path: Path, site_abs_url: str = "") -> None:
     """Write the calendar of every open or upcoming notice."""
     for n in portal.notices:
         if n.offers_calendar:

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from generator.derive.views import NoticeView
 from generator.load.schema import EMAIL_RE, NUMBER_SEPARATORS
 from generator.markup import one_line, text_lines, visible
+from generator.models import ITEM_KIND_LABELS
 
 if TYPE_CHECKING:
-    from generator.derive.state import NoticeView
+    import jinja2
 
 # What an objection to a close-out notice should contain (shown on the notice page and prefilled
 # into the e-mail body).
@@ -31,8 +33,6 @@ OBJECTION_CONTENTS = (
     ("证据", "照片、视频、检测报告、文件等，可作为附件一并提交"),
     ("联系方式", "您的姓名（或单位名称）和电话、地址等，便于核实后向您反馈"),
 )
-
-ITEM_KINDS = {"task": "整改任务", "complaint": "信访举报", "notice": "销号公示"}
 
 
 def mailto(email: str, subject: str = "", body: str = "") -> str:
@@ -70,12 +70,12 @@ def page_address(site_abs_url: str, page_url: str) -> str:
     return page_url or "./"
 
 
-def objection_subject(notice: Any) -> str:
+def objection_subject(notice: NoticeView) -> str:
     return f"销号公示异议：{notice.ann.id} {notice.ann.title}"
 
 
-def objection_mailto(notice: Any, email: str, site_abs_url: str, page_url: str) -> str:
-    """E-mail link for an objection to ``notice`` (a derive.NoticeView): subject with its id and
+def objection_mailto(notice: NoticeView, email: str, site_abs_url: str, page_url: str) -> str:
+    """E-mail link for an objection to ``notice``: subject with its id and
     title, body listing what an objection should contain."""
     tasks = "、".join(f"第{t.task.number}项 {t.task.title}" for t in notice.tasks)
     lines = [
@@ -96,7 +96,7 @@ def objection_mailto(notice: Any, email: str, site_abs_url: str, page_url: str) 
 
 
 def error_subject(kind: str, item_id: str) -> str:
-    return f"报告数据错误：{ITEM_KINDS.get(kind, kind)} {item_id}"
+    return f"报告数据错误：{ITEM_KIND_LABELS.get(kind, kind)} {item_id}"
 
 
 def error_mailto(email: str, kind: str, item_id: str, title: str, site_abs_url: str, page_url: str) -> str:
@@ -122,7 +122,7 @@ def notices_by_end(notices: Iterable[NoticeView], reverse: bool = False) -> list
     return sorted(ordered, key=lambda n: n.ann.period.end, reverse=reverse)
 
 
-def install(env: Any) -> None:
+def install(env: jinja2.Environment) -> None:
     env.globals.update(
         mailto=mailto,
         tel_href=tel_href,

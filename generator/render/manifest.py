@@ -64,8 +64,7 @@ from generator.errors import PortalError, UsageError
 from generator.models import Node, content_fields
 
 if TYPE_CHECKING:
-    from generator.derive.events import Event
-    from generator.derive.state import ComplaintView, NoticeView, Portal
+    from generator.derive.views import ComplaintView, Event, NoticeView, Portal
 
 FORMAT = 2
 READABLE_FORMATS = (1, 2)  # format 1: older sites (no data hashes, field hashes for tasks only)
@@ -447,7 +446,7 @@ class Site:
 
 # -- what the items' own JSON files publish ----------------------------------------------------
 
-ITEM_PREFIXES = ("data/tasks/", "data/complaints/", "data/notices/")
+ITEM_PREFIXES = (urls.DATA_TASKS, urls.DATA_COMPLAINTS, urls.DATA_NOTICES)
 MAX_ITEM_BYTES = 16 * 2**20
 # Columns of the items' JSON files (generator.opendata) that are worked out as of the data date or
 # from other records, and so may change without a rewrite; every other column is published content.
@@ -692,7 +691,7 @@ def _self_check(name: str, site: Site, m: dict[str, Any], report: VerifyReport) 
         if m["chain_head"] != chain:
             report.failures.append(f"{name} manifest: chain_head does not match its events (the manifest was edited)")
     for rel, info in sorted(m["files"].items()):
-        _check_file(name, site, rel, "documents/files/", info["sha256"], "document file", report)
+        _check_file(name, site, rel, urls.DOCUMENT_FILES, info["sha256"], "document file", report)
     if m["format"] < 2:
         report.warnings.append(f"{name} 站点的清单为格式 {m['format']}：没有数据文件的哈希，无法检查 data/ 下的文件是否在构建后被修改；"
                                "地区、进展报告和页面没有记录")
@@ -741,17 +740,22 @@ def _compare_records(old: dict[str, Any], new: dict[str, Any], report: VerifyRep
             continue
         out = report.warnings if kind in NOT_HISTORY else report.failures
         for key in sorted(before):
-            now = after.get(key)
+            name, now = f"{label}{show(key)}", after.get(key)
             if now is None:
-                out.append(f"{label}{show(key)}：已公开的记录不再发布（removed）")
-                continue
-            if now == before[key] or kind in ITEM_KINDS:
-                continue  # unchanged, or compared in the item's own JSON file (_compare_items)
-            if both_fields:
-                for f in field_rewrites(before[key]["fields"], now["fields"]):
-                    out.append(f"{label}{show(key)}：已公开的字段 {show(f)} 被改写（rewritten）；{REWRITE_HINT}")
-            else:
-                report.warnings.append(f"{label}{show(key)}：记录有变化（旧清单为格式 1，无法区分改写与补充）")
+                out.append(f"{name}：已公开的记录不再发布（removed）")
+            elif now != before[key] and kind not in ITEM_KINDS:  # an item is compared in its own JSON file (_compare_items)
+                _record_rewrites(name, before[key], now, both_fields, out, report)
+
+
+def _record_rewrites(name: str, before: dict[str, Any], now: dict[str, Any], both_fields: bool, out: list[str],
+                     report: VerifyReport) -> None:
+    """The rewritten fields of a changed record (``name``: its kind and key), to ``out``; when either
+    manifest is of format 1 (no field hashes), a warning that the record changed."""
+    if not both_fields:
+        report.warnings.append(f"{name}：记录有变化（旧清单为格式 1，无法区分改写与补充）")
+        return
+    out += [f"{name}：已公开的字段 {show(f)} 被改写（rewritten）；{REWRITE_HINT}"
+            for f in field_rewrites(before["fields"], now["fields"])]
 
 
 def _compare_items(old: dict[str, Any], new: dict[str, Any], old_site: Site, new_site: Site, report: VerifyReport) -> None:
@@ -759,23 +763,26 @@ def _compare_items(old: dict[str, Any], new: dict[str, Any], old_site: Site, new
     ``data``), OLD against NEW, by the same rule as the records. A field changed in the file while the
     manifest's record is unchanged means a manifest that does not describe its own site."""
     for kind in ITEM_KINDS:
-        label = KINDS[kind]
-        after_records = new["records"][kind]
-        for key in sorted(old["records"][kind]):
-            if key not in after_records:
-                continue  # reported as removed
-            rel = item_files(kind, key)
-            before = old_site.item(rel)
-            if not isinstance(before, dict):
-                continue  # the old site has no such file (built before the items had their own files)
-            after = new_site.item(rel)
-            if not isinstance(after, dict):
-                report.failures.append(f"{label}{show(key)}：新站点的数据文件 {show(rel)} 无法读取（{show(after, 200)}）")
-                continue
-            same = _whole(old["records"][kind][key]) == _whole(after_records[key])
-            for f in field_rewrites(before, after):
-                report.failures.append(f"{label}{show(key)}：已公开的字段 {show(f)} 被改写（rewritten，见 {show(rel)}）；{REWRITE_HINT}"
-                                       + ("；而清单中这条记录的哈希没有变化：清单与发布的文件不符" if same else ""))
+        before, after = old["records"][kind], new["records"][kind]
+        for key in sorted(before):
+            if key in after:  # else reported as removed
+                _compare_item(kind, key, before[key], after[key], old_site, new_site, report)
+
+
+def _compare_item(kind: str, key: str, old_record: Any, new_record: Any, old_site: Site, new_site: Site,
+                  report: VerifyReport) -> None:
+    """One item's JSON file in both sites (``old_record``, ``new_record``: its manifest records)."""
+    name, rel = f"{KINDS[kind]}{show(key)}", item_files(kind, key)
+    before = old_site.item(rel)
+    if not isinstance(before, dict):
+        return  # the old site has no such file (built before the items had their own files)
+    after = new_site.item(rel)
+    if not isinstance(after, dict):
+        report.failures.append(f"{name}：新站点的数据文件 {show(rel)} 无法读取（{show(after, 200)}）")
+        return
+    same = "；而清单中这条记录的哈希没有变化：清单与发布的文件不符" if _whole(old_record) == _whole(new_record) else ""
+    report.failures += [f"{name}：已公开的字段 {show(f)} 被改写（rewritten，见 {show(rel)}）；{REWRITE_HINT}{same}"
+                        for f in field_rewrites(before, after)]
 
 
 def verify(old_where: str, new_where: str) -> VerifyReport:
@@ -787,7 +794,20 @@ def verify(old_where: str, new_where: str) -> VerifyReport:
         report.failures.append(f"new manifest: 格式 {new['format']} 比旧站点的格式 {old['format']} 旧（清单被降级，无法核查数据文件）")
     _self_check("old", old_site, old, report)
     _self_check("new", new_site, new, report)
+    _compare_events(old, new, report)
+    _late_events(old, new, report)
+    _compare_documents(old["files"], new["files"], report)
+    _compare_records(old, new, report)
+    _compare_items(old, new, old_site, new_site, report)
+    old_keys = {e["key"] for e in old["events"]}
+    added = sum(1 for e in new["events"] if e["key"] not in old_keys)
+    report.summary = (f"old: {len(old['events'])} events as of {old['as_of']}; new: {len(new['events'])} events as of "
+                      f"{new['as_of']}, {added} added")
+    return report
 
+
+def _compare_events(old: dict[str, Any], new: dict[str, Any], report: VerifyReport) -> None:
+    """Every event of OLD must be in NEW with the same hash."""
     new_events = {e["key"]: e for e in new["events"]}
     for e in old["events"]:
         other = new_events.get(e["key"])
@@ -795,28 +815,36 @@ def verify(old_where: str, new_where: str) -> VerifyReport:
             report.failures.append(f"event removed: {show(e['key'])} ({e['date']}); past history must stay, corrected by a new entry")
         elif other["sha256"] != e["sha256"]:
             report.failures.append(f"event changed: {show(e['key'])} ({e['date']}); past history must stay, corrected by a new entry")
+
+
+def _late_events(old: dict[str, Any], new: dict[str, Any], report: VerifyReport) -> None:
+    """A warning for each event NEW adds that is dated on or before OLD's data date (an overdue event
+    is dated by the rule, not recorded, so it is never late)."""
     old_as_of = old["as_of"]
     old_keys = {e["key"] for e in old["events"]}
     for e in new["events"]:
         if e["key"] not in old_keys and e["date"] <= old_as_of and e["key"].split("/")[2:3] != ["overdue"]:
             report.warnings.append(f"new event dated {e['date']}, on or before the old site's data date {old_as_of}: {show(e['key'])} (recorded late?)")
 
-    old_files, new_files = old["files"], new["files"]
+
+def _compare_documents(old_files: dict[str, Any], new_files: dict[str, Any], report: VerifyReport) -> None:
+    """Every document file of OLD must be in NEW with the same bytes, at its path or (moved) at another."""
     new_by_doc = {info["document"]: (rel, info) for rel, info in new_files.items()}
     for rel, info in sorted(old_files.items()):
-        now = new_files.get(rel)
-        if now is None:
-            moved = new_by_doc.get(info["document"])
-            if moved and moved[1]["sha256"] != info["sha256"]:
-                report.failures.append(f"document {show(info['document'])}: file bytes changed ({show(rel)} → {show(moved[0])})")
-            elif not moved:
-                report.failures.append(f"document {show(info['document'])}: file {show(rel)} is no longer published")
-        elif now["sha256"] != info["sha256"]:
-            report.failures.append(f"document {show(info['document'])}: file bytes changed ({show(rel)})")
+        problem = _document_problem(rel, info, new_files.get(rel), new_by_doc.get(info["document"]))
+        if problem:
+            report.failures.append(problem)
 
-    _compare_records(old, new, report)
-    _compare_items(old, new, old_site, new_site, report)
-    added = len(new["events"]) - sum(1 for e in new["events"] if e["key"] in old_keys)
-    report.summary = (f"old: {len(old['events'])} events as of {old_as_of}; new: {len(new['events'])} events as of "
-                      f"{new['as_of']}, {added} added")
-    return report
+
+def _document_problem(rel: str, info: dict[str, Any], now: dict[str, Any] | None,
+                      moved: tuple[str, dict[str, Any]] | None) -> str:
+    """What happened to document file ``rel`` of OLD (``info``: its manifest entry): ``now`` is NEW's entry at
+    the same path, ``moved`` NEW's path and entry of the same document; "" when nothing."""
+    document = show(info["document"])
+    if now is not None:
+        return f"document {document}: file bytes changed ({show(rel)})" if now["sha256"] != info["sha256"] else ""
+    if moved is None:
+        return f"document {document}: file {show(rel)} is no longer published"
+    if moved[1]["sha256"] != info["sha256"]:
+        return f"document {document}: file bytes changed ({show(rel)} → {show(moved[0])})"
+    return ""

@@ -35,11 +35,17 @@ from typing import TYPE_CHECKING, Any
 
 from generator import urls
 from generator.incremental import code_digest, fingerprint
-from generator.models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, OUTCOME_LABELS
+from generator.models import (
+    CHANNEL_LABELS,
+    COMPLAINT_STATUS_LABELS,
+    NOTICE_STATE_LABELS,
+    OUTCOME_LABELS,
+    TASK_STATUS_LABELS,
+)
 from generator.render.feeds import EVENT_COLUMNS, event_rows
 
 if TYPE_CHECKING:
-    from generator.derive.state import ComplaintView, NoticeView, Portal, TaskView
+    from generator.derive.views import ComplaintView, NoticeView, Portal, TaskView
     from generator.incremental import Jobs
 
 
@@ -59,7 +65,7 @@ class Table:
 
     @property
     def csv_url(self) -> str:
-        return f"{urls.DATA}{self.name}.csv"
+        return urls.data_table(self.name)
 
 
 def _c(name: str, type_: str, doc: str) -> Column:
@@ -67,6 +73,16 @@ def _c(name: str, type_: str, doc: str) -> Column:
 
 
 LIST_SEP = ";"  # several values in one cell (codes, units, types)
+
+
+def _codes(labels: dict[str, str]) -> str:
+    """The codes of a label table as the column docs list them: "done、partly_done、handling"."""
+    return "、".join(labels)
+
+
+def _names(labels: dict[str, str]) -> str:
+    return "、".join(labels.values())
+
 
 TABLES: tuple[Table, ...] = (
     Table("tasks", "整改任务", "one row per rectification task, with its derived status as of the data date", (
@@ -83,7 +99,7 @@ TABLES: tuple[Table, ...] = (
         _c("region_names", "text", f"涉及地区名称，多个以 {LIST_SEP} 分隔"),
         _c("deadline", "text", "整改时限，原文（2023-12-31、2023年底、长期坚持、立行立改）"),
         _c("deadline_date", "date", "整改时限折算的日期（长期坚持、立行立改为空）"),
-        _c("status", "text", "当前状态代码（planned、in_progress、completed、accepted、closed、reopened、ongoing）"),
+        _c("status", "text", f"当前状态代码（{_codes(TASK_STATUS_LABELS)}）"),
         _c("status_label", "text", "当前状态（中文）"),
         _c("status_date", "date", "当前状态的起始日期"),
         _c("completed_on", "date", "完成日期（本轮整改首次完成的日期）"),
@@ -98,8 +114,8 @@ TABLES: tuple[Table, ...] = (
         _c("ref", "text", "受理编号"),
         _c("batch", "integer", "交办批次"),
         _c("forwarded_on", "date", "交办日期"),
-        _c("channel", "text", "受理方式代码（phone、letter、online）"),
-        _c("channel_label", "text", "受理方式（来电、来信、网络）"),
+        _c("channel", "text", f"受理方式代码（{_codes(CHANNEL_LABELS)}）"),
+        _c("channel_label", "text", f"受理方式（{_names(CHANNEL_LABELS)}）"),
         _c("regions", "text", f"行政区域的6位代码，合办件多个以 {LIST_SEP} 分隔"),
         _c("region_names", "text", f"行政区域名称，多个以 {LIST_SEP} 分隔"),
         _c("types", "text", f"污染类型，多个以 {LIST_SEP} 分隔"),
@@ -115,8 +131,8 @@ TABLES: tuple[Table, ...] = (
         _c("interviews", "integer", "约谈（人次）"),
         _c("accountable_persons", "integer", "问责（人次）"),
         _c("reported_status", "text", "交办时报告的办结状态代码"),
-        _c("status", "text", "当前办结状态代码（done、partly_done、handling）"),
-        _c("status_label", "text", "当前办结状态（已办结、阶段性办结、正在办理）"),
+        _c("status", "text", f"当前办结状态代码（{_codes(COMPLAINT_STATUS_LABELS)}）"),
+        _c("status_label", "text", f"当前办结状态（{_names(COMPLAINT_STATUS_LABELS)}）"),
         _c("tasks", "text", f"相关整改任务编号，多个以 {LIST_SEP} 分隔"),
         _c("url", "text", "信访举报页面地址"),
     )),
@@ -127,11 +143,11 @@ TABLES: tuple[Table, ...] = (
         _c("start", "date", "公示期第一天"),
         _c("end", "date", "公示期最后一天（含）"),
         _c("length_days", "integer", "公示期天数"),
-        _c("state", "text", "截至数据日期的状态代码（upcoming、open、closed）"),
-        _c("state_label", "text", "公示状态（即将公示、正在公示、公示已结束）"),
+        _c("state", "text", f"截至数据日期的状态代码（{_codes(NOTICE_STATE_LABELS)}）"),
+        _c("state_label", "text", f"公示状态（{_names(NOTICE_STATE_LABELS)}）"),
         _c("acceptance_unit", "text", "验收单位"),
         _c("acceptance_date", "date", "验收日期"),
-        _c("outcome", "text", "公示结果代码（no_objection、objections_rejected、objection_upheld；空为尚未作出）"),
+        _c("outcome", "text", f"公示结果代码（{_codes(OUTCOME_LABELS)}；空为尚未作出）"),
         _c("outcome_label", "text", "公示结果（中文）"),
         _c("outcome_date", "date", "公示结果作出日期"),
         _c("url", "text", "公示页面地址"),
@@ -144,7 +160,7 @@ TABLES: tuple[Table, ...] = (
         _c("complaints", "integer", "涉及本地区（含下级地区）的信访举报数"),
         _c("url", "text", "地区页面地址"),
     )),
-    Table("events", "变化记录", "every status change, oldest first (also data/events.csv and data/events.json)", (
+    Table("events", "变化记录", f"every status change, oldest first (also {urls.data_table('events')} and {urls.DATA_EVENTS_JSON})", (
         _c("id", "text", "变化记录的固定编号"),
         _c("date", "date", "日期"),
         _c("kind", "text", "类别（task 任务进展、overdue 逾期、complaint 信访举报、notice 公示）"),
@@ -187,8 +203,8 @@ class Rows:
             "measures": "\n".join(task.measures), "responsible_units": _join(task.responsible_units),
             "supervising_units": _join(task.supervising_units), "acceptance_unit": task.acceptance_unit,
             "regions": _join(task.regions), "region_names": _join(r.name for r in t.regions),
-            "deadline": dl.text or (_d(dl.date) if dl.kind == "date" else {"standing": "长期坚持", "immediate": "立行立改"}[dl.kind]),
-            "deadline_date": _d(dl.date) if dl.kind == "date" else "",
+            "deadline": dl.text or _d(dl.date),  # only a dated deadline has no text (load.schema.Builder.deadline)
+            "deadline_date": _d(task.due),
             "status": t.status, "status_label": t.status_label, "status_date": _d(t.status_date),
             "completed_on": _d(t.completed_on), "overdue": int(t.overdue), "overdue_days": t.overdue_days,
             "late": int(t.late), "behind_schedule": int(t.behind_schedule), "history_count": len(task.history),
@@ -345,11 +361,10 @@ def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, 
     rows = Rows(portal, base)
     tables = rows.tables()
     info = meta(portal, base)
-    folder = output / urls.DATA
-    folder.mkdir(parents=True, exist_ok=True)
+    (output / urls.DATA).mkdir(parents=True, exist_ok=True)
     for table in TABLES:
         (output / table.csv_url).write_bytes(csv_bytes(table, tables[table.name]))
-    (folder / "events.json").write_bytes(_json_bytes(tables["events"], compact=True))  # the event history on its own, too
+    (output / urls.DATA_EVENTS_JSON).write_bytes(_json_bytes(tables["events"], compact=True))  # the event history alone, too
     (output / urls.DATA_JSON).write_bytes(_json_bytes({"meta": info, "tables": tables}, compact=True))
     sqlite_file(tables, info, output / urls.DATA_SQLITE)
     stamp = {"as_of": info["as_of"], "licence": info["licence"]}
@@ -370,13 +385,13 @@ def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, 
 
 def downloads(portal: Portal) -> list[tuple[str, str, str]]:
     """(url, label, description) of every download, for the 数据下载 page."""
-    out = [(t.csv_url, f"{t.name}.csv", f"{t.title}，{len(_count(portal, t.name))} 行") for t in TABLES]
+    out = [(t.csv_url, f"{t.title}，{len(_count(portal, t.name))} 行") for t in TABLES]
     out += [
-        (urls.DATA_EVENTS_JSON, "events.json", "变化记录（JSON）"),
-        (urls.DATA_JSON, "portal.json", "以上全部表格（JSON，含数据日期和许可）"),
-        (urls.DATA_SQLITE, "portal.sqlite", "以上全部表格（SQLite 数据库，可直接用 Datasette 等工具打开）"),
+        (urls.DATA_EVENTS_JSON, "变化记录（JSON）"),
+        (urls.DATA_JSON, "以上全部表格（JSON，含数据日期和许可）"),
+        (urls.DATA_SQLITE, "以上全部表格（SQLite 数据库，可直接用 Datasette 等工具打开）"),
     ]
-    return out
+    return [(url, url.rsplit("/", 1)[-1], description) for url, description in out]  # labelled by file name
 
 
 def _count(portal: Portal, name: str) -> list[Any]:

@@ -1,0 +1,213 @@
+"""Stage 3, derive (views): the derived views the later stages read — what each item means as of a date.
+
+Plain dataclasses over the content models (:mod:`generator.models`): :class:`Portal` (the whole site as
+of one date) holds a :class:`TaskView`, :class:`ComplaintView`, :class:`NoticeView` and
+:class:`RegionView` per item, the :class:`Event` list (every status change) and the headline
+:class:`Stats`. They depend only on the shared modules; :mod:`generator.derive.state` and
+:mod:`generator.derive.events` compute them, and render and index read them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from generator import urls
+from generator.models import (
+    NOTICE_STATE_LABELS,
+    Announcement,
+    Batch,
+    Complaint,
+    Contact,
+    Content,
+    Document,
+    Region,
+    Task,
+)
+
+EventKind = Literal["task", "overdue", "complaint", "notice"]
+# Within one day, events are listed in this order (newest first means reversed).
+_KIND_ORDER = {"complaint": 0, "task": 1, "overdue": 2, "notice": 3}
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str  # stable identity, e.g. "task/R2-07/history/3/2024-01-20"
+    date: dt.date
+    kind: EventKind
+    item_id: str  # task id, complaint ref or notice id
+    title: str  # the item, e.g. "第7项 某垃圾填埋场渗滤液处理能力不足"
+    url: str  # the item's page, relative to the site root
+    tag: str  # what it became, short, for entry titles: 已验收, 逾期未完成, 公示即将结束 …
+    from_label: str
+    to_label: str
+    note: str = ""
+    tasks: tuple[str, ...] = ()  # ids of the tasks it concerns
+    regions: tuple[str, ...] = ()  # codes of the regions it concerns (before roll-up)
+    closed_out: bool = False  # a task was closed out (销号)
+
+    @property
+    def sort_key(self) -> tuple[dt.date, int, str]:
+        return (self.date, _KIND_ORDER[self.kind], self.key)
+
+
+NoticeState = Literal["upcoming", "open", "closed"]
+
+
+@dataclass
+class TimelineEntry:
+    date: dt.date
+    status: str
+    label: str
+    note: str = ""
+    correction: str = ""
+    closeout_exception: str = ""
+    on_schedule: bool | None = None
+    documents: list[Document] = field(default_factory=list)
+    announcement: NoticeView | None = None
+
+
+@dataclass
+class NoticeView:
+    ann: Announcement
+    url: str
+    state: NoticeState
+    days_until_open: int  # upcoming: days until the first day
+    days_left: int  # open: days left counting today (1 on the last day)
+    length_days: int
+    tasks: list[TaskView] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    contact: Contact | None = None  # where to object: the notice's own contact, else site.yaml's
+    # objection upheld: each task sent back to work, with the date of its 'reopened' entry
+    reopened: list[tuple[TaskView, dt.date]] = field(default_factory=list)
+
+    @property
+    def offers_calendar(self) -> bool:
+        """Open and upcoming notices offer a calendar file with the last day to object."""
+        return self.state != "closed"
+
+    @property
+    def ics_url(self) -> str:
+        return urls.notice_calendar(self.ann.id)
+
+    @property
+    def state_label(self) -> str:
+        return NOTICE_STATE_LABELS[self.state]
+
+
+@dataclass
+class TaskView:
+    task: Task
+    url: str
+    status: str
+    status_label: str
+    status_date: dt.date | None
+    overdue: bool
+    overdue_days: int
+    late: bool
+    completed_on: dt.date | None
+    behind_schedule: bool
+    stale_days: int = 0  # 长期未更新: days without any update, when over STALE_DAYS
+    last_update: dt.date | None = None
+    regions: list[Region] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    complaints: list[ComplaintView] = field(default_factory=list)
+    notices: list[NoticeView] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+
+    @property
+    def closeout_exception(self) -> str:
+        """The reason given for closing out without the notice rule, while the task is closed that way."""
+        return self.task.history[-1].closeout_exception if self.status == "closed" and self.task.history else ""
+
+
+@dataclass
+class ComplaintView:
+    complaint: Complaint
+    batch: Batch
+    url: str
+    status: str
+    status_label: str
+    substantiated: bool
+    regions: list[Region] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    tasks: list[TaskView] = field(default_factory=list)
+
+
+@dataclass
+class RegionView:
+    region: Region
+    url: str
+    parent: RegionView | None = None
+    children: list[RegionView] = field(default_factory=list)
+    tasks: list[TaskView] = field(default_factory=list)  # this region and everything inside it
+    complaints: list[ComplaintView] = field(default_factory=list)
+
+    def lineage(self) -> list[RegionView]:
+        """This region and every region enclosing it, nearest first (a county, its city, the province): the
+        one walk up the region tree. It stops where the parents would go round in a cycle (the checker
+        reports those)."""
+        out: list[RegionView] = []
+        seen: set[str] = set()
+        cur: RegionView | None = self
+        while cur is not None and cur.region.code not in seen:
+            seen.add(cur.region.code)
+            out.append(cur)
+            cur = cur.parent
+        return out
+
+    def ancestors(self) -> list[RegionView]:
+        """The regions enclosing this one, outermost first (for breadcrumbs: the province, then the city)."""
+        return self.lineage()[:0:-1]
+
+    @property
+    def depth(self) -> int:
+        return len(self.lineage()) - 1
+
+
+def enclosing(views: Mapping[str, RegionView], codes: Iterable[str]) -> list[RegionView]:
+    """The regions of ``codes`` and every region enclosing them, each once, in the order first met (each
+    named region followed by those around it); codes without a view are left out."""
+    found: dict[str, RegionView] = {}
+    for code in codes:
+        view = views.get(code)
+        for v in view.lineage() if view is not None else ():
+            found.setdefault(v.region.code, v)
+    return list(found.values())
+
+
+@dataclass
+class Stats:
+    tasks_total: int
+    tasks_completed: int  # completed, accepted or closed
+    tasks_closed: int
+    tasks_overdue: int
+    tasks_by_status: list[tuple[str, str, int]]
+    complaints_total: int
+    complaints_done: int
+    complaints_substantiated: int
+    complaints_by_status: list[tuple[str, str, int]]
+
+
+@dataclass
+class Portal:
+    """The derived view of the whole site as of one date: what the templates render."""
+
+    content: Content
+    as_of: dt.date
+    tasks: list[TaskView]
+    complaints: list[ComplaintView]
+    notices: list[NoticeView]
+    regions: list[RegionView]
+    batches: list[tuple[Batch, list[ComplaintView]]]
+    documents: list[Document]
+    events: list[Event]
+    stats: Stats
+    task_by_id: dict[str, TaskView]
+    region_by_code: dict[str, RegionView]
+
+    @property
+    def open_notices(self) -> list[NoticeView]:
+        return sorted((n for n in self.notices if n.state == "open"), key=lambda n: (n.ann.period.end, n.ann.id))

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.index import pagefind
 from generator import pipeline
+from generator.config import Config
 from generator.index import whoosh_index as search_index  # noqa: E402
 
 
@@ -67,9 +68,9 @@ def first_query_bytes(site: Path, query: str, scope: str = "") -> tuple[int, int
             page.on("response", record)
             where = f"scope={quote(scope)}&" if scope else ""
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?{where}q={quote(query)}")
-            page.wait_for_selector(".pagefind-ui__result-link", timeout=30000)
+            page.wait_for_selector(".search-result-link", timeout=30000)
             page.wait_for_load_state("networkidle")
-            results = page.locator(".pagefind-ui__result-link").count()
+            results = page.locator(".search-result-link").count()
             browser.close()
     finally:
         server.shutdown()
@@ -89,7 +90,7 @@ def main() -> None:
         site = Path(tmp) / "site"
         pipeline.render(portal, site)
         pages = sum(1 for _ in site.rglob("*.html"))
-        shards = pagefind.plan(portal, list(search_index.documents(portal)))
+        shards = pagefind.plan(portal, Config().search_shard_max)
         times = []
         for _ in range(args.runs):
             shutil.rmtree(site / pagefind.BUNDLE)

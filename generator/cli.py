@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, TypeAlias
 
 from generator import incremental, pipeline
 from generator.errors import ContentError, PortalError, UsageError, os_error_message
@@ -41,22 +41,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def build(content: Path, output: Path, as_of_text: str | None, settings: str | None, verbose: bool = False,
-          stats: dict[str, int | float] | None = None, wait: float = publish.LOCK_WAIT_S) -> Path:
-    as_of = pipeline.parse_as_of(as_of_text)
-    settings_file = _settings_file(settings)
-    if not wait >= 0:  # also NaN
-        raise UsageError(f"--wait: {wait:g} 不是大于或等于 0 的秒数；写等待另一个构建的秒数（0：不等待）")
-    with publish.locked(output, wait, lambda text: print(text, file=sys.stderr)):  # one build at a time
+def build(args: argparse.Namespace, stats: dict[str, int | float] | None = None) -> Path:
+    """``portal build`` (and the build of ``portal serve``): the configuration is made here, from the
+    command line, the environment and the settings file (generator/config.py), and passed down."""
+    output = Path(args.output)
+    as_of = pipeline.parse_as_of(args.as_of)
+    settings_file = _settings_file(args.settings)
+    if not args.wait >= 0:  # also NaN
+        raise UsageError(f"--wait: {args.wait:g} 不是大于或等于 0 的秒数；写等待另一个构建的秒数（0：不等待）")
+    with publish.locked(output, args.wait, lambda text: print(text, file=sys.stderr)):  # one build at a time
         publish.recover(output.resolve())  # first repair what an interrupted earlier build left
-        _build(content, output, as_of, settings_file, verbose, stats)
+        _build(Path(args.content), output, as_of, settings_file, {"workers": args.workers}, args.verbose, stats)
     return output
 
 
-def _build(content: Path, output: Path, as_of: dt.date, settings_file: Path | None, verbose: bool,
-           stats: dict[str, int | float] | None) -> None:
+def _build(content: Path, output: Path, as_of: dt.date, settings_file: Path | None, flags: dict[str, Any],
+           verbose: bool, stats: dict[str, int | float] | None) -> None:
     started = time.perf_counter()
     portal = pipeline.prepare(content, as_of)
+    config = pipeline.configure(content, settings_file, flags, os.environ)  # after the content: it names the folder
     figures = stats if stats is not None else {}
     figures["prepare_s"] = time.perf_counter() - started  # load, check, derive
     warnings: list[str] = []
@@ -65,7 +68,9 @@ def _build(content: Path, output: Path, as_of: dt.date, settings_file: Path | No
     rendered = [0.0]
 
     def render(tmp: Path) -> None:
-        warnings.extend(pipeline.render(portal, tmp, settings_file, verbose, previous, figures))
+        said, report = pipeline.render(portal, tmp, settings_file, verbose, previous, config)
+        warnings.extend(said)
+        figures.update(report.figures())
         rendered[0] = time.perf_counter()
 
     damaged = incremental.damaged_digests(previous)
@@ -80,7 +85,7 @@ def _build(content: Path, output: Path, as_of: dt.date, settings_file: Path | No
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     stats: dict[str, int | float] = {}  # counts and seconds
-    output = build(Path(args.content), Path(args.output), args.as_of, args.settings, args.verbose, stats, args.wait)
+    output = build(args, stats)
     files = len(publish.listing(output) or ())
     print(f"已生成 {files} 个文件，写入 {output}/，用时 {time.perf_counter() - started:.1f} 秒")
     if stats:  # pages and feeds rendered or reused (unchanged), workers, seconds for rendering and the search index
@@ -98,7 +103,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OverflowError:
         raise UsageError(f"--port: {args.port} 不是端口号（0–65535）") from None
     with server:
-        build(Path(args.content), output, args.as_of, args.settings, args.verbose, wait=args.wait)
+        build(args)
         print(f"正在 http://{args.bind}:{args.port}/ 预览 {output}/（按 Ctrl-C 停止）")
         try:
             server.serve_forever()
@@ -194,9 +199,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _draft_profile(path: Path, args: argparse.Namespace) -> int:
     """``portal import FILE --draft-profile``: write a starting import profile from the table's header."""
     from generator.commands import import_profile
+    from generator.load.profiles import PENDING
 
     made = import_profile.draft(path, args.kind, Path(args.content), args.profile)
-    print(f"已写入导入配置 {made.path}：共 {made.columns} 列，其中 {made.pending} 列“{import_profile.PENDING}”"
+    print(f"已写入导入配置 {made.path}：共 {made.columns} 列，其中 {made.pending} 列“{PENDING}”"
           + ("；把每个“待定”改为字段名、“保留”或“不导入”后，再导入（不用再给 --profile）" if made.pending else
              "；全部列都已识别或按规则不导入，可以直接导入"))
     return 0
@@ -206,25 +212,43 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="portal", description="Rectification Portal (整改公开): build a static disclosure site.")
     p.add_argument("-v", "--verbose", action="store_true", help="show Pelican's progress messages")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_build_parser, _check_parser, _verify_parser, _serve_parser, _search_parser, _import_parser, _demo_parser):
+        add(sub)
+    return p
 
-    def common(sp: argparse.ArgumentParser, output: bool = True) -> None:
-        sp.add_argument("--content", default="content", help="content folder (default: content)")
-        sp.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="the data date (default: today in Asia/Shanghai)")
-        if output:
-            sp.add_argument("--output", default="output", help="output folder (default: output)")
-            sp.add_argument("--settings", default=None, help="Pelican settings file (default: ./pelicanconf.py if present)")
-            sp.add_argument("--wait", type=float, default=publish.LOCK_WAIT_S, metavar="SECONDS",
-                            help="when another build is writing the same output folder, wait this long for it, "
-                                 f"then give up (default {publish.LOCK_WAIT_S:g})")
 
+def _common(sp: argparse.ArgumentParser, output: bool = True) -> None:
+    sp.add_argument("--content", default="content", help="content folder (default: content)")
+    sp.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="the data date (default: today in Asia/Shanghai)")
+    if output:
+        sp.add_argument("--output", default="output", help="output folder (default: output)")
+        sp.add_argument("--settings", default=None, help="Pelican settings file (default: ./pelicanconf.py if present)")
+        sp.add_argument("--wait", type=float, default=publish.LOCK_WAIT_S, metavar="SECONDS",
+                        help="when another build is writing the same output folder, wait this long for it, "
+                             f"then give up (default {publish.LOCK_WAIT_S:g})")
+        sp.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="processes that render pages and index search shards (default: PORTAL_WORKERS, "
+                             "else up to 2 cores); see docs/configuration.md")
+
+
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _build_parser(sub: Subparsers) -> None:
     sp = sub.add_parser("build", help="check the content and build the site into the output folder")
-    common(sp)
+    _common(sp)
     sp.set_defaults(func=cmd_build)
+
+
+def _check_parser(sub: Subparsers) -> None:
     sp = sub.add_parser("check", help="load and check the content only; print every problem")
-    common(sp, output=False)
+    _common(sp, output=False)
     sp.add_argument("--fix-pii", metavar="DIR", default=None,
                     help="write a copy of the content with personal data masked into the new folder DIR, then check the copy")
     sp.set_defaults(func=cmd_check)
+
+
+def _verify_parser(sub: Subparsers) -> None:
     sp = sub.add_parser("verify", help="compare two built sites: was published history or a document changed?",
                         description="Compare the integrity manifests of two builds (folders or http(s) URLs of the site root): "
                                     "every published record, event and document file of OLD must be unchanged in NEW "
@@ -233,16 +257,22 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("old", help="the earlier site (folder or URL)")
     sp.add_argument("new", help="the later site (folder or URL)")
     sp.set_defaults(func=cmd_verify)
+
+
+def _serve_parser(sub: Subparsers) -> None:
     sp = sub.add_parser("serve", help="build, then preview the site on a local web server")
-    common(sp)
+    _common(sp)
     sp.add_argument("--port", type=int, default=8000)
     sp.add_argument("--bind", default="127.0.0.1")
     sp.set_defaults(func=cmd_serve)
+
+
+def _search_parser(sub: Subparsers) -> None:
     sp = sub.add_parser("search", help="search tasks, complaints and notices from the command line (Chinese full text)",
                         description="Search tasks, complaints and notices. Prints one tab-separated line per result: "
                                     "id, title, status, page path. The index is kept in --index and updated "
                                     "incrementally from the content before each search.")
-    common(sp, output=False)
+    _common(sp, output=False)
     sp.add_argument("query", nargs="+", help="words to find (Chinese is segmented), or a complaint reference number")
     sp.add_argument("--kind", default="", help="task, complaint or notice")
     sp.add_argument("--region", default="", help="region code or name; regions inside it match too")
@@ -250,6 +280,9 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
     sp.add_argument("--index", default=".cache/search-index", help="index folder, outside output/ (default .cache/search-index)")
     sp.set_defaults(func=cmd_search)
+
+
+def _import_parser(sub: Subparsers) -> None:
     sp = sub.add_parser("import", help="turn a complaint table or task list (.xlsx, .csv) into content files",
                         description="Read a spreadsheet in the column layout provinces publish and write content files. "
                                     "Every problem is listed with row and column and nothing is written, unless --force "
@@ -275,8 +308,11 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--draft-profile", action="store_true",
                     help="write content/import-profiles/<file name>.yaml from the table's header, every column listed and "
                          "those the import cannot place marked 待定; writes nothing else")
-    common(sp, output=False)
+    _common(sp, output=False)
     sp.set_defaults(func=cmd_import)
+
+
+def _demo_parser(sub: Subparsers) -> None:
     sp = sub.add_parser("demo-data", help="write a synthetic content folder of any size (for benchmarks)")
     sp.add_argument("--tasks", type=int, default=60)
     sp.add_argument("--complaints", type=int, default=1000)
@@ -284,7 +320,6 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--provinces", type=int, default=0, help="default: 1, or 31 above 50,000 complaints")
     sp.add_argument("--output", required=True, help="a new (or empty) folder")
     sp.set_defaults(func=cmd_demo_data)
-    return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -52,11 +52,6 @@ def fingerprint(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
-def workers(settings: Any) -> int:
-    """Processes to use: PORTAL_WORKERS from the environment or the Pelican settings; default up to 2 cores."""
-    return int(os.environ.get("PORTAL_WORKERS") or settings.get("PORTAL_WORKERS") or min(2, os.cpu_count() or 1))
-
-
 KEPT = ".portal-kept.txt"  # in a build folder: published files this build keeps instead of writing
 KEPT_HEADER = "# published files this build keeps"  # its first line: a list without it is not a whole list
 

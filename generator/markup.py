@@ -1,10 +1,12 @@
-"""Markdown from content → sanitised HTML, the small text filters templates use, and the two cleaners
-for text that goes into a line-oriented format (calendar properties, mail headers and bodies)."""
+"""Markdown from content → sanitised HTML, the small text filters templates use, the two cleaners
+for text that goes into a line-oriented format (calendar properties, mail headers and bodies), and the
+normal form of a complaint reference as typed (look-up and search)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from functools import lru_cache
 
 import markdown
@@ -79,3 +81,8 @@ def cn_date(value: dt.date | None) -> str:
 
 def iso_date(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
+
+
+def normalize_ref(text: str) -> str:
+    """A complaint reference as typed: full-width characters folded, spaces removed, upper case."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).upper()

@@ -1,6 +1,9 @@
-"""The stages in order: load → check → derive (here), render (Pelican plugin), publish.
+"""The stages in order: load → check → derive (here), render and index (Pelican and its plugin), publish (the CLI).
 
-This is the one place that runs the stages together; the CLI and the Pelican plugin both call it.
+This is the one place that runs the stages together; the CLI and the Pelican plugin both call it. A
+build hands the plugin one :class:`Build` (the derived portal, the configuration, the published site to
+reuse from, the search plan) as an attribute of the Pelican object it runs, and the plugin writes its
+figures into ``Build.report``; nothing travels through Pelican's settings but Pelican's own settings.
 """
 
 from __future__ import annotations
@@ -11,30 +14,29 @@ import io
 import logging
 import os
 import sys
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jinja2
 
+from generator import dates
 from generator.check.rules import check
-from generator.derive.state import Portal, derive
+from generator.config import Config
+from generator.derive.state import derive
+from generator.derive.views import Portal
 from generator.errors import PortalError, UsageError
+from generator.index import pagefind
 from generator.load.reader import read
 from generator.models import Content
 from generator.render.pages import FEEDS_SKIPPED, absolute_site_url
-
-TIMEZONE = ZoneInfo("Asia/Shanghai")
-
-
-def today() -> dt.date:
-    return dt.datetime.now(TIMEZONE).date()
 
 
 def parse_as_of(value: Any) -> dt.date:
     """--as-of YYYY-MM-DD (or a date, or None for today in Asia/Shanghai)."""
     if value is None or value == "":
-        return today()
+        return dates.today()
     if isinstance(value, dt.date):
         return value
     try:
@@ -57,25 +59,79 @@ def prepare(content_dir: Path, as_of: dt.date) -> Portal:
     return derive(load_and_check(content_dir, as_of), as_of)
 
 
-def pelican_settings(content_dir: Path, output_dir: Path, portal: Portal | None, settings_file: Path | None,
-                     previous: Path | None = None) -> dict[str, Any]:
+@dataclass
+class BuildReport:
+    """Figures of one build for ``portal build``'s summary line (counts, and seconds in ``*_s``)."""
+
+    rendered: int = 0  # pages and feeds rendered
+    reused: int = 0  # … and kept unchanged from the published site
+    workers: int = 0
+    render_s: float = 0.0
+    search_index_s: float | None = None  # None: no browser search index was made (Config.pagefind)
+    shards_indexed: int | None = None
+    shards_reused: int | None = None
+
+    def figures(self) -> dict[str, int | float]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class Build:
+    """One build as the Pelican plugin gets it: what to render, how, and where its figures go."""
+
+    portal: Portal
+    config: Config
+    previous: Path | None = None  # the published site: unchanged pages and search shards are reused from it
+    shards: list[pagefind.Shard] = field(default_factory=list)  # the browser search's plan
+    report: BuildReport = field(default_factory=BuildReport)
+    standalone: bool = False  # plain `pelican content`: the plugin made this Build itself
+
+    @classmethod
+    def plan(cls, portal: Portal, config: Config, previous: Path | None = None, standalone: bool = False) -> Build:
+        """The build of ``portal``, with the search shards planned (the search page lists them)."""
+        return cls(portal, config, previous, pagefind.plan(portal, config.search_shard_max), standalone=standalone)
+
+
+def _run_pelican(settings: dict[str, Any], build: Build) -> None:
+    """Run Pelican with ``build`` as its ``portal_build`` attribute, where the plugin finds it (Pelican is
+    imported here, not at the top: the commands that do not render should not pay for it)."""
+    from pelican import Pelican
+
+    pelican = Pelican(settings)
+    pelican.portal_build = build
+    pelican.run()
+
+
+def configure(content_dir: Path, settings_file: Path | None, flags: Mapping[str, Any] | None = None,
+              environ: Mapping[str, str] | None = None) -> Config:
+    """The configuration of ``portal build``: command-line ``flags``, then the environment, then the
+    Pelican settings file (see generator/config.py for the precedence)."""
+    return Config.resolve(flags, environ, _read_settings(settings_file, {"PATH": str(content_dir.resolve())}))
+
+
+def pelican_settings(content_dir: Path, output_dir: Path, portal: Portal | None, settings_file: Path | None) -> dict[str, Any]:
     """Pelican settings for one build: the project's pelicanconf.py (if any) with our paths on top."""
+    override: dict[str, Any] = {
+        "PATH": str(content_dir.resolve()),
+        "OUTPUT_PATH": str(output_dir.resolve()),
+        "PORTAL_AS_OF": portal.as_of.isoformat() if portal else None,
+    }
+    if portal is not None:
+        override["SITENAME"] = portal.content.site.title
+    return _read_settings(settings_file, override)
+
+
+def _read_settings(settings_file: Path | None, override: dict[str, Any]) -> dict[str, Any]:
     from pelican.settings import read_settings
 
     from generator.pelican_settings import PORTAL_SETTINGS
 
-    override: dict[str, Any] = dict(PORTAL_SETTINGS) if settings_file is None else {}
-    override.update(
-        PATH=str(content_dir.resolve()),
-        OUTPUT_PATH=str(output_dir.resolve()),
-        PORTAL_MODEL=portal,
-        PORTAL_AS_OF=portal.as_of.isoformat() if portal else None,
-        PORTAL_PREVIOUS_OUTPUT=str(previous) if previous else None,  # unchanged pages are reused from here
-    )
-    if portal is not None:
-        override["SITENAME"] = portal.content.site.title
+    override = {**(PORTAL_SETTINGS if settings_file is None else {}), **override}
     path = str(settings_file) if settings_file else None
-    settings: dict[str, Any] = read_settings(path, override=override)
+    try:
+        settings: dict[str, Any] = read_settings(path, override=override)
+    except (ValueError, OSError) as exc:
+        raise UsageError(f"Pelican 设置文件有误：{exc}") from None
     if settings_file is not None:
         # the project's file may set anything, but never our paths, the switched-off pipeline, or the deletion of
         # the output folder (under portal build that is the staging folder, with its list of kept files)
@@ -96,24 +152,21 @@ class _PelicanErrors(logging.Handler):
 
 
 def render(portal: Portal, output_dir: Path, settings_file: Path | None = None, verbose: bool = False,
-           previous: Path | None = None, stats: dict[str, int | float] | None = None) -> list[str]:
-    """Render the site into ``output_dir`` (which should be empty) with Pelican; return warnings for the user."""
-    from pelican import Pelican
-
-    try:
-        settings = pelican_settings(Path(portal.content.root), output_dir, portal, settings_file, previous)
-        settings["PORTAL_STATS"] = stats if stats is not None else {}
-    except (ValueError, OSError) as exc:
-        raise UsageError(f"Pelican 设置文件有误：{exc}") from None
-    if "generator.plugin" not in settings.get("PLUGINS", []):
-        settings["PLUGINS"] = [*settings.get("PLUGINS", []), "generator.plugin"]
+           previous: Path | None = None, config: Config | None = None) -> tuple[list[str], BuildReport]:
+    """Render and index the site into ``output_dir`` (which should be empty) with Pelican; return warnings
+    for the user and the build's figures."""
+    settings = pelican_settings(Path(portal.content.root), output_dir, portal, settings_file)
+    plugins = list(settings.get("PLUGINS") or [])  # Pelican's default is None
+    if "generator.plugin" not in plugins:
+        settings["PLUGINS"] = [*plugins, "generator.plugin"]
+    build = Build.plan(portal, config or Config(), previous)
     os.makedirs(output_dir, exist_ok=True)
     errors = _PelicanErrors()
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(errors)
     try:
         with contextlib.redirect_stdout(sys.stdout if verbose else io.StringIO()):
-            Pelican(settings).run()
+            _run_pelican(settings, build)
     except jinja2.TemplateError as exc:
         where = f" ({exc.filename}:{exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         raise PortalError(f"主题模板出错{where}：{exc}") from None
@@ -124,4 +177,4 @@ def render(portal: Portal, output_dir: Path, settings_file: Path | None = None, 
     warnings = []
     if not absolute_site_url(portal.content.site.site_url, settings.get("SITEURL")):
         warnings.append(FEEDS_SKIPPED)
-    return warnings
+    return warnings, build.report

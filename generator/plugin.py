@@ -1,10 +1,12 @@
-"""The Pelican plugin: thin glue that hands the portal's models to Pelican's Jinja2 and writer.
+"""The Pelican plugin: thin glue that runs the render stage, then the index stage, inside Pelican.
 
-With ``portal build`` the command has already loaded, checked and derived the content and passes
-the result in the ``PORTAL_MODEL`` setting. With plain ``pelican content`` the plugin does those
-stages itself from Pelican's PATH (as of ``PORTAL_AS_OF`` or today) and raises on content errors.
-Either way, once Pelican has written everything, Pagefind indexes the output (the setting
-``PORTAL_PAGEFIND = False`` or the environment variable ``PORTAL_PAGEFIND=0`` skip it, for benchmarks).
+Under ``portal build`` the command has already loaded, checked and derived the content and planned the
+search; it hands over one :class:`pipeline.Build` as the ``portal_build`` attribute of the Pelican object,
+and the plugin writes its figures into ``Build.report``. Under plain ``pelican content`` this plugin is
+the edge: it makes the Build itself from Pelican's PATH (as of the setting ``PORTAL_AS_OF`` or today)
+and the configuration from the environment and the Pelican settings (generator/config.py), and raises
+on content errors. Either way, once Pelican has written everything, Pagefind indexes the site unless the
+configuration says not to (``PORTAL_PAGEFIND=0``, for benchmarks).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from generator import incremental, pipeline
+from generator import pipeline
+from generator.config import Config
 from generator.index import pagefind
 from generator.render.pages import FEEDS_SKIPPED, Renderer
 
@@ -26,44 +29,47 @@ log = logging.getLogger(__name__)
 
 
 class PortalGenerator(Generator):  # type: ignore[misc]  # pelican has no type hints, so Generator is Any
+    build: pipeline.Build  # set on the class get_generators returns
+
     def generate_context(self) -> None:
-        portal = self.settings.get("PORTAL_MODEL")
-        if portal is None:
-            portal = pipeline.prepare(Path(self.path), pipeline.parse_as_of(self.settings.get("PORTAL_AS_OF")))
-        self.portal = portal
+        pass  # the Build already holds the derived content
 
     def generate_output(self, writer: Any) -> None:
+        build = self.build
         started = time.perf_counter()
-        renderer = Renderer(self.portal, self.env, self.context, Path(self.output_path))
+        renderer = Renderer(build.portal, self.env, self.context, Path(self.output_path), build.config,
+                            build.previous, pagefind.scopes(build.shards))
         renderer.write_all(writer)
-        self.settings["PORTAL_SEARCH_SHARDS"] = renderer.search_shards  # for index_for_search
-        report = renderer.finish()
-        _stats(self.settings).update(rendered=report.ran, reused=report.reused, workers=report.workers,
-                                     render_s=time.perf_counter() - started)
-        if not renderer.base_url and self.settings.get("PORTAL_MODEL") is None:
+        ran = renderer.finish()
+        report = build.report
+        report.rendered, report.reused, report.workers = ran.ran, ran.reused, ran.workers
+        report.render_s = time.perf_counter() - started
+        if not renderer.base_url and build.standalone:
             log.warning(FEEDS_SKIPPED)  # under `portal build` the command says it instead
 
 
+def _build_of(pelican_object: Any) -> pipeline.Build:
+    build = getattr(pelican_object, "portal_build", None)
+    if not isinstance(build, pipeline.Build):  # plain `pelican content`: the plugin is the edge
+        settings = pelican_object.settings
+        portal = pipeline.prepare(Path(pelican_object.path), pipeline.parse_as_of(settings.get("PORTAL_AS_OF")))
+        build = pipeline.Build.plan(portal, Config.resolve(environ=os.environ, settings=settings), standalone=True)
+        pelican_object.portal_build = build
+    return build
+
+
 def get_generators(pelican_object: Any) -> type:
-    return PortalGenerator
+    return type("PortalGenerator", (PortalGenerator,), {"build": _build_of(pelican_object)})
 
 
 def index_for_search(pelican_object: Any) -> None:
     """After every page is written: the browser search index (stage 5)."""
-    if pelican_object.settings.get("PORTAL_PAGEFIND", True) and os.environ.get("PORTAL_PAGEFIND") != "0":
-        settings = pelican_object.settings
+    build = _build_of(pelican_object)
+    if build.config.pagefind:
         started = time.perf_counter()
-        previous = settings.get("PORTAL_PREVIOUS_OUTPUT")
-        report = pagefind.index_site(Path(pelican_object.output_path), settings.get("PORTAL_SEARCH_SHARDS") or [],
-                                     Path(previous) if previous else None, incremental.workers(settings))
-        _stats(settings).update(search_index_s=time.perf_counter() - started, shards_indexed=report.indexed,
-                                shards_reused=report.reused)
-
-
-def _stats(settings: dict[str, Any]) -> dict[str, int | float]:
-    """Where `portal build` collects figures for its summary line (PORTAL_STATS, a dict, if given)."""
-    stats = settings.get("PORTAL_STATS")
-    return stats if isinstance(stats, dict) else {}
+        done = pagefind.index_site(Path(pelican_object.output_path), build.shards, build.previous, build.config.workers)
+        build.report.search_index_s = time.perf_counter() - started
+        build.report.shards_indexed, build.report.shards_reused = done.indexed, done.reused
 
 
 def register() -> None:

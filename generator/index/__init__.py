@@ -1,5 +1,9 @@
-"""Stage 5, index: search over the rendered site.
+"""Stage 5, index: search over the site.
 
-``pagefind`` runs Pagefind over the pages (browser search, sharded by region); ``whoosh_index`` builds
-the jieba-tokenised whoosh index behind ``portal search``.
+Takes the derived Portal (and, for Pagefind, the folder the render stage wrote). ``whoosh_index``
+turns every task, complaint and notice into a :class:`~generator.index.whoosh_index.SearchDoc` and
+keeps the jieba-tokenised whoosh index behind ``portal search``. ``pagefind`` plans the browser
+search's shards from those documents (:func:`pagefind.plan`, before rendering: the search page lists
+the scopes) and, once the pages are written, indexes each shard with Pagefind into ``pagefind/``,
+reusing the shards that did not change.
 """

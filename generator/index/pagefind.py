@@ -3,15 +3,15 @@
 Pagefind (``pagefind[extended]`` from PyPI, whose binary ships inside the package and segments
 Chinese) does not read the published pages. For every searchable item — task, complaint, notice — the
 portal writes a small *stub page* (title, filters and the same text ``portal search`` indexes, see
-:func:`search_index.documents`) whose path is the item's page, and Pagefind indexes the stubs.
+:func:`generator.index.whoosh_index.documents`) whose path is the item's page, and Pagefind indexes the stubs.
 
 **Shards.** One index over a national site would not fit a phone (Pagefind's metadata alone grows by
 ~6 bytes per page, and a first query loads all of it) nor this machine (memory grows with the pages
 indexed together). So :func:`plan` splits the items:
 
-- a site with at most ``SHARD_MAX`` items has one shard, ``all``;
+- a site with at most ``limit`` items (Config.search_shard_max) has one shard, ``all``;
 - a bigger one has ``overview`` (every task and notice) and one shard per region, splitting a region
-  into the regions inside it while it holds more than ``SHARD_MAX`` items. An item is filed under the
+  into the regions inside it while it holds more than ``limit`` items. An item is filed under the
   first region it names; items without a region go to ``none``.
 
 Each shard is a Pagefind bundle in ``pagefind/<shard>/``; ``pagefind/shards.json`` lists them with a
@@ -30,7 +30,6 @@ import gzip
 import hashlib
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -44,14 +43,13 @@ from typing import Any
 import cbor2
 
 from generator import incremental
-from generator.derive.state import Portal, RegionView
+from generator.derive.views import Portal, RegionView
 from generator.errors import PortalError
-from generator.index.whoosh_index import SearchDoc
+from generator.index.whoosh_index import SearchDoc, documents
 
 BUNDLE = "pagefind"
 SHARDS_FILE = "pagefind/shards.json"
 MAGIC = b"pagefind_dcd"  # what Pagefind puts before the CBOR in its gzipped index files
-SHARD_MAX = 8000  # items per shard before a region is split (PORTAL_SEARCH_SHARD_MAX overrides)
 STUB_VERSION = "2"  # change when the stub markup changes: every shard is then re-indexed
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # Pagefind's own interfaces, which the site does not use: they render filter values as HTML, so markup in
@@ -77,13 +75,10 @@ class IndexReport:
     reused: int
 
 
-def shard_max() -> int:
-    return int(os.environ.get("PORTAL_SEARCH_SHARD_MAX") or SHARD_MAX)
-
-
-def plan(portal: Portal, docs: Sequence[SearchDoc], limit: int | None = None) -> list[Shard]:
-    """The shards of the browser search, in the order the search page offers them."""
-    limit = shard_max() if limit is None else limit
+def plan(portal: Portal, limit: int) -> list[Shard]:
+    """The shards of the browser search, in the order the search page offers them; a region holding more
+    than ``limit`` items (Config.search_shard_max) is split into its parts."""
+    docs = list(documents(portal))
     if len(docs) <= limit:
         return [Shard("all", "全部", tuple(docs))]
     by_code = portal.region_by_code
@@ -92,10 +87,9 @@ def plan(portal: Portal, docs: Sequence[SearchDoc], limit: int | None = None) ->
         homes.setdefault(d.home if d.home in by_code else "", []).append(d)
     sizes: dict[str, int] = {}
     for code, items in homes.items():
-        view = by_code.get(code)
-        while view is not None:
+        home = by_code.get(code)
+        for view in home.lineage() if home else ():
             sizes[view.region.code] = sizes.get(view.region.code, 0) + len(items)
-            view = view.parent
     overview = tuple(d for d in docs if d.kind != "complaint")
     shards = [Shard("overview", "整改任务和销号公示（全部地区）", overview)]
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,12 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from generator import incremental, urls
-from generator.check import integrity
-from generator.derive import stats
-from generator.derive.state import Portal
-from generator.index import pagefind
-from generator.index import whoosh_index as search_index
-from generator.markup import cn_date, iso_date, render_markdown
+from generator.config import Config
+from generator.derive import flags, stats
+from generator.derive.views import Portal
+from generator.markup import cn_date, iso_date, normalize_ref, render_markdown
 from generator.models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, OUTCOME_LABELS, TASK_STATUS_LABELS
 from generator.render import feeds, hant, ics, manifest, opendata, theme_extras
 from generator.render import mailto as notices
@@ -93,7 +90,12 @@ def install_filters(env: Any) -> None:
 
 
 class Renderer:
-    def __init__(self, portal: Portal, env: Any, context: dict[str, Any], output_path: Path):
+    """Renders the derived ``portal`` into ``output_path`` with Pelican's Jinja2 ``env`` and ``context``.
+    ``previous`` is the published site (unchanged pages are reused from it); ``search_scopes`` are what
+    the search page offers (planned by the index stage, which indexes them after the pages are written)."""
+
+    def __init__(self, portal: Portal, env: Any, context: dict[str, Any], output_path: Path, config: Config,
+                 previous: Path | None = None, search_scopes: Sequence[dict[str, Any]] = ()):
         self.portal = portal
         self.env = env
         self.output_path = Path(output_path)
@@ -114,16 +116,11 @@ class Renderer:
         self.context = dict(context)
         self.base_url = absolute_site_url(site.site_url, context.get("SITEURL"))
         self.feeds = feeds.plan(portal)
-        self.search_shards = pagefind.plan(portal, list(search_index.documents(portal)))  # the browser search
+        self.search_scopes = list(search_scopes)
         self.context.update(site=site, portal=portal, as_of=portal.as_of, nav=self.nav, SITE_ABS_URL=self.base_url,
                             feed_plan=self.feeds, FEEDS_ENABLED=bool(self.base_url))
         install_filters(env)
-        previous = context.get("PORTAL_PREVIOUS_OUTPUT")
-        # PORTAL_WORKERS (incremental.workers) and PORTAL_PARALLEL_MIN (fewer jobs run in this process),
-        # from the environment or the Pelican settings
-        workers = incremental.workers(context)
-        parallel_min = int(os.environ.get("PORTAL_PARALLEL_MIN") or context.get("PORTAL_PARALLEL_MIN") or incremental.PARALLEL_MIN_JOBS)
-        self.jobs = incremental.Jobs(self.output_path, Path(previous) if previous else None, workers, parallel_min)
+        self.jobs = incremental.Jobs(self.output_path, previous, config.workers, config.parallel_min)
         # what every page is made of besides its own data: a change here re-renders everything
         self.chrome = incremental.fingerprint(
             portal.as_of, repr(site), self.nav, self.base_url, [(p.slug, p.title, p.order) for p in pages],
@@ -178,6 +175,11 @@ class Renderer:
             self.write(writer, page_urls[n - 1], template, shown, pager=pager, digest=digest, **kwargs)
 
     def write_all(self, writer: Any) -> None:
+        """Queue every page, then write the other emitters' files (run :meth:`finish` to write the pages)."""
+        self.write_pages(writer)
+        write_files(self.portal, self.output_path, self.feeds, self.base_url, self.jobs)
+
+    def write_pages(self, writer: Any) -> None:
         p = self.portal
         f = self.feeds
         self.write(writer, urls.HOME, "home.html", p.content.site.title, [f.announcements])
@@ -215,36 +217,46 @@ class Renderer:
             self.write(writer, urls.page(page.slug), "page.html", page.title, page=page)
         self.write(writer, urls.DOCUMENTS, "documents.html", "文件登记", documents=p.documents)
         self.write(writer, urls.FEEDS, "feeds.html", "订阅")
-        self.write(writer, urls.SEARCH, "search.html", "搜索", search_scopes=pagefind.scopes(self.search_shards))
-        self.write(writer, urls.CHECKS, "checks.html", "数据核查", groups=integrity.findings(p), corrections=integrity.corrections(p))
-        self.write(writer, urls.CORRECTIONS, "corrections.html", "更正记录", corrections=integrity.corrections(p))
+        self.write(writer, urls.SEARCH, "search.html", "搜索", search_scopes=self.search_scopes)
+        self.write(writer, urls.CHECKS, "checks.html", "数据核查", groups=flags.findings(p), corrections=flags.corrections(p))
+        self.write(writer, urls.CORRECTIONS, "corrections.html", "更正记录", corrections=flags.corrections(p))
         self.write(writer, urls.STATS, "stats.html", "统计", stats=stats.statistics(p))
         self.write(writer, urls.DATA_PAGE, "data.html", "数据下载")
-        item_hashes = opendata.write_all(p, self.base_url, self.output_path, self.jobs)  # data/*.csv, portal.json, portal.sqlite
-        manifest.write(p, self.output_path, item_hashes)  # integrity/manifest.json
-        self.write_lookup()
-        self.copy_documents()
-        ics.write_all(p, self.output_path, self.context["SITE_ABS_URL"])
-        feeds.write_all(p, self.feeds, self.base_url, self.output_path, self.jobs)
 
-    def write_lookup(self) -> None:
-        """lookup/<xx>.json: normalized complaint reference → page, sharded by the last two characters."""
-        shards: dict[str, dict[str, str]] = {}
-        for c in self.portal.complaints:
-            ref = search_index.normalize_ref(c.complaint.ref)
-            shards.setdefault(urls.lookup_shard(ref), {})[ref] = c.url
-        for name, mapping in sorted(shards.items()):
-            target = self.output_path / name
+
+def write_files(portal: Portal, output: Path, feed_plan: feeds.FeedPlan, base_url: str, jobs: incremental.Jobs) -> None:
+    """The emitters besides the pages, in order: open data (data/*.csv, portal.json, portal.sqlite), the
+    manifest of its rows (integrity/manifest.json), the reference look-up (lookup/*.json), the documents,
+    the notices' calendars (*.ics) and the feeds (feeds/*.atom.xml, *.rss.xml, OPML). Those given ``jobs``
+    are written with the pages and reused when unchanged."""
+    item_hashes = opendata.write_all(portal, base_url, output, jobs)
+    manifest.write(portal, output, item_hashes)
+    write_lookup(portal, output)
+    copy_documents(portal, output)
+    ics.write_all(portal, output, base_url)
+    feeds.write_all(portal, feed_plan, base_url, output, jobs)
+
+
+def write_lookup(portal: Portal, output: Path) -> None:
+    """lookup/<xx>.json: normalized complaint reference → page, sharded by the last two characters."""
+    shards: dict[str, dict[str, str]] = {}
+    for c in portal.complaints:
+        ref = normalize_ref(c.complaint.ref)
+        shards.setdefault(urls.lookup_shard(ref), {})[ref] = c.url
+    for name, mapping in sorted(shards.items()):
+        target = output / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(mapping, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+
+
+def copy_documents(portal: Portal, output: Path) -> None:
+    """The documents' files (documents/<file>), as the content has them."""
+    source = Path(portal.content.root) / "documents"
+    for d in portal.documents:
+        if d.file:
+            target = output / urls.document_file(d.file)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(json.dumps(mapping, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-
-    def copy_documents(self) -> None:
-        source = Path(self.portal.content.root) / "documents"
-        for d in self.portal.documents:
-            if d.file:
-                target = self.output_path / urls.document_file(d.file)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source / d.file, target)
+            shutil.copyfile(source / d.file, target)
 
 
 def _source_digest(templates: Path) -> str:

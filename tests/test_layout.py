@@ -1,12 +1,11 @@
-"""The package's shape (issue 15): modules live in stage sub-packages, and imports point one way.
+"""The package's shape: modules live in stage sub-packages, imports point one way, and there are no cycles.
 
-Stages in order: shared modules (models, errors, urls, markup, incremental) → load → check → derive →
-render → index → publish → commands → the edge (cli, pipeline, plugin, pelican_settings). A module may
-import its own package and earlier stages, never a later one; shared modules import only each other.
-Every import is read from the source with :mod:`ast` (imports inside functions included), so a lazy
-import cannot hide an upward arrow. The few upward arrows the code still has are listed in KNOWN with
-the reason and the fix; the test fails on any other, and on a listed one that is gone (so the list
-stays true)."""
+Stages in order: shared modules (models, errors, urls, markup, incremental, config, dates) → load →
+check → derive → render → index → publish → commands → the edge (cli, pipeline, plugin,
+pelican_settings). A module may import its own package and earlier stages, never a later one; shared
+modules import only each other. Every import is read from the source with :mod:`ast` (imports inside
+functions and under ``if TYPE_CHECKING:`` included), so a lazy import cannot hide an upward arrow or a
+cycle. Only the edge reads the environment (the configuration is built there, docs/configuration.md)."""
 
 from __future__ import annotations
 
@@ -17,15 +16,8 @@ from conftest import REPO
 
 PACKAGE = REPO / "generator"
 ORDER = {"shared": 0, "load": 1, "check": 2, "derive": 3, "render": 4, "index": 5, "publish": 6, "commands": 7, "edge": 8}
-SHARED = {"models", "errors", "urls", "markup", "incremental"}
+SHARED = {"models", "errors", "urls", "markup", "incremental", "config", "dates"}
 EDGE = {"cli", "pipeline", "plugin", "pelican_settings", "__main__", "__init__"}
-# (importer, imported): upward arrows still in the code, each with what removes it
-KNOWN = {
-    ("load.reader", "commands.import_profile"): "load checks content/import-profiles/: move profile reading into load/",
-    ("check.integrity", "derive.state"): "integrity holds both check rules and derive flags: split it",
-    ("render.pages", "index.pagefind"): "the renderer plans search shards: planning belongs to index/",
-    ("render.pages", "index.whoosh_index"): "the renderer builds search documents: move them to index/",
-}
 
 
 def module_name(path: Path) -> str:
@@ -91,8 +83,7 @@ def test_every_module_is_in_a_stage_package() -> None:
 
 def test_imports_point_one_way() -> None:
     found = {(s, d) for s, d in arrows() if upward(s, d)}
-    assert found - KNOWN.keys() == set(), "upward imports (a stage imports a later one)"
-    assert KNOWN.keys() - found == set(), "KNOWN lists an arrow that is gone: remove it from the list"
+    assert found == set(), "upward imports (a stage imports a later one)"
 
 
 def test_shared_modules_import_only_shared_modules() -> None:
@@ -107,3 +98,66 @@ def test_the_checker_sees_upward_and_lazy_imports(tmp_path: Path) -> None:
     assert upward("check.rules", "render.pages") and not upward("render.pages", "check.rules")
     assert not upward("derive.state", "derive.events")
     assert upward("models", "load.reader")
+
+
+def reads_environment(path: Path) -> bool:
+    """Whether ``path`` uses ``os.environ`` or ``os.getenv`` (read, passed on or changed)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(isinstance(n, ast.Attribute) and n.attr in ("environ", "getenv") and ast.unparse(n.value) == "os"
+               for n in ast.walk(tree))
+
+
+def test_only_the_edge_reads_the_environment(tmp_path: Path) -> None:
+    """The configuration is built at the edge (cli.py, and plugin.py under plain `pelican content`) and
+    passed down: no stage or shared module looks at the environment itself."""
+    readers = {module_name(p) for p in PACKAGE.rglob("*.py") if reads_environment(p)}
+    assert readers <= {"cli", "plugin"}, f"reads the environment below the edge: {sorted(readers - {'cli', 'plugin'})}"
+    probe = tmp_path / "probe.py"
+    probe.write_text("import os\nworkers = os.environ.get('X')\n")
+    assert reads_environment(probe)  # the scanner sees a read
+
+
+def cycles(edges: set[tuple[str, str]]) -> list[list[str]]:
+    """The import cycles among modules: strongly connected groups of more than one module (Tarjan)."""
+    graph: dict[str, list[str]] = {}
+    for a, b in sorted(edges):
+        graph.setdefault(a, []).append(b)
+        graph.setdefault(b, [])
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_cycles_not_even_for_type_checking() -> None:
+    """Imports under ``if TYPE_CHECKING:`` count: a cycle held together by them is still a cycle."""
+    assert cycles(arrows()) == []
+
+
+def test_the_cycle_finder_finds_cycles() -> None:
+    assert cycles({("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")}) == [["a", "b", "c"]]
+    assert cycles({("a", "b"), ("b", "c")}) == []

@@ -270,7 +270,8 @@ def data_rows(sheet: Sheet, header: Header) -> list[tuple[int, list[Any], str | 
         if channel:
             section = channel
             continue
-        if tuple(norm_header(x) for x in cells) == header.cells[:len(cells)] and len(cells) > 1:
+        if len(cells) > 1 and header.cells and norm_header(cells[0]) == header.cells[0] \
+                and tuple(norm_header(x) for x in cells) == header.cells[:len(cells)]:  # the first cell decides most rows
             continue
         out.append((row, cells, section))
     return out

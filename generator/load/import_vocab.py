@@ -31,14 +31,15 @@ from typing import Any
 
 UNITS = ("万元", "元", "家次", "件次", "人次", "户次", "家", "件", "人", "个", "起", "次", "宗", "户")
 _BRACKETS = r"()（）\[\]【】〔〕<>《》"
+_BRACKET_CHARS = re.compile(rf"[{_BRACKETS}]")
 _UNIT_IN_BRACKETS = re.compile(rf"[（(【\[〔]\s*(?:{'|'.join(UNITS)})\s*[）)】\]〕]")
 
 
 def norm_header(value: Any) -> str:
     """A header cell as compared: no spaces or line breaks, no unit in brackets, no brackets."""
-    s = re.sub(r"\s", "", "" if value is None else str(value))
+    s = "".join(("" if value is None else str(value)).split())  # every white space, as r"\s" matches it
     s = _UNIT_IN_BRACKETS.sub("", s)
-    return re.sub(rf"[{_BRACKETS}]", "", s)
+    return _BRACKET_CHARS.sub("", s)
 
 
 def header_unit(value: Any) -> str:

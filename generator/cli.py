@@ -38,6 +38,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     n_complaints = sum(len(b.complaints) for b in content.batches)
     print(f"检查通过：{len(content.tasks)} 项任务，{len(content.batches)} 个批次共 {n_complaints} 件投诉，"
           f"{len(content.announcements)} 个公示，{len(content.documents)} 份文件；截至 {as_of} 没有发现问题")
+    if content.version == 1:
+        print("内容是第 1 版格式（site.yaml 中的一次督察）。要在同一门户公开多轮督察（各轮次、回头看、省级督察），"
+              "按 docs/content-format.md 的“第 2 版”一节把督察移到 inspections/ 中；第 1 版内容无需改动也能继续使用")
+    else:
+        rounds = "、".join(i.label for i in content.rounds())
+        print(f"第 2 版格式：{len(content.rounds())} 次督察（{rounds}）")
     return 0
 
 

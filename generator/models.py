@@ -1,4 +1,4 @@
-"""Typed models of the content format (version 1).
+"""Typed models of the content format (version 2; version-1 content is a subset of it).
 
 Every model is a dataclass whose fields are exactly the fields a publisher may write; the loader
 (:mod:`generator.load.schema`) builds them from YAML by reading these type hints, so this module *is*
@@ -26,6 +26,17 @@ Channel = Literal["phone", "letter", "online"]
 Substantiated = Literal["属实", "基本属实", "部分属实", "不属实"]
 PollutionType = Literal["大气", "水", "噪声", "固废", "土壤", "生态破坏", "农业农村", "海洋", "核与辐射", "其他"]
 OutcomeResult = Literal["no_objection", "objections_rejected", "objection_upheld"]
+InspectionKind = Literal["central", "lookback", "provincial", "special", "warning_film"]
+
+V1_INSPECTION = "main"  # the id of the one inspection of version-1 content (site.yaml's inspection and plan)
+
+INSPECTION_KIND_LABELS: dict[str, str] = {
+    "central": "中央生态环境保护督察",
+    "lookback": "中央生态环境保护督察“回头看”",
+    "provincial": "省级生态环境保护督察",
+    "special": "专项督察",
+    "warning_film": "长江、黄河生态环境警示片",
+}
 
 TASK_STATUS_LABELS: dict[str, str] = {
     "planned": "未启动",
@@ -112,6 +123,10 @@ class Plan(Node):
     title: str = doc("title of the approved rectification plan")
     approved_on: dt.date = doc("date the plan was approved")
     document: str = doc("id of the plan in documents.yaml", default="")
+    id: str = doc("identifier of the plan; needed when an inspection has several plans (one per province)",
+                  kind="id", default="")
+    region: str = doc("code of the province (or other region) the plan binds; absent in a portal of one province",
+                      kind="region", default="")
 
 
 @dataclass
@@ -126,6 +141,37 @@ class Site(Node):
     sample: bool = doc("true when the content is fictional sample data (every page says so)", default=False)
     description: str = doc("one paragraph shown on the home page", kind="text", default="")
     licence: str = doc("licence of the open data (shown on the 数据下载 page and in every download)", kind="text", default="")
+
+
+# --- inspections/<id>.yaml (version 2) ------------------------------------------------------------
+
+@dataclass
+class Stay(Node):
+    start: dt.date = doc("first day the inspection team stayed in the province (进驻)")
+    end: dt.date = doc("last day of the stay")
+
+
+@dataclass
+class Inspection(Node):
+    id: str = doc("identifier, equals the file name", kind="id")
+    kind: InspectionKind = doc("central | lookback (回头看) | provincial | special | warning_film (警示片)")
+    title: str = doc("e.g. 第三轮中央生态环境保护督察")
+    short: str = doc("the short name listings and search filters use (轮次), e.g. 第三轮; default: the title",
+                     default="")
+    team: str = doc("the inspection team, e.g. 中央第四生态环境保护督察组", default="")
+    stay: Stay | None = doc("the stay (进驻), from – to", default=None)
+    feedback_on: dt.date | None = doc("date the inspectors fed their findings back (反馈)", default=None)
+    plans: list[Plan] = doc("the rectification plan(s) the inspection led to, one per province it binds", factory=list)
+    description: str = doc("one paragraph shown on the inspection's page", kind="text", default="")
+
+    @property
+    def label(self) -> str:
+        return self.short or self.title
+
+    @property
+    def started_on(self) -> dt.date | None:
+        """When the inspection began (its stay, else its feedback): rounds are ordered by it."""
+        return self.stay.start if self.stay else self.feedback_on
 
 
 # --- regions.yaml, documents.yaml -------------------------------------------------------------
@@ -177,6 +223,11 @@ class Task(Node):
     acceptance_unit: str = doc("验收销号单位", default="")
     history: list[HistoryEntry] = doc("status history, oldest first, append-only", factory=list)
     extra: dict[str, str] = doc("其他信息: columns an import profile keeps (保留), label → one-line text", factory=dict)
+    inspection: str = doc("id of the inspection whose feedback this task answers (version 2; needed when there are "
+                          "several)", kind="id", default="")
+    plan: str = doc("id of the plan, when the inspection has several", kind="id", default="")
+    follows: list[str] = doc("ids of tasks of earlier inspections this one takes up again (the problem came back)",
+                             kind="id", factory=list)
 
     @property
     def due(self) -> dt.date | None:
@@ -226,6 +277,7 @@ class Complaint(Node):
     tasks: list[str] = doc("ids of related rectification tasks", factory=list)
     updates: list[ComplaintUpdate] = doc("later status changes, oldest first", factory=list)
     extra: dict[str, str] = doc("其他信息: columns an import profile keeps (保留), label → one-line text", factory=dict)
+    repeats: list[str] = doc("受理编号 of earlier complaints this one repeats (重复件)", kind="id", factory=list)
 
 
 @dataclass
@@ -233,6 +285,8 @@ class Batch(Node):
     batch: int = doc("batch number (批次), equals the file name", kind="serial")
     forwarded_on: dt.date = doc("date the batch was forwarded (交办)")
     complaints: list[Complaint] = doc("the complaints of this batch", factory=list)
+    inspection: str = doc("id of the inspection that forwarded it (version 2); in complaints/<inspection>/ the folder "
+                          "says it", kind="id", default="")
 
 
 # --- announcements/<id>.yaml ------------------------------------------------------------------
@@ -325,3 +379,35 @@ class Content:
     reports: list[Report]
     pages: list[Page]
     unbuilt: set[str] = field(default_factory=set)  # ids of items left out because of problems
+    inspections: list[Inspection] = field(default_factory=list)  # content/inspections/ (version 2)
+
+    @property
+    def version(self) -> int:
+        """2 when the content has inspections/ (several rounds possible), else 1 (one inspection in site.yaml)."""
+        return 2 if self.inspections else 1
+
+    def rounds(self) -> list[Inspection]:
+        """Every inspection, earliest first (by stay, else feedback, then id). Version-1 content has one: the
+        inspection and plan of site.yaml, with the id :data:`V1_INSPECTION`."""
+        if self.inspections:
+            return sorted(self.inspections, key=lambda i: (i.started_on or dt.date.max, i.id))
+        site = self.site
+        plans = [site.plan] if site.plan else []
+        return [Inspection(id=V1_INSPECTION, kind="central", title=site.inspection, plans=plans)]
+
+    def inspection_of(self, item: Task | Batch) -> Inspection | None:
+        """The inspection a task or batch answers: the one it names, else the only one; None when it names
+        none of several (the checker reports that)."""
+        rounds = self.rounds()
+        if item.inspection:
+            return next((i for i in rounds if i.id == item.inspection), None)
+        return rounds[0] if len(rounds) == 1 else None
+
+    def plan_of(self, task: Task) -> Plan | None:
+        """The plan that binds a task: the one of its inspection it names, else that inspection's only plan."""
+        inspection = self.inspection_of(task)
+        if inspection is None:
+            return None
+        if task.plan:
+            return next((p for p in inspection.plans if p.id == task.plan), None)
+        return inspection.plans[0] if len(inspection.plans) == 1 else None

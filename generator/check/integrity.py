@@ -2,11 +2,11 @@
 
 Takes a loaded :class:`generator.models.Content` and the :class:`generator.errors.Problems` of the check;
 :func:`check` adds the errors ``portal check`` reports and that stop the build with the other content
-problems: a deadline earlier than the plan that set it, a ``reopened`` entry without a reason. (The
-other error findings live in :mod:`generator.check.rules`, which also uses :func:`normalize_number` and
-:func:`document_differences` for the document register: one 文号 for two documents, a document dated
-after the entry that cites it, a step back from finished work without ``reopened`` (反弹), a correction
-without a reason.)
+problems: a deadline earlier than the plan that set it (:meth:`Content.plan_of`: its inspection's plan), a
+``reopened`` entry without a reason. (The other error findings live in :mod:`generator.check.rules`, which
+also uses :func:`normalize_number` and :func:`document_differences` for the document register: one 文号
+for two documents, a document dated after the entry that cites it, a step back from finished work without
+``reopened`` (反弹), a correction without a reason.)
 
 The public flags built on the derived portal (the groups of the 数据核查 page, 长期未更新, the corrections)
 are :mod:`generator.derive.flags` and :mod:`generator.derive.state`.
@@ -18,7 +18,7 @@ import re
 import unicodedata
 
 from generator.errors import Problems
-from generator.models import DONE_STATUSES, Content, Document, Plan, Task
+from generator.models import DONE_STATUSES, Content, Document, Task
 
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "［": "(", "］": ")", "[": "(", "]": ")", "【": "(", "】": ")",
                            "（": "(", "）": ")", "﹝": "(", "﹞": ")"})
@@ -49,21 +49,25 @@ def document_differences(a: Document, b: Document) -> list[str]:
 
 def check(content: Content, problems: Problems) -> None:
     """Add the integrity errors of ``content`` that :mod:`generator.check.rules` does not already report."""
-    plan = content.site.plan if content.site else None
     documents = {d.id: d for d in content.documents}
     for task in content.tasks:
-        _deadline_before_plan(task, plan, documents, problems)
+        _deadline_before_plan(task, content, documents, problems)
         _reopened_reason(task, problems)
 
 
-def _deadline_before_plan(task: Task, plan: Plan | None, documents: dict[str, Document], problems: Problems) -> None:
+def _deadline_before_plan(task: Task, content: Content, documents: dict[str, Document], problems: Problems) -> None:
+    """The task's plan (its inspection's, :meth:`Content.plan_of`) cannot require work done before it existed."""
     deadline = task.due
+    plan = content.plan_of(task)
     if deadline is None or plan is None:
         return
     if deadline < plan.approved_on:
+        inspection = content.inspection_of(task)
+        where = f"inspections/{inspection.id}.yaml 中方案的 approved_on" if content.inspections and inspection \
+            else "plan.approved_on"
         problems.add(task.at("deadline"), "deadline",
                      f"整改时限 {deadline} 早于规定它的整改方案的批准日期（{plan.approved_on}）",
-                     "方案不能要求在它批准之前就完成整改；改正 deadline 或 plan.approved_on")
+                     f"方案不能要求在它批准之前就完成整改；改正 deadline 或 {where}")
         return
     doc = documents.get(plan.document)
     if doc is not None and doc.issued_on and deadline < doc.issued_on:

@@ -15,11 +15,11 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from generator.check import integrity, pii
+from generator.check import integrity, pii, rounds
 from generator.errors import Problems, os_error_reason
 from generator.load import reader as load
 from generator.load.schema import did_you_mean
-from generator.models import Announcement, Content, Document, HistoryEntry, Node, Task
+from generator.models import Announcement, Batch, Content, Document, HistoryEntry, Inspection, Node, Task
 
 _N = TypeVar("_N", bound=Node)
 
@@ -62,6 +62,7 @@ class Checker:
         for task in self.c.tasks:
             self.task(task)
         self.complaints()
+        rounds.check(self)
         for ann in self.c.announcements:
             self.announcement(ann)
         for report in self.c.reports:
@@ -94,8 +95,8 @@ class Checker:
     # -- uniqueness --------------------------------------------------------------------------
 
     def file_names(self) -> None:
-        """Each task and announcement lives in <id>.yaml, each complaint batch in <batch>.yaml."""
-        named: list[Task | Announcement] = [*self.c.tasks, *self.c.announcements]
+        """Each task, announcement and inspection lives in <id>.yaml, each complaint batch in <batch>.yaml."""
+        named: list[Task | Announcement | Inspection] = [*self.c.tasks, *self.c.announcements, *self.c.inspections]
         for item in named:
             stem = Path(item.loc.file).stem
             if item.id != stem:
@@ -126,12 +127,40 @@ class Checker:
         # ids become file names: two that differ only in case would overwrite each other on a case-blind file system
         dupes(self.c.documents, lambda d: d.id.casefold(), "id", "文件编号")
         dupes(self.c.tasks, lambda t: t.id.casefold(), "id", "任务编号")
-        dupes(self.c.tasks, lambda t: t.number, "number", "任务序号")
-        dupes(self.c.batches, lambda b: b.batch, "batch", "批次号")
+        self.unique_numbers()
+        dupes(self.c.inspections, lambda i: i.id.casefold(), "id", "督察编号")
+        self.unique_batches()
         dupes([c for b in self.c.batches for c in b.complaints], lambda c: c.ref.upper(), "ref", "受理编号")
         dupes(self.c.announcements, lambda a: a.id.casefold(), "id", "公示编号")
         dupes(self.c.reports, lambda r: r.slug.casefold(), "slug", "报告的文件名")
         dupes(self.c.pages, lambda r: r.slug.casefold(), "slug", "页面的文件名")
+
+    def unique_numbers(self) -> None:
+        """Task numbers (序号 in the plan) are unique within a plan: each round's plan, and each province's plan,
+        numbers its tasks from 1. Version 1 has one plan, so there they are unique in the whole folder."""
+        seen: dict[tuple[str, str, int], Task] = {}
+        for task in self.c.tasks:
+            inspection, plan = self.c.inspection_of(task), self.c.plan_of(task)
+            key = (inspection.id if inspection else task.inspection, plan.id if plan else task.plan, task.number)
+            first = seen.setdefault(key, task)
+            if first is not task:
+                of = "" if not self.c.inspections else f"督察 '{key[0]}' 的方案 '{key[1]}' 中的" if key[1] \
+                    else f"督察 '{key[0]}' 的"
+                self.p.add(task.at("number"), "number",
+                           f"{of}任务序号 '{task.number}' 用了两次（第一次在 {first.at('number')}）",
+                           f"{of}任务序号不能重复；修改其中一个")
+
+    def unique_batches(self) -> None:
+        """Batch numbers are unique within an inspection: two rounds may both have a batch 1."""
+        seen: dict[tuple[str, int], Batch] = {}
+        for batch in self.c.batches:
+            inspection = self.c.inspection_of(batch)
+            key = (inspection.id if inspection else batch.inspection, batch.batch)
+            first = seen.setdefault(key, batch)
+            if first is not batch:
+                of = f"督察 '{key[0]}' 的" if self.c.inspections else ""
+                self.p.add(batch.at("batch"), "batch", f"{of}批次号 '{batch.batch}' 用了两次（第一次在 {first.at('batch')}）",
+                           f"{of}批次号不能重复；修改其中一个")
 
     # -- site, regions, documents ------------------------------------------------------------
 

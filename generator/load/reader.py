@@ -1,7 +1,9 @@
 """Stage 1, load: content files → typed models with locations.
 
-Reads site.yaml, regions.yaml, documents.yaml, tasks/, complaints/, announcements/, reports/ and
-pages/ under one content folder, and checks the import profiles in import-profiles/ (not published;
+Reads site.yaml, regions.yaml, documents.yaml, inspections/ (version 2), tasks/, complaints/ (batch files
+directly in it, and in version 2 in one sub-folder per inspection: complaints/<inspection>/<N>.yaml, whose
+batches get the folder's name as their ``inspection``), announcements/, reports/ and pages/ under one
+content folder, and checks the import profiles in import-profiles/ (not published;
 :mod:`generator.load.profiles`). Every problem (unreadable file, YAML syntax, schema) is collected
 and raised together as a :class:`ContentError`.
 
@@ -39,6 +41,7 @@ from generator.models import (
     Batch,
     Content,
     Document,
+    Inspection,
     Page,
     Region,
     Report,
@@ -277,17 +280,19 @@ class Loader:
             return True
         return False
 
-    def stem_id(self, path: Path) -> str | None:
-        """The file name without its suffix when it is a valid id (it becomes a path on the site), else ``None``."""
-        if not ID_RE.fullmatch(path.stem):
-            self.problems.add(Location(self.name(path)), "", f"文件名 '{shown(path.stem)}' 不是有效的编号",
-                              "文件名只能使用字母 A-Z a-z、数字 0-9 和 '-'")
+    def stem_id(self, path: Path, folder: bool = False) -> str | None:
+        """The file name without its suffix (a folder's whole name) when it is a valid id (it becomes a path on
+        the site), else ``None``."""
+        stem, what = (path.name, "文件夹名") if folder else (path.stem, "文件名")
+        if not ID_RE.fullmatch(stem):
+            self.problems.add(Location(self.name(path)), "", f"{what} '{shown(stem)}' 不是有效的编号",
+                              f"{what}只能使用字母 A-Z a-z、数字 0-9 和 '-'")
             return None
-        problem = path_name_problem(path.stem)
+        problem = path_name_problem(stem)
         if problem is not None:
-            self.problems.add(Location(self.name(path)), "", f"文件名：{problem[0]}", problem[1])
+            self.problems.add(Location(self.name(path)), "", f"{what}：{problem[0]}", problem[1])
             return None
-        return path.stem
+        return stem
 
     # -- each kind ---------------------------------------------------------------------------
 
@@ -326,7 +331,32 @@ class Loader:
                 out.append(item)
             else:
                 self.remember_unbuilt(data)
+                if stem is not None:
+                    self.unbuilt.add(stem)  # an inspection, task or notice is named after its file
         return out
+
+    def batches(self) -> list[Batch]:
+        """complaints/<N>.yaml, then complaints/<inspection>/<N>.yaml folder by folder: a batch in a sub-folder
+        belongs to the inspection the folder names (an ``inspection:`` written in it must say the same)."""
+        batches: list[Batch] = self.items("complaints", Batch)
+        directory = self.root / "complaints"
+        if not directory.is_dir() or not directory.resolve().is_relative_to(self.root.resolve()):
+            return batches  # absent, or refused (and reported) by items()
+        for folder in sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            if folder in self.skip or self.refused_folder(folder):
+                continue
+            inspection = self.stem_id(folder, folder=True)
+            if inspection is None:
+                continue
+            for batch in self.items(f"complaints/{folder.name}", Batch):
+                if batch.inspection and batch.inspection != inspection:
+                    self.problems.add(batch.at("inspection"), "inspection",
+                                      f"批次写的督察 '{batch.inspection}' 与所在的文件夹 complaints/{inspection}/ 不一致",
+                                      f"complaints/{inspection}/ 中的批次属于督察 '{inspection}'：删除 inspection，"
+                                      f"或把文件移到 complaints/{batch.inspection}/ 中")
+                batch.inspection = inspection
+                batches.append(batch)
+        return batches
 
     def markdown_files(self, folder: str, cls: type) -> list[Any]:
         out = []
@@ -396,8 +426,9 @@ def read(root: Path, overrides: Mapping[str, str] | None = None, skip: Collectio
     regions = loader.top_list("regions.yaml", Region, "regions", required=True)
     documents = loader.top_list("documents.yaml", Document, "documents", required=False)
     # every file is read (and its problems found) even when there is no usable site.yaml
+    inspections: list[Inspection] = loader.items("inspections", Inspection)
     tasks = loader.items("tasks", Task)
-    batches = loader.items("complaints", Batch)
+    batches = loader.batches()
     announcements = loader.items("announcements", Announcement)
     reports = loader.markdown_files("reports", Report)
     pages = loader.markdown_files("pages", Page)
@@ -412,6 +443,7 @@ def read(root: Path, overrides: Mapping[str, str] | None = None, skip: Collectio
         reports=reports,
         pages=pages,
         unbuilt=loader.unbuilt,
+        inspections=inspections,
     )
     check_profiles(loader)  # import-profiles/: checked, never published
     return content, loader.problems

@@ -28,8 +28,18 @@ def region(code: str) -> str:
     return f"regions/{code}/"
 
 
-def batch(number: int, page: int = 1) -> str:
-    return f"complaints/batch/{number}/" + (f"page/{page}/" if page > 1 else "")
+def batch(number: int, page: int = 1, inspection: str = "") -> str:
+    """A batch's listing; a batch of a named inspection (version 2) lives under the inspection's id, so that
+    two rounds may both have a batch 1."""
+    where = f"{inspection}/" if inspection else ""
+    return f"complaints/batch/{where}{number}/" + (f"page/{page}/" if page > 1 else "")
+
+
+def inspection(inspection_id: str) -> str:
+    return f"inspections/{inspection_id}/"
+
+
+INSPECTIONS = "inspections/"  # every inspection (round), version 2
 
 
 def complaints_in_region(code: str, page: int = 1) -> str:

@@ -77,7 +77,46 @@ def findings(portal: Portal) -> list[FindingGroup]:
                      tuple(FlaggedTask(t, "、".join(cn_date(d) for d in _reopened_dates(t.task)) + "重新整改")
                            for t in tasks if _reopened_dates(t.task))),
     ]
+    if portal.content.version == 2:
+        groups.append(FindingGroup("again", "再次被督察指出（跨轮次反弹）",
+                                   "以往督察的整改任务，在之后的督察中又被指出同一问题：较早的任务及其后续任务、日期。",
+                                   tuple(FlaggedTask(r.earlier, r.detail) for r in recurrences(portal))))
     return groups
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """A problem of an earlier inspection pointed out again by a later one (the later task ``follows`` it)."""
+
+    earlier: TaskView
+    later: TaskView
+    finished_on: dt.date | None  # when the earlier task was closed out (else completed), if it was
+    pointed_out_on: dt.date | None  # the later inspection's feedback (else the start of its stay)
+
+    @property
+    def detail(self) -> str:
+        done = f"{cn_date(self.finished_on)}{'销号' if self.earlier.status == 'closed' else '完成'}" \
+            if self.finished_on else f"当时状态：{self.earlier.status_label}"
+        later = self.later.inspection.label if self.later.inspection else "之后的督察"
+        when = f"（{cn_date(self.pointed_out_on)}反馈）" if self.pointed_out_on else ""
+        return f"{done}；{later}{when}再次指出，见第{self.later.task.number}项 {self.later.task.title}"
+
+
+def recurrences(portal: Portal) -> list[Recurrence]:
+    """Every (earlier, later) pair of tasks across inspections, in the earlier task's order."""
+    out = []
+    for t in portal.tasks:
+        for later in t.followed_by:
+            inspection = later.inspection
+            pointed = (inspection.feedback_on or inspection.started_on) if inspection else None
+            out.append(Recurrence(t, later, finished_on(t), pointed))
+    return out
+
+
+def finished_on(t: TaskView) -> dt.date | None:
+    """The last close-out of a task, else when its current round of work was completed."""
+    closed = [e.date for e in t.task.history if e.status == "closed"]
+    return closed[-1] if closed else t.completed_on
 
 
 def _reopened_dates(task: Task) -> list[dt.date]:

@@ -14,6 +14,7 @@ from generator import urls
 from generator.derive.events import collect, is_overdue
 from generator.derive.views import (
     ComplaintView,
+    InspectionView,
     NoticeState,
     NoticeView,
     Portal,
@@ -33,6 +34,7 @@ from generator.models import (
     Content,
     Document,
     HistoryEntry,
+    Inspection,
     Plan,
     Region,
     Task,
@@ -90,11 +92,14 @@ def derive(content: Content, as_of: dt.date) -> Portal:
     documents = {d.id: d for d in content.documents}
     regions = {r.code: r for r in content.regions}
     notices = _notices(content, documents, as_of)
+    order = {i.id: n for n, i in enumerate(content.rounds())}  # tasks and batches of earlier rounds first
     tasks = {task.id: _task(task, content, documents, regions, notices, as_of)
-             for task in sorted(content.tasks, key=lambda t: (t.number, t.id))}
+             for task in sorted(content.tasks, key=lambda t: (order.get(t.inspection, 0), t.number, t.id))}
     _link_notices(notices.values(), tasks)
-    batches = _batches(content.batches, regions, tasks)
+    _link_rounds(tasks)
+    batches = _batches(sorted(content.batches, key=lambda b: (order.get(b.inspection, 0), b.batch)), regions, tasks)
     complaints = [c for _, in_batch in batches for c in in_batch]
+    _link_repeats(complaints)
     task_list, notice_list = list(tasks.values()), list(notices.values())
     region_views = _regions(content.regions, task_list, complaints)
     return Portal(
@@ -103,6 +108,7 @@ def derive(content: Content, as_of: dt.date) -> Portal:
         documents=sorted(content.documents, key=lambda d: (d.issued_on or dt.date.min, d.id), reverse=True),
         events=collect(task_list, complaints, notice_list, as_of), stats=_stats(task_list, complaints),
         task_by_id=tasks, region_by_code={r.region.code: r for r in region_views},
+        inspections=_inspections(content, task_list, batches, notice_list),
     )
 
 
@@ -135,9 +141,10 @@ def _task(task: Task, content: Content, documents: dict[str, Document], regions:
         behind_schedule=bool(task.history and task.history[-1].on_schedule is False),
         regions=[regions[c] for c in task.regions if c in regions],
         timeline=[_task_entry(e, documents, notices) for e in task.history],
-        stale_days=stale_days(task, status, as_of, content.site.plan),
-        last_update=last_update(task, content.site.plan),
+        stale_days=stale_days(task, status, as_of, content.plan_of(task)),
+        last_update=last_update(task, content.plan_of(task)),
         documents=[documents[d] for d in sorted(cited) if d in documents],
+        inspection=content.inspection_of(task),
     )
 
 
@@ -153,11 +160,47 @@ def _link_notices(notices: Iterable[NoticeView], tasks: dict[str, TaskView]) -> 
                 notice.reopened.append((t, reopened_on))
 
 
+def _link_rounds(tasks: dict[str, TaskView]) -> None:
+    """Each task with the earlier tasks it takes up again (``follows``) and each earlier task with the later
+    ones that take it up (the problem was pointed out again: 反弹)."""
+    for t in tasks.values():
+        for earlier in (tasks[i] for i in t.task.follows if i in tasks and i != t.task.id):
+            t.follows.append(earlier)
+            earlier.followed_by.append(t)
+
+
+def _link_repeats(complaints: list[ComplaintView]) -> None:
+    """Each complaint with the earlier ones it repeats (重复件), and those with the ones that repeat them."""
+    by_ref = {c.complaint.ref: c for c in complaints}
+    for c in complaints:
+        for earlier in (by_ref[r] for r in c.complaint.repeats if r in by_ref and r != c.complaint.ref):
+            c.repeats.append(earlier)
+            earlier.repeated_by.append(c)
+
+
+def _inspections(content: Content, tasks: list[TaskView], batches: list[tuple[Batch, list[ComplaintView]]],
+                 notices: list[NoticeView]) -> list[InspectionView]:
+    """Every inspection, earliest first, with its tasks, batches, the notices of its tasks and its figures."""
+    out = []
+    for inspection in content.rounds():
+        mine = [t for t in tasks if _same(t.inspection, inspection)]
+        ids = {t.task.id for t in mine}
+        own = [(b, items) for b, items in batches if _same(content.inspection_of(b), inspection)]
+        complaints = [c for _, items in own for c in items]
+        out.append(InspectionView(inspection, urls.inspection(inspection.id), mine, own,
+                                  [n for n in notices if ids & set(n.ann.tasks)], _stats(mine, complaints)))
+    return out
+
+
+def _same(a: Inspection | None, b: Inspection) -> bool:
+    return a is not None and a.id == b.id
+
+
 def _batches(batches: list[Batch], regions: dict[str, Region],
              tasks: dict[str, TaskView]) -> list[tuple[Batch, list[ComplaintView]]]:
-    """Each batch with its complaints' views (by reference), in batch order; each task gets its complaints."""
+    """Each batch with its complaints' views (by reference), in the given order; each task gets its complaints."""
     out: list[tuple[Batch, list[ComplaintView]]] = []
-    for batch in sorted(batches, key=lambda b: b.batch):
+    for batch in batches:
         views = [_complaint(c, batch, regions, tasks) for c in batch.complaints]
         out.append((batch, sorted(views, key=lambda v: v.complaint.ref)))
     return out

@@ -43,6 +43,7 @@ class BatchRow:
     total: int
     by_status: tuple[int, ...]  # in COMPLAINT_STATUS_LABELS order
     substantiated: int
+    inspection: str = ""  # the inspection's id when the batch names one (version 2)
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def statistics(portal: Portal) -> Statistics:
     subst.append(("未说明", sum(c.complaint.substantiated is None for c in portal.complaints)))
     batches = [BatchRow(b.batch, b.forwarded_on, len(items),
                         tuple(sum(c.status == k for c in items) for k in COMPLAINT_STATUS_LABELS),
-                        sum(c.substantiated for c in items)) for b, items in portal.batches]
+                        sum(c.substantiated for c in items), b.inspection) for b, items in portal.batches]
     return Statistics(portal.as_of, [(k, label, n) for k, label, n in s.tasks_by_status], regions, types, subst,
                       batches, progress(portal), figures_on(portal, portal.as_of))
 

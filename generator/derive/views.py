@@ -23,6 +23,7 @@ from generator.models import (
     Contact,
     Content,
     Document,
+    Inspection,
     Region,
     Task,
 )
@@ -116,6 +117,9 @@ class TaskView:
     complaints: list[ComplaintView] = field(default_factory=list)
     notices: list[NoticeView] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+    inspection: Inspection | None = None  # the inspection whose feedback it answers
+    follows: list[TaskView] = field(default_factory=list)  # tasks of earlier inspections it takes up again
+    followed_by: list[TaskView] = field(default_factory=list)  # later tasks that take it up again (反弹)
 
     @property
     def closeout_exception(self) -> str:
@@ -134,6 +138,8 @@ class ComplaintView:
     regions: list[Region] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     tasks: list[TaskView] = field(default_factory=list)
+    repeats: list[ComplaintView] = field(default_factory=list)  # earlier complaints it repeats (重复件)
+    repeated_by: list[ComplaintView] = field(default_factory=list)
 
 
 @dataclass
@@ -192,6 +198,18 @@ class Stats:
 
 
 @dataclass
+class InspectionView:
+    """One inspection (a round) with what answers it: its tasks, complaint batches and notices, and its figures."""
+
+    inspection: Inspection
+    url: str
+    tasks: list[TaskView]
+    batches: list[tuple[Batch, list[ComplaintView]]]
+    notices: list[NoticeView]
+    stats: Stats
+
+
+@dataclass
 class Portal:
     """The derived view of the whole site as of one date: what the templates render."""
 
@@ -207,6 +225,7 @@ class Portal:
     stats: Stats
     task_by_id: dict[str, TaskView]
     region_by_code: dict[str, RegionView]
+    inspections: list[InspectionView] = field(default_factory=list)  # earliest first; one for version-1 content
 
     @property
     def open_notices(self) -> list[NoticeView]:

@@ -24,7 +24,13 @@ from generator.config import Config
 from generator.derive import flags, stats
 from generator.derive.views import Portal
 from generator.markup import cn_date, iso_date, normalize_ref, render_markdown
-from generator.models import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, OUTCOME_LABELS, TASK_STATUS_LABELS
+from generator.models import (
+    CHANNEL_LABELS,
+    COMPLAINT_STATUS_LABELS,
+    INSPECTION_KIND_LABELS,
+    OUTCOME_LABELS,
+    TASK_STATUS_LABELS,
+)
 from generator.render import feeds, hant, ics, manifest, opendata, theme_extras
 from generator.render import mailto as notices
 
@@ -82,6 +88,7 @@ def install_filters(env: Any) -> None:
         COMPLAINT_STATUS_LABELS=COMPLAINT_STATUS_LABELS,
         CHANNEL_LABELS=CHANNEL_LABELS,
         OUTCOME_LABELS=OUTCOME_LABELS,
+        INSPECTION_KIND_LABELS=INSPECTION_KIND_LABELS,
         FEED_MAX_ENTRIES=feeds.MAX_ENTRIES,
         urls=urls,
     )
@@ -103,6 +110,7 @@ class Renderer:
         pages = sorted(portal.content.pages, key=lambda p: (p.order, p.slug))
         self.nav = [
             NavItem(urls.HOME, "首页"),
+            *([NavItem(urls.INSPECTIONS, "督察轮次")] if portal.content.version == 2 else []),
             NavItem(urls.TASKS, "整改任务"),
             NavItem(urls.COMPLAINTS, "信访举报"),
             NavItem(urls.ANNOUNCEMENTS, "销号公示"),
@@ -183,6 +191,10 @@ class Renderer:
         p = self.portal
         f = self.feeds
         self.write(writer, urls.HOME, "home.html", p.content.site.title, [f.announcements])
+        if p.content.version == 2:  # several inspections: a page for each, and their list
+            self.write(writer, urls.INSPECTIONS, "inspections.html", "督察轮次")
+            for iv in p.inspections:
+                self.write(writer, iv.url, "inspection.html", iv.inspection.title, iv=iv)
         self.write(writer, urls.TASKS, "tasks.html", "整改任务", [f.closed, f.overdue])
         self.write(writer, urls.TASKS_BY_REGION, "tasks_by_region.html", "整改任务（按地区）", [f.closed, f.overdue])
         for t in p.tasks:
@@ -190,7 +202,7 @@ class Renderer:
                        [f.tasks[t.task.id], *(f.regions[r.code] for r in t.regions)], t=t)
         self.write(writer, urls.COMPLAINTS, "complaints.html", "信访举报办理情况")
         for batch, items in p.batches:
-            self.paginate(writer, lambda n, b=batch.batch: urls.batch(b, n), "complaint_list.html",
+            self.paginate(writer, lambda n, b=batch: urls.batch(b.batch, n, b.inspection), "complaint_list.html",
                           f"第{batch.batch}批交办信访举报", items, item_fp=self.complaint_fp,
                           context_fp=incremental.fingerprint(batch.batch, batch.forwarded_on, len(batch.complaints)),
                           batch=batch, region=None)

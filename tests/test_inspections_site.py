@@ -1,0 +1,128 @@
+"""Several inspections in one portal (content format version 2), as a reader of the built site sees them:
+a page per inspection and their list, latest first; a problem closed out in round 2 and pointed out again
+in round 3 flagged on both tasks and on the 数据核查 page; two rounds that both have a batch 1; a repeated
+complaint linked both ways. Version-1 content builds as before (tests/test_sample.py and the rest)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import MINI, build, edit
+
+pytestmark = pytest.mark.slow  # one real build of the content below
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini content moved to version 2 (its round-2 inspection into inspections/r2.yaml), with a round 3
+    whose one task takes up round 2's closed T-1 again and whose batch 1 repeats a round-2 complaint."""
+    root = tmp_path_factory.mktemp("rounds")
+    content = root / "content"
+    shutil.copytree(MINI, content)
+    edit(content, "site.yaml", "inspection: 第二轮中央生态环境保护督察\nplan:\n  title: 测试省整改方案\n"
+                               "  approved_on: 2021-10-20\n  document: doc-plan\n", "")
+    write(content / "inspections" / "r2.yaml",
+          "id: r2\nkind: central\ntitle: 第二轮中央生态环境保护督察\nshort: 第二轮\nteam: 中央第二生态环境保护督察组\n"
+          "stay: {start: 2021-04-06, end: 2021-05-06}\nfeedback_on: 2021-07-26\n"
+          "plans:\n  - {title: 测试省整改方案, approved_on: 2021-10-20, document: doc-plan}\n")
+    write(content / "inspections" / "r3.yaml",
+          "id: r3\nkind: central\ntitle: 第三轮中央生态环境保护督察\nshort: 第三轮\nteam: 中央第五生态环境保护督察组\n"
+          "stay: {start: 2025-05-20, end: 2025-06-20}\nfeedback_on: 2025-09-01\n"
+          "plans:\n  - {title: 测试省第三轮整改方案, approved_on: 2025-11-01}\n")
+    for task in ("T-1", "T-2"):
+        edit(content, f"tasks/{task}.yaml", f"id: {task}\n", f"id: {task}\ninspection: r2\n")
+    edit(content, "complaints/1.yaml", "batch: 1\n", "batch: 1\ninspection: r2\n")
+    write(content / "tasks" / "R3-1.yaml",
+          "id: R3-1\ninspection: r3\nnumber: 1\ntitle: 甲市某垃圾填埋场渗滤液问题整改不彻底\n"
+          "problem: 第二轮督察后销号的渗滤液问题再次出现。\nresponsible_units: [甲市人民政府]\nregions: [\"990102\"]\n"
+          "deadline: 2026-12-31\nfollows: [T-1]\nhistory:\n  - {date: 2025-12-01, status: in_progress, note: 重新制定方案}\n")
+    write(content / "complaints" / "r3" / "1.yaml",
+          "batch: 1\nforwarded_on: 2025-06-01\ncomplaints:\n"
+          "  - ref: D3CS202506010001\n    channel: phone\n    region: \"990102\"\n    types: [水]\n"
+          "    summary: 填埋场渗滤液又外溢。\n    status: handling\n    repeats: [D2CS202105110001]\n")
+    output = root / "output"
+    result = build(content, output)
+    assert result.code == 0, result.err
+    return output
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def links(soup: BeautifulSoup, where: str = "main") -> list[str]:
+    area = soup.select_one(where)
+    assert area is not None
+    return [a["href"] for a in area.find_all("a", href=True)]
+
+
+def test_every_inspection_has_a_page_and_the_list_puts_the_latest_first(site: Path) -> None:
+    listing = page(site, "inspections")
+    titles = [h.get_text(strip=True) for h in listing.select(".inspection-item h2")]
+    assert titles == ["第三轮中央生态环境保护督察", "第二轮中央生态环境保护督察"]
+    r3 = page(site, "inspections/r3")
+    assert r3.h1 is not None and r3.h1.get_text(strip=True) == "第三轮中央生态环境保护督察"
+    facts = r3.select_one(".inspection-facts")
+    assert facts is not None and "中央第五生态环境保护督察组" in facts.get_text() and "2025年9月1日" in facts.get_text()
+    assert "../../tasks/R3-1/" in links(r3) and "../../tasks/T-1/" not in links(r3)  # its own tasks only
+    assert "../../complaints/batch/r3/1/" in links(r3)
+    # its figures: one task, in progress; one complaint, not done
+    figures = [d.get_text(" ", strip=True) for d in r3.select("#progress-heading ~ dl .figure dd")]
+    assert figures[0].startswith("1") and figures[1].startswith("0")
+
+
+def test_the_home_page_and_the_navigation_show_every_round(site: Path) -> None:
+    home = page(site, ".")
+    assert [h.get_text(strip=True) for h in home.select(".rounds h3")] == ["第三轮中央生态环境保护督察",
+                                                                          "第二轮中央生态环境保护督察"]
+    nav = [a.get_text(strip=True) for a in home.select("nav a")]
+    assert "督察轮次" in nav
+
+
+def test_a_problem_pointed_out_again_is_flagged_on_both_tasks_and_listed_with_its_dates(site: Path) -> None:
+    earlier = page(site, "tasks/T-1")
+    alert = earlier.select_one(".alert-again")
+    assert alert is not None
+    text = alert.get_text("", strip=True)
+    assert "第三轮中央生态环境保护督察（2025年9月1日反馈）又指出了这一问题" in text
+    assert "../../tasks/R3-1/" in [a["href"] for a in alert.find_all("a")]
+    assert any(f.get_text(strip=True) == "再次被督察指出" for f in earlier.select(".flag-again"))
+    later = page(site, "tasks/R3-1")
+    follows = later.select_one("ul.follows")
+    assert follows is not None and [a["href"] for a in follows.find_all("a")] == ["../../tasks/T-1/"]
+    assert "第二轮·第1项" in follows.get_text()
+    checks = page(site, "checks")
+    group = checks.find(id="again")
+    assert group is not None
+    section = group.find_parent("section") or group.parent
+    row = section.get_text(" ", strip=True)
+    # T-1 was closed out on 2024-01-20 (its history); round 3 fed back on 2025-09-01
+    assert "2024年1月20日销号" in row and "第三轮（2025年9月1日反馈）再次指出" in row
+
+
+def test_two_rounds_each_have_their_own_batch_1(site: Path) -> None:
+    # a batch that names its inspection lives under it, wherever its file is (complaints/1.yaml names r2)
+    assert (site / "complaints" / "batch" / "r2" / "1" / "index.html").is_file()
+    assert not (site / "complaints" / "batch" / "1").exists()
+    r3_batch = page(site, "complaints/batch/r3/1")
+    assert "../../../../complaints/D3CS202506010001/" in links(r3_batch)
+    listing = page(site, "complaints")
+    names = [a.get_text(strip=True) for a in listing.select("#batches-heading ~ div a")]
+    assert "第三轮·第1批" in names and "第二轮·第1批" in names
+
+
+def test_a_repeated_complaint_is_linked_both_ways(site: Path) -> None:
+    later = page(site, "complaints/D3CS202506010001")
+    assert "../../complaints/D2CS202105110001/" in links(later)
+    assert re.search(r"重复件", later.get_text())
+    earlier = page(site, "complaints/D2CS202105110001")
+    assert "../../complaints/D3CS202506010001/" in links(earlier)

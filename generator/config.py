@@ -89,7 +89,7 @@ class Config:
                 if raw is None or raw == "":
                     continue
                 try:
-                    values[option.field] = _setting(raw, option) if where.startswith("Pelican") else option.parse(str(raw))
+                    values[option.field] = _value(raw, option)
                 except ValueError:
                     wrong.append(f"{where} 的值 {str(raw)!r} 无效；{option.hint}")
                 break
@@ -98,8 +98,9 @@ class Config:
         return cls(**values)
 
 
-def _setting(raw: Any, option: Option) -> Any:
-    """A Pelican setting is a Python value: a bool or int as written, or text parsed like the environment's."""
+def _value(raw: Any, option: Option) -> Any:
+    """A value from any source: text (a flag, the environment) or a Python value (a Pelican setting: a bool
+    is taken as written by a switch and refused by a number, anything else is read as its text)."""
     if isinstance(raw, bool):
         if option.parse is _switch:
             return raw

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeAlias
 
 from generator import incremental, pipeline
+from generator.config import Config
 from generator.errors import ContentError, PortalError, UsageError, os_error_message
 from generator.publish import swap as publish
 
@@ -65,7 +66,8 @@ def _build(content: Path, output: Path, as_of: dt.date, settings_file: Path | No
            verbose: bool, stats: dict[str, int | float] | None) -> None:
     started = time.perf_counter()
     portal = pipeline.prepare(content, as_of)
-    config = pipeline.configure(content, settings_file, flags, os.environ)  # after the content: it names the folder
+    settings = pipeline.pelican_settings(portal, settings_file)  # after the content: it names the folder
+    config = Config.resolve(flags, os.environ, settings)
     figures = stats if stats is not None else {}
     figures["prepare_s"] = time.perf_counter() - started  # load, check, derive
     warnings: list[str] = []
@@ -74,7 +76,7 @@ def _build(content: Path, output: Path, as_of: dt.date, settings_file: Path | No
     rendered = [0.0]
 
     def render(tmp: Path) -> None:
-        said, report = pipeline.render(portal, tmp, settings_file, verbose, previous, config)
+        said, report = pipeline.render(portal, tmp, settings, verbose, previous, config)
         warnings.extend(said)
         figures.update(report.figures())
         rendered[0] = time.perf_counter()

@@ -14,7 +14,6 @@ import io
 import logging
 import os
 import sys
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,22 +101,15 @@ def _run_pelican(settings: dict[str, Any], build: Build) -> None:
     pelican.run()
 
 
-def configure(content_dir: Path, settings_file: Path | None, flags: Mapping[str, Any] | None = None,
-              environ: Mapping[str, str] | None = None) -> Config:
-    """The configuration of ``portal build``: command-line ``flags``, then the environment, then the
-    Pelican settings file (see generator/config.py for the precedence)."""
-    return Config.resolve(flags, environ, _read_settings(settings_file, {"PATH": str(content_dir.resolve())}))
-
-
-def pelican_settings(content_dir: Path, output_dir: Path, portal: Portal | None, settings_file: Path | None) -> dict[str, Any]:
-    """Pelican settings for one build: the project's pelicanconf.py (if any) with our paths on top."""
+def pelican_settings(portal: Portal, settings_file: Path | None) -> dict[str, Any]:
+    """Pelican settings for building ``portal``: the project's pelicanconf.py (if any) with our content
+    folder, data date and site name on top (:func:`render` adds the output folder). Read once per build:
+    the configuration (generator/config.py) takes the build options from them too."""
     override: dict[str, Any] = {
-        "PATH": str(content_dir.resolve()),
-        "OUTPUT_PATH": str(output_dir.resolve()),
-        "PORTAL_AS_OF": portal.as_of.isoformat() if portal else None,
+        "PATH": str(Path(portal.content.root).resolve()),
+        "PORTAL_AS_OF": portal.as_of.isoformat(),
+        "SITENAME": portal.content.site.title,
     }
-    if portal is not None:
-        override["SITENAME"] = portal.content.site.title
     return _read_settings(settings_file, override)
 
 
@@ -151,11 +143,13 @@ class _PelicanErrors(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render(portal: Portal, output_dir: Path, settings_file: Path | None = None, verbose: bool = False,
+def render(portal: Portal, output_dir: Path, settings: dict[str, Any] | None = None, verbose: bool = False,
            previous: Path | None = None, config: Config | None = None) -> tuple[list[str], BuildReport]:
-    """Render and index the site into ``output_dir`` (which should be empty) with Pelican; return warnings
-    for the user and the build's figures."""
-    settings = pelican_settings(Path(portal.content.root), output_dir, portal, settings_file)
+    """Render and index the site into ``output_dir`` (which should be empty) with Pelican, with ``settings``
+    from :func:`pelican_settings` (default: the portal's own, without a settings file); return warnings for
+    the user and the build's figures."""
+    settings = {**(settings if settings is not None else pelican_settings(portal, None)),
+                "OUTPUT_PATH": str(output_dir.resolve())}
     plugins = list(settings.get("PLUGINS") or [])  # Pelican's default is None
     if "generator.plugin" not in plugins:
         settings["PLUGINS"] = [*plugins, "generator.plugin"]

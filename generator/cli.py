@@ -43,8 +43,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("内容是第 1 版格式（site.yaml 中的一次督察）。要在同一门户公开多轮督察（各轮次、回头看、省级督察），"
               "按 docs/content-format.md 的“第 2 版”一节把督察移到 inspections/ 中；第 1 版内容无需改动也能继续使用")
     else:
-        rounds = "、".join(i.label for i in content.rounds())
-        print(f"第 2 版格式：{len(content.rounds())} 次督察（{rounds}）")
+        rounds = "、".join(i.label for i in content.rounds)
+        print(f"第 2 版格式：{len(content.rounds)} 次督察（{rounds}）")
     return 0
 
 

@@ -14,6 +14,7 @@ number (:data:`generator.load.schema.INT_RANGES`). Text is single-line unless it
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import MISSING, Field, dataclass, field, fields
 from typing import Any, Literal, TypeVar, overload
@@ -386,9 +387,11 @@ class Content:
         """2 when the content has inspections/ (several rounds possible), else 1 (one inspection in site.yaml)."""
         return 2 if self.inspections else 1
 
+    @functools.cached_property
     def rounds(self) -> list[Inspection]:
         """Every inspection, earliest first (by stay, else feedback, then id). Version-1 content has one: the
-        inspection and plan of site.yaml, with the id :data:`V1_INSPECTION`."""
+        inspection and plan of site.yaml, with the id :data:`V1_INSPECTION`. Made once per content, so that
+        every task and batch of version-1 content answers the same Inspection."""
         if self.inspections:
             return sorted(self.inspections, key=lambda i: (i.started_on or dt.date.max, i.id))
         site = self.site
@@ -398,7 +401,7 @@ class Content:
     def inspection_of(self, item: Task | Batch) -> Inspection | None:
         """The inspection a task or batch answers: the one it names, else the only one; None when it names
         none of several (the checker reports that)."""
-        rounds = self.rounds()
+        rounds = self.rounds
         if item.inspection:
             return next((i for i in rounds if i.id == item.inspection), None)
         return rounds[0] if len(rounds) == 1 else None

@@ -205,7 +205,7 @@ def test_version_2_loads_every_round_and_checks_clean(v2: Path) -> None:
     content, problems = read(v2)
     assert not problems.items, problems.items
     assert content is not None and content.version == 2
-    assert [i.id for i in content.rounds()] == ["r1", "lb", "r3"]  # by the first day of the stay
+    assert [i.id for i in content.rounds] == ["r1", "lb", "r3"]  # by the first day of the stay
     # two batches numbered 1, one per inspection; the folder names the inspection
     assert sorted((b.inspection, b.batch) for b in content.batches) == [("r1", 1), ("r3", 1), ("r3", 2)]
     tasks = {t.id: t for t in content.tasks}
@@ -227,7 +227,7 @@ def test_the_bundled_sample_and_the_mini_fixture_are_version_1_and_check_clean()
         assert not problems.items and content is not None
         assert content.version == 1 and content.inspections == []
         assert all(b.inspection == "" for b in content.batches)
-        assert len(content.rounds()) == 1
+        assert len(content.rounds) == 1
         assert all(content.plan_of(t) is content.site.plan for t in content.tasks)
         result = check(root, AS_OF)
         assert result.code == 0, result.err

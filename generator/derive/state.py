@@ -92,7 +92,7 @@ def derive(content: Content, as_of: dt.date) -> Portal:
     documents = {d.id: d for d in content.documents}
     regions = {r.code: r for r in content.regions}
     notices = _notices(content, documents, as_of)
-    order = {i.id: n for n, i in enumerate(content.rounds())}  # tasks and batches of earlier rounds first
+    order = {i.id: n for n, i in enumerate(content.rounds)}  # tasks and batches of earlier rounds first
     tasks = {task.id: _task(task, content, documents, regions, notices, as_of)
              for task in sorted(content.tasks, key=lambda t: (order.get(t.inspection, 0), t.number, t.id))}
     _link_notices(notices.values(), tasks)
@@ -182,7 +182,7 @@ def _inspections(content: Content, tasks: list[TaskView], batches: list[tuple[Ba
                  notices: list[NoticeView]) -> list[InspectionView]:
     """Every inspection, earliest first, with its tasks, batches, the notices of its tasks and its figures."""
     out = []
-    for inspection in content.rounds():
+    for inspection in content.rounds:
         mine = [t for t in tasks if _same(t.inspection, inspection)]
         ids = {t.task.id for t in mine}
         own = [(b, items) for b, items in batches if _same(content.inspection_of(b), inspection)]

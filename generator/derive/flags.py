@@ -91,7 +91,7 @@ class Recurrence:
     earlier: TaskView
     later: TaskView
     finished_on: dt.date | None  # when the earlier task was closed out (else completed), if it was
-    pointed_out_on: dt.date | None  # the later inspection's feedback (else the start of its stay)
+    pointed_out_on: dt.date | None  # the later inspection's feedback (反馈), as the task page says it
 
     @property
     def detail(self) -> str:
@@ -107,9 +107,7 @@ def recurrences(portal: Portal) -> list[Recurrence]:
     out = []
     for t in portal.tasks:
         for later in t.followed_by:
-            inspection = later.inspection
-            pointed = (inspection.feedback_on or inspection.started_on) if inspection else None
-            out.append(Recurrence(t, later, finished_on(t), pointed))
+            out.append(Recurrence(t, later, finished_on(t), later.inspection.feedback_on if later.inspection else None))
     return out
 
 

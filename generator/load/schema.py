@@ -394,21 +394,15 @@ class Builder:
         return _BAD if bad else out
 
     def whole_number(self, raw: Any, path: str, line: int, kind: str) -> Any:
-        if isinstance(raw, str) and re.fullmatch(r"[+-]?[0-9]{16,}", raw.strip()):
-            self.out_of_range(raw.strip(), path, line, kind)  # so many digits that yamlio kept them as text
+        if self.digits_as_text(raw, path, line, kind):
             return _BAD
         if isinstance(raw, bool) or not isinstance(raw, int):
             self.error(line, path, f"应为整数，实际是{type_name(raw)} '{shown(raw)}'", "只写阿拉伯数字，例如 3；不要加单位、汉字或引号")
             return _BAD
-        low, high = INT_RANGES.get(kind, INT_RANGES[""])
-        if not low <= raw <= high:
-            self.out_of_range(raw, path, line, kind)
-            return _BAD
-        return raw
+        return raw if self.in_range(raw, path, line, kind) else _BAD
 
     def number(self, raw: Any, path: str, line: int, kind: str) -> Any:
-        if isinstance(raw, str) and re.fullmatch(r"[+-]?[0-9]{16,}", raw.strip()):
-            self.out_of_range(raw.strip(), path, line, kind)  # so many digits that yamlio kept them as text
+        if self.digits_as_text(raw, path, line, kind):
             return _BAD
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
             self.error(line, path, f"应为数字，实际是{type_name(raw)} '{shown(raw)}'", "只写阿拉伯数字，例如 5 或 2.5；不要加单位、汉字或引号")
@@ -416,11 +410,22 @@ class Builder:
         if isinstance(raw, float) and not math.isfinite(raw):
             self.error(line, path, f"数值 {shown(raw)} 不是有限的数（NaN 或无穷大）", "写一个普通的数字，例如 5.0")
             return _BAD
+        return float(raw) if self.in_range(raw, path, line, kind) else _BAD
+
+    def digits_as_text(self, raw: Any, path: str, line: int, kind: str) -> bool:
+        """A number of so many digits that yamlio kept it as text: reported as out of range."""
+        if isinstance(raw, str) and re.fullmatch(r"[+-]?[0-9]{16,}", raw.strip()):
+            self.out_of_range(raw.strip(), path, line, kind)
+            return True
+        return False
+
+    def in_range(self, raw: float, path: str, line: int, kind: str) -> bool:
+        """Whether ``raw`` is within the range of its ``kind`` (:data:`INT_RANGES`); reports it when not."""
         low, high = INT_RANGES.get(kind, INT_RANGES[""])
-        if not low <= raw <= high:
-            self.out_of_range(raw, path, line, kind)
-            return _BAD
-        return float(raw)
+        if low <= raw <= high:
+            return True
+        self.out_of_range(raw, path, line, kind)
+        return False
 
     def out_of_range(self, raw: Any, path: str, line: int, kind: str) -> None:
         low, high = INT_RANGES.get(kind, INT_RANGES[""])

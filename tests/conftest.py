@@ -37,6 +37,7 @@ from generator.cli import main
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "content"
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+ROUNDS = MINI.parent / "rounds"  # version-2 content: rounds 2 and 3, two provinces (see its README.md)
 AS_OF = "2026-11-01"
 
 

@@ -6,51 +6,22 @@ complaint linked both ways. Version-1 content builds as before (tests/test_sampl
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import MINI, build, edit
+from conftest import ROUNDS, build
 
 pytestmark = pytest.mark.slow  # one real build of the content below
 
 
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The mini content moved to version 2 (its round-2 inspection into inspections/r2.yaml), with a round 3
-    whose one task takes up round 2's closed T-1 again and whose batch 1 repeats a round-2 complaint."""
-    root = tmp_path_factory.mktemp("rounds")
-    content = root / "content"
-    shutil.copytree(MINI, content)
-    edit(content, "site.yaml", "inspection: 第二轮中央生态环境保护督察\nplan:\n  title: 测试省整改方案\n"
-                               "  approved_on: 2021-10-20\n  document: doc-plan\n", "")
-    write(content / "inspections" / "r2.yaml",
-          "id: r2\nkind: central\ntitle: 第二轮中央生态环境保护督察\nshort: 第二轮\nteam: 中央第二生态环境保护督察组\n"
-          "stay: {start: 2021-04-06, end: 2021-05-06}\nfeedback_on: 2021-07-26\n"
-          "plans:\n  - {title: 测试省整改方案, approved_on: 2021-10-20, document: doc-plan}\n")
-    write(content / "inspections" / "r3.yaml",
-          "id: r3\nkind: central\ntitle: 第三轮中央生态环境保护督察\nshort: 第三轮\nteam: 中央第五生态环境保护督察组\n"
-          "stay: {start: 2025-05-20, end: 2025-06-20}\nfeedback_on: 2025-09-01\n"
-          "plans:\n  - {title: 测试省第三轮整改方案, approved_on: 2025-11-01}\n")
-    for task in ("T-1", "T-2"):
-        edit(content, f"tasks/{task}.yaml", f"id: {task}\n", f"id: {task}\ninspection: r2\n")
-    edit(content, "complaints/1.yaml", "batch: 1\n", "batch: 1\ninspection: r2\n")
-    write(content / "tasks" / "R3-1.yaml",
-          "id: R3-1\ninspection: r3\nnumber: 1\ntitle: 甲市某垃圾填埋场渗滤液问题整改不彻底\n"
-          "problem: 第二轮督察后销号的渗滤液问题再次出现。\nresponsible_units: [甲市人民政府]\nregions: [\"990102\"]\n"
-          "deadline: 2026-12-31\nfollows: [T-1]\nhistory:\n  - {date: 2025-12-01, status: in_progress, note: 重新制定方案}\n")
-    write(content / "complaints" / "r3" / "1.yaml",
-          "batch: 1\nforwarded_on: 2025-06-01\ncomplaints:\n"
-          "  - ref: D3CS202506010001\n    channel: phone\n    region: \"990102\"\n    types: [水]\n"
-          "    summary: 填埋场渗滤液又外溢。\n    status: handling\n    repeats: [D2CS202105110001]\n")
-    output = root / "output"
-    result = build(content, output)
+    """tests/fixtures/rounds built: the mini content moved to version 2 (round 2 in inspections/r2.yaml), with
+    a round 3 of two plans (测试省 and 邻省) whose task R3-1 takes up round 2's closed T-1 again and whose
+    batch 1 repeats a round-2 complaint."""
+    output = tmp_path_factory.mktemp("rounds") / "output"
+    result = build(ROUNDS, output)
     assert result.code == 0, result.err
     return output
 
@@ -75,9 +46,9 @@ def test_every_inspection_has_a_page_and_the_list_puts_the_latest_first(site: Pa
     assert facts is not None and "中央第五生态环境保护督察组" in facts.get_text() and "2025年9月1日" in facts.get_text()
     assert "../../tasks/R3-1/" in links(r3) and "../../tasks/T-1/" not in links(r3)  # its own tasks only
     assert "../../complaints/batch/r3/1/" in links(r3)
-    # its figures: one task, in progress; one complaint, not done
+    # its figures: two tasks (R3-1 in progress, R3-2 completed), one of them done
     figures = [d.get_text(" ", strip=True) for d in r3.select("#progress-heading ~ dl .figure dd")]
-    assert figures[0].startswith("1") and figures[1].startswith("0")
+    assert figures[0].startswith("2") and figures[1].startswith("1")
 
 
 def test_the_home_page_and_the_navigation_show_every_round(site: Path) -> None:

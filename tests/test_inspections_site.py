@@ -97,3 +97,17 @@ def test_a_repeated_complaint_is_linked_both_ways(site: Path) -> None:
     assert re.search(r"重复件", later.get_text())
     earlier = page(site, "complaints/D2CS202105110001")
     assert "../../complaints/D3CS202506010001/" in links(earlier)
+
+
+def test_listings_that_mix_rounds_name_each_row_s_round(site: Path) -> None:
+    def column(soup: BeautifulSoup, label: str) -> list[str]:
+        return [td.get_text(strip=True) for td in soup.select(f'main td[data-label="{label}"]')]
+
+    # the task list holds both rounds: T-1 and T-2 answer round 2, R3-1 and R3-2 round 3 (the fixture's tasks)
+    assert sorted(column(page(site, "tasks"), "轮次")) == ["第三轮", "第三轮", "第二轮", "第二轮"]
+    # a region's complaints come from both rounds' batches 1 (甲市东区: D2CS…0001 in round 2, D3CS…0001 in round 3)
+    region = page(site, "complaints/region/990102")
+    assert sorted(column(region, "批次")) == ["第三轮·第1批", "第二轮·第1批"]
+    # a table of one round or one batch does not repeat it on every row
+    assert column(page(site, "inspections/r3"), "轮次") == []
+    assert column(page(site, "complaints/batch/r3/1"), "批次") == []

@@ -100,6 +100,11 @@ def complaint_feed(ref: str) -> str:
     return f"feeds/complaints/{ref}"
 
 
+def inspection_feed(inspection_id: str) -> str:
+    """The feed of one inspection (round) of version-2 content."""
+    return f"feeds/inspections/{inspection_id}"
+
+
 def atom(feed_path: str) -> str:
     return f"{feed_path}.atom.xml"
 

@@ -43,7 +43,7 @@ class Feed:
     title: str
     description: str
     page_url: str  # the page whose changes it follows
-    group: str  # 全站, 地区, 整改任务, 信访举报 (sections of the feeds page and the OPML file)
+    group: str  # 全站, 督察轮次, 地区, 整改任务, 信访举报 (sections of the feeds page and the OPML file)
     events: tuple[Event, ...]  # newest first; the feed shows the first MAX_ENTRIES
 
     @property
@@ -64,13 +64,15 @@ class FeedPlan:
     regions: dict[str, Feed]  # by region code
     tasks: dict[str, Feed]  # by task id
     complaints: dict[str, Feed]  # by complaint ref
+    inspections: dict[str, Feed]  # by inspection id, earliest first; version-2 content only (else empty)
 
     @property
     def general(self) -> list[Feed]:
         return [self.site, self.announcements, self.closed, self.overdue]
 
     def all(self) -> list[Feed]:
-        return [*self.general, *self.regions.values(), *self.tasks.values(), *self.complaints.values()]
+        return [*self.general, *self.inspections.values(), *self.regions.values(), *self.tasks.values(),
+                *self.complaints.values()]
 
 
 def plan(portal: Portal) -> FeedPlan:
@@ -112,7 +114,31 @@ def plan(portal: Portal) -> FeedPlan:
         complaints={c.complaint.ref: Feed(urls.complaint_feed(c.complaint.ref), f"信访举报{c.complaint.ref}办理动态",
                                           f"受理编号{c.complaint.ref}的信访举报的办理情况变化。", c.url, "信访举报",
                                           tuple(by_complaint.get(c.complaint.ref, ()))) for c in portal.complaints},
+        inspections=_inspection_feeds(portal) if portal.content.version == 2 else {},
     )
+
+
+def _inspection_feeds(portal: Portal) -> dict[str, Feed]:
+    """Each inspection's feed: the events of its tasks, of the complaints of its batches and of its notices
+    (a notice of tasks of two inspections is in both). One pass over the events, as for the regions."""
+    owners: dict[tuple[str, str], list[str]] = {}  # (event kind, item) → the inspections it belongs to
+    for iv in portal.inspections:
+        i = iv.inspection.id
+        for t in iv.tasks:
+            owners.setdefault(("task", t.task.id), []).append(i)
+            owners.setdefault(("overdue", t.task.id), []).append(i)
+        for c in (c for _, items in iv.batches for c in items):
+            owners.setdefault(("complaint", c.complaint.ref), []).append(i)
+        for n in iv.notices:
+            owners.setdefault(("notice", n.ann.id), []).append(i)
+    by_inspection: dict[str, list[Event]] = {}
+    for e in portal.events:
+        for i in owners.get((e.kind, e.item_id), ()):
+            by_inspection.setdefault(i, []).append(e)
+    return {iv.inspection.id: Feed(urls.inspection_feed(iv.inspection.id), f"{iv.inspection.label}整改动态",
+                                   f"{iv.inspection.title}的整改任务、交办信访举报和销号公示的每一次状态变化。", iv.url,
+                                   "督察轮次", tuple(by_inspection.get(iv.inspection.id, ())))
+            for iv in portal.inspections}
 
 
 # -- writing -----------------------------------------------------------------------------------

@@ -194,7 +194,7 @@ class Renderer:
         if p.content.version == 2:  # several inspections: a page for each, and their list
             self.write(writer, urls.INSPECTIONS, "inspections.html", "督察轮次")
             for iv in p.inspections:
-                self.write(writer, iv.url, "inspection.html", iv.inspection.title, iv=iv)
+                self.write(writer, iv.url, "inspection.html", iv.inspection.title, [f.inspections[iv.inspection.id]], iv=iv)
         self.write(writer, urls.TASKS, "tasks.html", "整改任务", [f.closed, f.overdue])
         self.write(writer, urls.TASKS_BY_REGION, "tasks_by_region.html", "整改任务（按地区）", [f.closed, f.overdue])
         for t in p.tasks:

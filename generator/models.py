@@ -306,9 +306,13 @@ class Period(Node):
 
 @dataclass
 class Acceptance(Node):
+    """An acceptance (验收), or one step of a chain of them (县级验收 → 市级验收 → 行业审查 → 省级销号)."""
+
     unit: str = doc("unit that carried out the acceptance (验收)")
     date: dt.date = doc("date of acceptance")
     opinion: str = doc("acceptance opinion", kind="text", default="")
+    stage: str = doc("the step of the procedure this is, free text, e.g. 县级验收, 市级验收, 行业审查, 省级销号",
+                     default="")
 
 
 @dataclass
@@ -325,10 +329,25 @@ class Announcement(Node):
     tasks: list[str] = doc("ids of the tasks it covers")
     period: Period = doc("the notice period")
     summary: str = doc("整改完成情况, Markdown", kind="markdown", default="")
-    acceptance: Acceptance | None = doc("the acceptance", default=None)
+    acceptance: Acceptance | list[Acceptance] | None = doc(
+        "the acceptance: one mapping, or a list of steps in date order (验收链)", default=None)
     documents: list[str] = doc("ids of evidence documents", factory=list)
     contact: Contact | None = doc("overrides site.yaml contact", default=None)
     outcome: Outcome | None = doc("absent while undecided", default=None)
+
+    @property
+    def acceptance_steps(self) -> list[Acceptance]:
+        """The steps of the acceptance, earliest first: one for the one-mapping form, none without acceptance."""
+        if self.acceptance is None:
+            return []
+        return self.acceptance if isinstance(self.acceptance, list) else [self.acceptance]
+
+    @property
+    def final_acceptance(self) -> Acceptance | None:
+        """The deciding step: the last of a chain, the only one of a single acceptance; None without acceptance.
+        The rules that date the acceptance, and the open data's acceptance columns, read this step."""
+        steps = self.acceptance_steps
+        return steps[-1] if steps else None
 
     @property
     def objection_upheld(self) -> bool:
@@ -353,6 +372,8 @@ class Report(Node):
     date: dt.date = doc("date of the report")
     summary: str = doc("one-line summary for listings", default="")
     documents: list[str] = doc("ids of related documents", factory=list)
+    inspection: str = doc("id of the inspection the report is about (version 2): its figures box shows that "
+                          "inspection's figures", kind="id", default="")
     slug: str = field(default="", metadata={"internal": True})
     body: str = field(default="", metadata={"internal": True})
 

@@ -19,7 +19,7 @@ from generator.check import integrity, pii, rounds
 from generator.errors import Problems, os_error_reason
 from generator.load import reader as load
 from generator.load.schema import did_you_mean
-from generator.models import Announcement, Batch, Content, Document, HistoryEntry, Inspection, Node, Task
+from generator.models import Acceptance, Announcement, Batch, Content, Document, HistoryEntry, Inspection, Node, Task
 
 _N = TypeVar("_N", bound=Node)
 
@@ -346,6 +346,28 @@ class Checker:
             return "有异议成立"
         return ""
 
+    def acceptance(self, ann: Announcement) -> None:
+        """Every step of the acceptance has happened and follows the one before it; the notice publishes an
+        acceptance already given, so its period starts on or after the deciding (last) step."""
+        chain = isinstance(ann.acceptance, list)
+        steps = ann.acceptance_steps
+        for i, step in enumerate(steps):
+            name = f"acceptance[{i}].date" if chain else "acceptance.date"
+            self.not_future(step, "date", step.date, name)
+            prev = steps[i - 1] if i else None
+            if prev and step.date < prev.date:
+                self.p.add(step.at("date"), name,
+                           f"验收第 {i + 1} 步{_stage(step)}的日期 {step.date} 早于上一步{_stage(prev)}的日期 {prev.date}",
+                           "验收的各个步骤按时间从早到晚排列（例如 县级验收 → 市级验收 → 行业审查 → 省级销号），"
+                           "最后一步是决定性的验收；检查日期是否写错，或调整步骤的先后")
+        last = ann.final_acceptance
+        if last and ann.period.start < last.date:
+            which = f"验收最后一步{_stage(last)}" if chain else "验收"
+            self.p.add(ann.period.at("start"), "period.start",
+                       f"公示期从 {ann.period.start} 开始，早于{which}的日期 {last.date}",
+                       "公示的是已经通过的验收：公示期应在验收（有多个步骤时为最后一步）当天或之后开始；"
+                       "检查公示期和验收日期是否写错")
+
     # -- complaints --------------------------------------------------------------------------
 
     def complaints(self) -> None:
@@ -380,8 +402,7 @@ class Checker:
             self.p.add(period.at("end"), "period.end",
                        f"公示期为 {period.days} 天；至少需要 {self.c.site.notice_min_days} 天",
                        "最短天数见 site.yaml 的 notice_min_days；第一天和最后一天都计算在内")
-        if ann.acceptance:
-            self.not_future(ann.acceptance, "date", ann.acceptance.date, "acceptance.date")
+        self.acceptance(ann)
         outcome = ann.outcome
         if outcome:
             self.not_future(outcome, "decided_on", outcome.decided_on, "outcome.decided_on")
@@ -396,3 +417,8 @@ class Checker:
                         self.p.add(outcome.at("result"), "outcome.result",
                                    f"异议成立，但任务 {task_id} 在 {outcome.decided_on} 当天或之后没有 'reopened' 记录",
                                    f"在 tasks/{task_id}.yaml 中添加：{{date: …, status: reopened, note: 异议成立，重新整改}}")
+
+
+def _stage(step: Acceptance) -> str:
+    """（县级验收）: the name of an acceptance step for a message, or nothing when it has none."""
+    return f"（{step.stage}）" if step.stage else ""

@@ -306,8 +306,9 @@ class Builder:
         or ``_BAD`` once the problem is reported: by the hint's origin (an optional value, a mapping, a
         choice, a list), else by the type itself (:data:`_SCALARS`, a nested model)."""
         origin = typing.get_origin(hint)
-        if origin in (Union, types.UnionType):  # X | None: a missing value never reaches here
-            inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        if origin in (Union, types.UnionType):  # X | None (a missing value never reaches here), or X | list[X]
+            inner = sorted((a for a in typing.get_args(hint) if a is not type(None)),  # a list is read as the list
+                           key=lambda a: _is_list(a) != isinstance(raw, list))
             return self.value(inner[0], raw, path, line, kind)
         if origin is dict:
             return self.labelled(raw, path, line)
@@ -535,6 +536,10 @@ class _Bad:
 
 
 _BAD: Any = _Bad()
+
+
+def _is_list(hint: object) -> bool:
+    return typing.get_origin(hint) is list
 
 
 def _join(path: str, name: str) -> str:

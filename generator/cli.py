@@ -129,7 +129,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     portal = pipeline.prepare(Path(args.content), as_of)
     report = search_index.update(Path(args.index), portal)
     print(report, file=sys.stderr)
-    hits = search_index.search(Path(args.index), portal, " ".join(args.query), args.kind, args.region, args.status, args.limit)
+    hits = search_index.search(Path(args.index), portal, " ".join(args.query), args.kind, args.region, args.status, args.limit,
+                               args.inspection)
     for hit in hits:
         print(f"{hit.item_id}\t{hit.title}\t{hit.status_label}\t{hit.path}")
     if not hits:
@@ -285,6 +286,7 @@ def _search_parser(sub: Subparsers) -> None:
     sp.add_argument("--kind", default="", help="task, complaint or notice")
     sp.add_argument("--region", default="", help="region code or name; regions inside it match too")
     sp.add_argument("--status", default="", help="status key (in_progress, done, open …) or its Chinese label (整改中 …)")
+    sp.add_argument("--inspection", default="", help="only what answers this inspection: its id (r3) or short name (第三轮)")
     sp.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
     sp.add_argument("--index", default=".cache/search-index", help="index folder, outside output/ (default .cache/search-index)")
     sp.set_defaults(func=cmd_search)

@@ -3,7 +3,9 @@
 Chinese text is segmented with jieba's ChineseAnalyzer. The index lives outside output/ (default
 ``.cache/search-index``) and is updated incrementally: every item carries a digest of what is
 indexed about it, and only items whose digest changed are re-indexed; items that disappeared are
-removed.
+removed. Every item is filed under the inspection(s) it answers (:func:`rounds_of`), so that a search
+can keep to one round; when the content has several rounds, the browser search offers the same as its
+轮次 filter.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from generator.derive.events import complaint_title
 from generator.derive.views import Portal, RegionView, enclosing
 from generator.errors import UsageError
 from generator.markup import normalize_ref
-from generator.models import COMPLAINT_STATUS_LABELS, ITEM_KIND_LABELS, TASK_STATUS_LABELS
+from generator.models import COMPLAINT_STATUS_LABELS, ITEM_KIND_LABELS, TASK_STATUS_LABELS, Inspection
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # change when the schema changes: the index is then made afresh
+ROUND_FILTER = "轮次"
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,31 @@ def _with_ancestors(by_code: dict[str, RegionView], codes: list[str]) -> tuple[t
     return tuple(v.region.code for v in views), tuple(v.region.name for v in views)
 
 
+def rounds_of(portal: Portal) -> dict[str, tuple[Inspection, ...]]:
+    """The inspection(s) each item answers, by SearchDoc key: a task's own, a complaint's batch's, the
+    inspections of a notice's tasks (earliest first)."""
+    content = portal.content
+    order = {i.id: n for n, i in enumerate(content.rounds)}
+    out: dict[str, tuple[Inspection, ...]] = {}
+    for t in portal.tasks:
+        out[f"task:{t.task.id}"] = (t.inspection,) if t.inspection else ()
+    for c in portal.complaints:
+        inspection = content.inspection_of(c.batch)
+        out[f"complaint:{c.complaint.ref}"] = (inspection,) if inspection else ()
+    for n in portal.notices:
+        found = {t.inspection.id: t.inspection for t in n.tasks if t.inspection}
+        out[f"notice:{n.ann.id}"] = tuple(sorted(found.values(), key=lambda i: order.get(i.id, len(order))))
+    return out
+
+
 def documents(portal: Portal) -> Iterator[SearchDoc]:
-    """What is searchable about each task, complaint and notice."""
+    """What is searchable about each task, complaint and notice. With more than one inspection, each
+    item's filters name its round(s) (轮次, the inspection's label)."""
+    rounds = rounds_of(portal) if len(portal.content.rounds) > 1 else {}
+
+    def round_filters(key: str) -> list[tuple[str, str]]:
+        return [(ROUND_FILTER, i.label) for i in rounds.get(key, ())]
+
     for t in portal.tasks:
         task = t.task
         codes, names = _with_ancestors(portal.region_by_code, task.regions)
@@ -60,7 +86,8 @@ def documents(portal: Portal) -> Iterator[SearchDoc]:
                 task.acceptance_unit, *(e.note for e in task.history), *names]
         yield SearchDoc(f"task:{task.id}", "task", task.id, f"第{task.number}项 {task.title}", "\n".join(text),
                         codes, names, t.status, TASK_STATUS_LABELS[t.status], t.url,
-                        _filters("task", names, TASK_STATUS_LABELS[t.status]), _first(task.regions))
+                        _filters("task", names, TASK_STATUS_LABELS[t.status], round_filters(f"task:{task.id}")),
+                        _first(task.regions))
     for c in portal.complaints:
         m = c.complaint
         codes, names = _with_ancestors(portal.region_by_code, m.region)
@@ -69,15 +96,16 @@ def documents(portal: Portal) -> Iterator[SearchDoc]:
         yield SearchDoc(f"complaint:{m.ref}", "complaint", m.ref, complaint_title(m), "\n".join(text),
                         codes, names, c.status, COMPLAINT_STATUS_LABELS[c.status], c.url,
                         _filters("complaint", names, COMPLAINT_STATUS_LABELS[c.status],
-                                 [("污染类型", kind) for kind in m.types] + [("批次", f"第{c.batch.batch}批")]),
+                                 [("污染类型", kind) for kind in m.types] + [("批次", f"第{c.batch.batch}批")]
+                                 + round_filters(f"complaint:{m.ref}")),
                         _first(m.region))
     for n in portal.notices:
         a = n.ann
         notice_regions = [code for t in n.tasks for code in t.task.regions]
         codes, names = _with_ancestors(portal.region_by_code, notice_regions)
-        text = [a.summary, *(t.task.title for t in n.tasks), a.acceptance.opinion if a.acceptance else "", *names]
+        text = [a.summary, *(t.task.title for t in n.tasks), "\n".join(s.opinion for s in a.acceptance_steps), *names]
         yield SearchDoc(f"notice:{a.id}", "notice", a.id, a.title, "\n".join(text), codes, names,
-                        n.state, n.state_label, n.url, _filters("notice", names, n.state_label),
+                        n.state, n.state_label, n.url, _filters("notice", names, n.state_label, round_filters(f"notice:{a.id}")),
                         _first(notice_regions))
 
 
@@ -114,6 +142,7 @@ def _schema() -> Any:  # a whoosh.fields.Schema (whoosh has no type hints)
         title=fields.TEXT(stored=True, analyzer=analyzer, field_boost=3.0),
         text=fields.TEXT(analyzer=analyzer),
         regions=fields.KEYWORD(stored=True, commas=True),
+        inspections=fields.KEYWORD(commas=True),  # ids of the inspections it answers
         status=fields.ID(stored=True),
         status_label=fields.ID(stored=True),
         path=fields.STORED(),
@@ -147,8 +176,10 @@ def update(index_dir: Path, portal: Portal) -> UpdateReport:
         ix = index.open_dir(str(index_dir))
     with ix.searcher() as searcher:
         known = {fields["key"]: fields["digest"] for fields in searcher.all_stored_fields()}
+    rounds = {key: ",".join(i.id for i in found) for key, found in rounds_of(portal).items()}
     docs = {d.key: d for d in documents(portal)}
-    changed = [d for key, d in docs.items() if known.get(key) != d.digest]
+    digests = {key: hashlib.sha256(f"{d.digest} {rounds.get(key, '')}".encode()).hexdigest() for key, d in docs.items()}
+    changed = [d for key, d in docs.items() if known.get(key) != digests[key]]
     gone = [key for key in known if key not in docs]
     if changed or gone:
         writer = ix.writer()
@@ -157,8 +188,8 @@ def update(index_dir: Path, portal: Portal) -> UpdateReport:
         for d in changed:
             writer.update_document(
                 key=d.key, kind=d.kind, item_id=d.item_id, ref=normalize_ref(d.item_id) if d.kind == "complaint" else "",
-                title=d.title, text=d.text, regions=",".join(d.regions), status=d.status, status_label=d.status_label,
-                path=d.path, digest=d.digest,
+                title=d.title, text=d.text, regions=",".join(d.regions), inspections=rounds.get(d.key, ""),
+                status=d.status, status_label=d.status_label, path=d.path, digest=digests[d.key],
             )
         writer.commit()
     return UpdateReport(len(changed), len(gone), len(docs) - len(changed))
@@ -174,9 +205,10 @@ class Hit:
 
 
 def search(index_dir: Path, portal: Portal, query: str, kind: str = "", region: str = "", status: str = "",
-           limit: int = 20) -> list[Hit]:
+           limit: int = 20, inspection: str = "") -> list[Hit]:
     """Search the index. ``region`` is a code or a name (items inside it match too); ``status`` a key
-    or its Chinese label; a complaint reference number (in any case or width) is found exactly."""
+    or its Chinese label; ``inspection`` an inspection's id or label (第三轮); a complaint reference number
+    (in any case or width) is found exactly."""
     from whoosh import index, qparser
     from whoosh import query as q
 
@@ -194,6 +226,14 @@ def search(index_dir: Path, portal: Portal, query: str, kind: str = "", region: 
         filters.append(q.Term("regions", code))
     if status:
         filters.append(q.Or([q.Term("status", status), q.Term("status_label", status)]))
+    if inspection:
+        rounds = portal.content.rounds
+        chosen = next((i.id for i in rounds if inspection in (i.id, i.label)), None)
+        if chosen is None:
+            known = "、".join(f"{i.id}（{i.label}）" for i in rounds)
+            raise UsageError(f"--inspection：没有编号或简称是“{inspection}”的督察；可选：{known}\n"
+                             "    提示：写上面可选的编号或简称之一")
+        filters.append(q.Term("inspections", chosen))
     parser = qparser.MultifieldParser(["title", "text"], schema=ix.schema, group=qparser.AndGroup)
     text_query = parser.parse(query)
     ref = normalize_ref(query)

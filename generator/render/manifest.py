@@ -200,11 +200,12 @@ def _file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def data_tables() -> list[str]:
-    """The data files every build writes (besides the items' own JSON files)."""
-    from generator.render.opendata import TABLES
+def data_tables(version: int = 1) -> list[str]:
+    """The data files every build writes (besides the items' own JSON files); ``version`` 2: also the tables
+    only version-2 content publishes."""
+    from generator.render.opendata import tables_for
 
-    return [t.csv_url for t in TABLES] + [urls.DATA_EVENTS_JSON, urls.DATA_JSON, urls.DATA_SQLITE]
+    return [t.csv_url for t in tables_for(version)] + [urls.DATA_EVENTS_JSON, urls.DATA_JSON, urls.DATA_SQLITE]
 
 
 def item_files(kind: str, key: str) -> str:
@@ -216,7 +217,7 @@ def item_files(kind: str, key: str) -> str:
 def data_hashes(output: Path, items: dict[str, str]) -> dict[str, str]:
     """SHA-256 of the data files already written into ``output``, with ``items``: the hashes of every
     item's own JSON file, as :func:`generator.render.opendata.write_all` returned them."""
-    out = {rel: _file_sha256(output / rel) for rel in data_tables() if (output / rel).is_file()}
+    out = {rel: _file_sha256(output / rel) for rel in data_tables(2) if (output / rel).is_file()}
     return dict(sorted({**out, **items}.items()))
 
 
@@ -452,7 +453,8 @@ MAX_ITEM_BYTES = 16 * 2**20
 # from other records, and so may change without a rewrite; every other column is published content.
 DERIVED = frozenset({"as_of", "licence", "url", "status", "status_label", "status_date", "completed_on", "overdue",
                      "overdue_days", "late", "behind_schedule", "history_count", "region_names", "state", "state_label"})
-JOINED = frozenset({"tasks", "regions", "types", "responsible_units", "supervising_units"})  # lists written "a;b"
+JOINED = frozenset({"tasks", "regions", "types", "responsible_units", "supervising_units", "follows",
+                    "repeats", "inspection"})  # lists written "a;b" (a notice's inspection: those of its tasks)
 
 
 def item_fields(raw: bytes) -> Any:

@@ -17,7 +17,10 @@
   (其他信息, label → text) when it has any (the tables and CSV files leave it out).
 
 :data:`TABLES` names and describes every column once; the files, the database schema and the 数据下载
-page (``data/index.html``) are all made from it.
+page (``data/index.html``) are all made from it. They are the tables of version-1 content, unchanged;
+version-2 content (several inspections) publishes :func:`tables_for` (2): every item table gains the
+columns of :data:`ROUND_COLUMNS` after its key (``inspection`` …), and there are two more tables,
+:data:`ROUND_TABLES` (``data/inspections.csv``, ``data/plans.csv``).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from generator.incremental import code_digest, fingerprint
 from generator.models import (
     CHANNEL_LABELS,
     COMPLAINT_STATUS_LABELS,
+    INSPECTION_KIND_LABELS,
     NOTICE_STATE_LABELS,
     OUTCOME_LABELS,
     TASK_STATUS_LABELS,
@@ -45,8 +49,9 @@ from generator.models import (
 from generator.render.feeds import EVENT_COLUMNS, event_rows
 
 if TYPE_CHECKING:
-    from generator.derive.views import ComplaintView, NoticeView, Portal, TaskView
+    from generator.derive.views import ComplaintView, InspectionView, NoticeView, Portal, TaskView
     from generator.incremental import Jobs
+    from generator.models import Inspection, Plan
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,75 @@ TABLES: tuple[Table, ...] = (
 )
 TABLE = {t.name: t for t in TABLES}
 assert [c.name for c in TABLE["events"].columns] == EVENT_COLUMNS
+
+# Version-2 content only: the columns each item table gains after its key column, and two more tables. A
+# version-1 portal keeps the schema its users know (docs/open-data.md).
+_ROUND = "督察编号（inspections 表的 id）"
+ROUND_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "tasks": (
+        _c("inspection", "text", f"本任务所整改的反馈问题来自的{_ROUND}"),
+        _c("plan", "text", "所属整改方案的编号（与 inspection 一起对应 plans 表的一行；该督察只有一个未编号的方案时为空）"),
+        _c("follows", "text", f"本任务再次整改的往轮督察任务编号（问题反弹），多个以 {LIST_SEP} 分隔"),
+    ),
+    "complaints": (
+        _c("inspection", "text", f"交办本件的{_ROUND}；交办批次在每个督察内分别编号"),
+        _c("repeats", "text", f"本件重复的往期信访举报受理编号（重复件），多个以 {LIST_SEP} 分隔"),
+    ),
+    "notices": (
+        _c("inspection", "text", f"公示的整改任务所属的{_ROUND}，多个以 {LIST_SEP} 分隔"),
+    ),
+    "events": (
+        _c("inspection", "text", f"所属条目的{_ROUND}；公示涉及多个督察时多个以 {LIST_SEP} 分隔"),
+    ),
+}
+ROUND_TABLES: tuple[Table, ...] = (
+    Table("inspections", "督察轮次", "one row per inspection (a round, a 回头看, a provincial inspection …)", (
+        _c("id", "text", "督察编号（网址中使用，不会改变；其他各表的 inspection 列即此编号）"),
+        _c("kind", "text", f"类别代码（{_codes(INSPECTION_KIND_LABELS)}）"),
+        _c("kind_label", "text", f"类别（{_names(INSPECTION_KIND_LABELS)}）"),
+        _c("title", "text", "督察名称"),
+        _c("short", "text", "简称（轮次，列表和检索中使用；未设简称时同督察名称）"),
+        _c("team", "text", "督察组"),
+        _c("stay_start", "date", "进驻日期"),
+        _c("stay_end", "date", "进驻结束日期"),
+        _c("feedback_on", "date", "反馈日期"),
+        _c("plans", "integer", "整改方案数（每个方案见 plans 表）"),
+        _c("tasks", "integer", "整改任务数"),
+        _c("complaints", "integer", "交办信访举报数"),
+        _c("url", "text", "督察页面地址"),
+    )),
+    Table("plans", "整改方案", "one row per rectification plan, one per province an inspection binds", (
+        _c("inspection", "text", f"方案所属的{_ROUND}"),
+        _c("id", "text", "方案编号（督察只有一个方案时可为空；与 inspection 一起对应 tasks 表的 plan 列）"),
+        _c("region", "text", "方案适用的省（地区）的6位代码（只涉及一个省的网站可为空）"),
+        _c("region_name", "text", "方案适用的省（地区）名称"),
+        _c("title", "text", "方案名称"),
+        _c("approved_on", "date", "方案批准日期"),
+        _c("document", "text", "方案文件的编号（见文件页面；未登记为空）"),
+        _c("document_number", "text", "方案文件的文号"),
+        _c("tasks", "integer", "依据本方案的整改任务数"),
+    )),
+)
+
+
+def _with_rounds(table: Table) -> Table:
+    extra = ROUND_COLUMNS.get(table.name, ())
+    return Table(table.name, table.title, table.doc, table.columns[:1] + extra + table.columns[1:])
+
+
+_V2_TABLES = tuple(_with_rounds(t) for t in TABLES) + ROUND_TABLES
+V2_TABLE = {t.name: t for t in _V2_TABLES}
+
+
+def tables_for(version: int) -> tuple[Table, ...]:
+    """The tables a portal of content ``version`` publishes: version 1 exactly :data:`TABLES`; version 2 those
+    with the columns of :data:`ROUND_COLUMNS` after their key, then :data:`ROUND_TABLES`."""
+    return _V2_TABLES if version >= 2 else TABLES
+
+
+def tables_of(portal: Portal) -> tuple[Table, ...]:
+    """The tables ``portal`` publishes (for the 数据下载 page)."""
+    return tables_for(portal.content.version)
 ITEM_JSON_DOC = "每个整改任务、信访举报和销号公示页面都链接其自身的 JSON 文件（含完整的进展记录）。"
 
 
@@ -185,12 +259,26 @@ def _d(day: Any) -> str:
     return day.isoformat() if day else ""
 
 
+def _id(inspection: Inspection | None) -> str:
+    return inspection.id if inspection else ""
+
+
 class Rows:
-    """The rows of every table, as dicts keyed by column name, in a fixed order."""
+    """The rows of every table, as dicts keyed by column name, in a fixed order (the columns' order)."""
 
     def __init__(self, portal: Portal, base: str):
         self.portal = portal
         self.base = base
+        self.rounds = portal.content.version >= 2  # the columns and tables of ROUND_COLUMNS, ROUND_TABLES
+        self.notice_rounds: dict[str, list[str]] = {}  # notice id → the inspections of its tasks, earliest first
+        for view in portal.inspections if self.rounds else ():
+            for n in view.notices:
+                self.notice_rounds.setdefault(n.ann.id, []).append(view.inspection.id)
+
+    def ordered(self, table: str, row: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+        """A version-1 row with the version-2 columns ``extra``, in the order of the version-2 columns."""
+        both = {**row, **extra}
+        return {c.name: both[c.name] for c in V2_TABLE[table].columns}
 
     def link(self, url: str) -> str:
         return f"{self.base}/{url}" if self.base else url
@@ -198,7 +286,7 @@ class Rows:
     def task(self, t: TaskView) -> dict[str, Any]:
         task = t.task
         dl = task.deadline
-        return {
+        row = {
             "id": task.id, "number": task.number, "title": task.title, "problem": task.problem, "target": task.target,
             "measures": "\n".join(task.measures), "responsible_units": _join(task.responsible_units),
             "supervising_units": _join(task.supervising_units), "acceptance_unit": task.acceptance_unit,
@@ -210,11 +298,16 @@ class Rows:
             "late": int(t.late), "behind_schedule": int(t.behind_schedule), "history_count": len(task.history),
             "url": self.link(t.url),
         }
+        if not self.rounds:
+            return row
+        plan = self.portal.content.plan_of(task)
+        return self.ordered("tasks", row, {"inspection": _id(t.inspection), "plan": plan.id if plan else task.plan,
+                                           "follows": _join(task.follows)})
 
     def complaint(self, c: ComplaintView) -> dict[str, Any]:
         m = c.complaint
         p = m.penalties
-        return {
+        row = {
             "ref": m.ref, "batch": c.batch.batch, "forwarded_on": _d(c.batch.forwarded_on), "channel": m.channel,
             "channel_label": CHANNEL_LABELS[m.channel], "regions": _join(m.region), "region_names": _join(r.name for r in c.regions),
             "types": _join(m.types), "priority": int(m.priority), "summary": m.summary, "findings": m.findings,
@@ -225,15 +318,52 @@ class Rows:
             "reported_status": m.status, "status": c.status, "status_label": COMPLAINT_STATUS_LABELS[c.status],
             "tasks": _join(m.tasks), "url": self.link(c.url),
         }
+        if not self.rounds:
+            return row
+        return self.ordered("complaints", row, {"inspection": _id(self.portal.content.inspection_of(c.batch)),
+                                                "repeats": _join(m.repeats)})
 
     def notice(self, n: NoticeView) -> dict[str, Any]:
         a = n.ann
-        return {
+        row = {
             "id": a.id, "title": a.title, "tasks": _join(a.tasks), "start": _d(a.period.start), "end": _d(a.period.end),
             "length_days": n.length_days, "state": n.state, "state_label": n.state_label,
-            "acceptance_unit": a.acceptance.unit if a.acceptance else "", "acceptance_date": _d(a.acceptance.date) if a.acceptance else "",
+            "acceptance_unit": a.final_acceptance.unit if a.final_acceptance else "",
+            "acceptance_date": _d(a.final_acceptance.date) if a.final_acceptance else "",
             "outcome": a.outcome.result if a.outcome else "", "outcome_label": OUTCOME_LABELS[a.outcome.result] if a.outcome else "",
             "outcome_date": _d(a.outcome.decided_on) if a.outcome else "", "url": self.link(n.url),
+        }
+        return self.ordered("notices", row, {"inspection": _join(self.notice_rounds.get(a.id, []))}) if self.rounds else row
+
+    def events(self) -> list[dict[str, Any]]:
+        rows = event_rows(reversed(self.portal.events), self.base)
+        if not self.rounds:
+            return rows
+        p = self.portal
+        of = {"task": {t.task.id: _id(t.inspection) for t in p.tasks},
+              "complaint": {c.complaint.ref: _id(p.content.inspection_of(c.batch)) for c in p.complaints},
+              "notice": {key: _join(ids) for key, ids in self.notice_rounds.items()}}
+        of["overdue"] = of["task"]
+        return [self.ordered("events", row, {"inspection": of[row["kind"]].get(row["item"], "")}) for row in rows]
+
+    def inspection(self, v: InspectionView) -> dict[str, Any]:
+        i = v.inspection
+        return {
+            "id": i.id, "kind": i.kind, "kind_label": INSPECTION_KIND_LABELS[i.kind], "title": i.title, "short": i.label,
+            "team": i.team, "stay_start": _d(i.stay.start) if i.stay else "", "stay_end": _d(i.stay.end) if i.stay else "",
+            "feedback_on": _d(i.feedback_on), "plans": len(i.plans), "tasks": len(v.tasks),
+            "complaints": sum(len(items) for _, items in v.batches), "url": self.link(v.url),
+        }
+
+    def plan(self, v: InspectionView, plan: Plan) -> dict[str, Any]:
+        p = self.portal
+        region = p.region_by_code.get(plan.region)
+        document = next((d for d in p.content.documents if d.id == plan.document), None) if plan.document else None
+        return {
+            "inspection": v.inspection.id, "id": plan.id, "region": plan.region,
+            "region_name": region.region.name if region else "", "title": plan.title, "approved_on": _d(plan.approved_on),
+            "document": plan.document, "document_number": document.number if document else "",
+            "tasks": sum(1 for t in v.tasks if p.content.plan_of(t.task) is plan),
         }
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:
@@ -244,8 +374,11 @@ class Rows:
             "notices": [self.notice(n) for n in sorted(p.notices, key=lambda n: n.ann.id)],
             "regions": [{"code": r.region.code, "name": r.region.name, "parent": r.region.parent, "tasks": len(r.tasks),
                          "complaints": len(r.complaints), "url": self.link(r.url)} for r in p.regions],
-            "events": event_rows(reversed(p.events), self.base),
-        }
+            "events": self.events(),
+        } | ({
+            "inspections": [self.inspection(v) for v in p.inspections],
+            "plans": [self.plan(v, plan) for v in p.inspections for plan in v.inspection.plans],
+        } if self.rounds else {})
 
 
 def meta(portal: Portal, base: str) -> dict[str, str]:
@@ -290,12 +423,14 @@ def csv_bytes(table: Table, rows: list[dict[str, Any]]) -> bytes:
 
 
 _SQL_TYPES = {"text": "TEXT", "date": "TEXT", "integer": "INTEGER", "boolean": "INTEGER", "real": "REAL"}
-_KEYS = {"tasks": "id", "complaints": "ref", "notices": "id", "regions": "code", "events": "id"}
+_KEYS: dict[str, str | tuple[str, ...]] = {"tasks": "id", "complaints": "ref", "notices": "id", "regions": "code",
+                                           "events": "id", "inspections": "id", "plans": ("inspection", "id")}
 
 
-def sqlite_file(tables: dict[str, list[dict[str, Any]]], info: dict[str, str], target: Path) -> None:
-    """The tables as one SQLite database: built in memory in a fixed order, then written with VACUUM INTO,
-    which lays the pages out afresh, so the same data gives the same bytes."""
+def sqlite_file(tables: dict[str, list[dict[str, Any]]], info: dict[str, str], target: Path,
+                schema: tuple[Table, ...] = TABLES) -> None:
+    """The tables of ``schema`` as one SQLite database: built in memory in a fixed order, then written with
+    VACUUM INTO, which lays the pages out afresh, so the same data gives the same bytes."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         target.unlink()
@@ -305,11 +440,14 @@ def sqlite_file(tables: dict[str, list[dict[str, Any]]], info: dict[str, str], t
         db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(info.items()))
         db.execute("CREATE TABLE columns (\"table\" TEXT, position INTEGER, name TEXT, type TEXT, description TEXT, "
                    "PRIMARY KEY (\"table\", name))")
-        for table in TABLES:
+        for table in schema:
             db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?, ?)",
                            [(table.name, i, c.name, c.type, c.doc) for i, c in enumerate(table.columns)])
-            cols = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' + (" PRIMARY KEY" if c.name == _KEYS[table.name] else "")
+            key = _KEYS[table.name]
+            cols = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' + (" PRIMARY KEY" if c.name == key else "")
                              for c in table.columns)
+            if isinstance(key, tuple):  # a key of several columns
+                cols += ", PRIMARY KEY (" + ", ".join(f'"{k}"' for k in key) + ")"
             db.execute(f'CREATE TABLE "{table.name}" ({cols})')
             names = [c.name for c in table.columns]
             db.executemany(f'INSERT INTO "{table.name}" VALUES ({", ".join("?" * len(names))})',
@@ -349,7 +487,8 @@ def item_records(portal: Portal, rows: Rows) -> list[tuple[str, Callable[[], dic
     for n in portal.notices:
         def notice_record(n: NoticeView = n) -> dict[str, Any]:
             a = n.ann
-            return {**rows.notice(n), "summary": a.summary, "acceptance_opinion": a.acceptance.opinion if a.acceptance else "",
+            return {**rows.notice(n), "summary": a.summary,
+                    "acceptance_opinion": a.final_acceptance.opinion if a.final_acceptance else "",
                     "outcome_note": a.outcome.note if a.outcome else "", "documents": list(a.documents)}
         out.append((urls.notice_json(n.ann.id), notice_record))
     return out
@@ -361,12 +500,13 @@ def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, 
     rows = Rows(portal, base)
     tables = rows.tables()
     info = meta(portal, base)
+    schema = tables_of(portal)
     (output / urls.DATA).mkdir(parents=True, exist_ok=True)
-    for table in TABLES:
+    for table in schema:
         (output / table.csv_url).write_bytes(csv_bytes(table, tables[table.name]))
     (output / urls.DATA_EVENTS_JSON).write_bytes(_json_bytes(tables["events"], compact=True))  # the event history alone, too
     (output / urls.DATA_JSON).write_bytes(_json_bytes({"meta": info, "tables": tables}, compact=True))
-    sqlite_file(tables, info, output / urls.DATA_SQLITE)
+    sqlite_file(tables, info, output / urls.DATA_SQLITE, schema)
     stamp = {"as_of": info["as_of"], "licence": info["licence"]}
     code = code_digest()
     hashes: dict[str, str] = {}
@@ -385,7 +525,7 @@ def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, 
 
 def downloads(portal: Portal) -> list[tuple[str, str, str]]:
     """(url, label, description) of every download, for the 数据下载 page."""
-    out = [(t.csv_url, f"{t.title}，{len(_count(portal, t.name))} 行") for t in TABLES]
+    out = [(t.csv_url, f"{t.title}，{len(_count(portal, t.name))} 行") for t in tables_of(portal)]
     out += [
         (urls.DATA_EVENTS_JSON, "变化记录（JSON）"),
         (urls.DATA_JSON, "以上全部表格（JSON，含数据日期和许可）"),
@@ -396,5 +536,6 @@ def downloads(portal: Portal) -> list[tuple[str, str, str]]:
 
 def _count(portal: Portal, name: str) -> list[Any]:
     lists: dict[str, list[Any]] = {"tasks": portal.tasks, "complaints": portal.complaints, "notices": portal.notices,
-                                   "regions": portal.regions, "events": portal.events}
+                                   "regions": portal.regions, "events": portal.events, "inspections": portal.inspections,
+                                   "plans": [p for v in portal.inspections for p in v.inspection.plans]}
     return lists[name]

@@ -50,5 +50,5 @@ def _path(data: bytes, size: int) -> str:
 
 def install(env: Any) -> None:
     env.globals.update(qr_svg=qr_svg, figures_on=stats.figures_on, statistics=stats.statistics, charts=charts,
-                       rate=stats.rate, DATA_TABLES=opendata.TABLES, data_downloads=opendata.downloads,
+                       rate=stats.rate, data_tables=opendata.tables_of, data_downloads=opendata.downloads,
                        ITEM_JSON_DOC=opendata.ITEM_JSON_DOC)

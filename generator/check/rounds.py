@@ -2,9 +2,10 @@
 
 Takes the :class:`generator.check.rules.Checker` of the check (its content, as-of date, problems and
 reference helpers, seen through :class:`Checking`) and adds to its problems: the version-1 and version-2
-fields not mixed, every task and batch naming an inspection that exists (required when there are
-several), a task's plan one of its inspection's (required when it has several), each inspection's dates
-and plans, ``follows`` naming a task of an earlier inspection, and ``repeats`` naming an earlier complaint.
+fields not mixed, every task and batch (and a report that names one) naming an inspection that exists
+(required of tasks and batches when there are several), a task's plan one of its inspection's (required
+when it has several), each inspection's dates and plans, ``follows`` naming a task of an earlier inspection,
+and ``repeats`` naming an earlier complaint.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Protocol
 
 from generator.errors import Problems
 from generator.load.schema import did_you_mean
-from generator.models import Batch, Complaint, Content, Inspection, Node, Task
+from generator.models import Batch, Complaint, Content, Inspection, Node, Report, Task
 
 _V2 = "按 docs/content-format.md 的“第 2 版”一节建立 inspections/，每次督察一个文件"
 
@@ -44,7 +45,8 @@ class Checking(Protocol):
 def check(ck: Checking) -> None:
     """Add every problem of the version-2 rules to ``ck.p``."""
     c = ck.c
-    items: list[Task | Batch] = [*c.tasks, *c.batches]
+    # a report need not name an inspection; one that does is checked like a task
+    items: list[Task | Batch | Report] = [*c.tasks, *c.batches, *(r for r in c.reports if r.inspection)]
     if c.inspections:
         _no_v1_fields(ck)
         for inspection in c.inspections:
@@ -72,7 +74,7 @@ def _no_v1_fields(ck: Checking) -> None:
                  f"把整改方案移到 inspections/<督察编号>.yaml 的 plans 中（现有：{ids}），并从 site.yaml 中删除它")
 
 
-def _no_v2_fields(ck: Checking, item: Task | Batch) -> None:
+def _no_v2_fields(ck: Checking, item: Task | Batch | Report) -> None:
     """Version 1: one inspection, in site.yaml; nothing may name another."""
     if item.inspection and item.inspection not in ck.c.unbuilt:
         folder = isinstance(item, Batch) and "inspection" not in item.lines
@@ -86,7 +88,7 @@ def _no_v2_fields(ck: Checking, item: Task | Batch) -> None:
                  f"第 1 版内容只有 site.yaml 中的一个方案：删除 plan；要公开几个方案，{_V2}")
 
 
-def _names_inspection(ck: Checking, item: Task | Batch) -> None:
+def _names_inspection(ck: Checking, item: Task | Batch | Report) -> None:
     known = {i.id: i for i in ck.c.inspections}
     batch = isinstance(item, Batch)
     if item.inspection:

@@ -17,11 +17,13 @@ from generator.derive.views import (
     InspectionView,
     NoticeState,
     NoticeView,
+    PlanView,
     Portal,
     RegionView,
     Stats,
     TaskView,
     TimelineEntry,
+    counted_once,
     enclosing,
 )
 from generator.models import (
@@ -108,7 +110,8 @@ def derive(content: Content, as_of: dt.date) -> Portal:
         documents=sorted(content.documents, key=lambda d: (d.issued_on or dt.date.min, d.id), reverse=True),
         events=collect(task_list, complaints, notice_list, as_of), stats=_stats(task_list, complaints),
         task_by_id=tasks, region_by_code={r.region.code: r for r in region_views},
-        inspections=_inspections(content, task_list, batches, notice_list),
+        inspections=_plans_in_regions(
+            _inspections(content, task_list, batches, notice_list, {r.region.code: r for r in region_views})),
     )
 
 
@@ -179,17 +182,34 @@ def _link_repeats(complaints: list[ComplaintView]) -> None:
 
 
 def _inspections(content: Content, tasks: list[TaskView], batches: list[tuple[Batch, list[ComplaintView]]],
-                 notices: list[NoticeView]) -> list[InspectionView]:
-    """Every inspection, earliest first, with its tasks, batches, the notices of its tasks and its figures."""
+                 notices: list[NoticeView], regions: dict[str, RegionView]) -> list[InspectionView]:
+    """Every inspection, earliest first, with its tasks, batches, the notices of its tasks, its figures and its
+    plans (each with its tasks and the inspection's complaints in the plan's region)."""
     out = []
     for inspection in content.rounds:
         mine = [t for t in tasks if _same(t.inspection, inspection)]
         ids = {t.task.id for t in mine}
         own = [(b, items) for b, items in batches if _same(content.inspection_of(b), inspection)]
         complaints = [c for _, items in own for c in items]
+        plans = []
+        for plan in inspection.plans:
+            region = regions.get(plan.region) if plan.region else None
+            inside = {c.complaint.ref for c in region.complaints} if region is not None else set()
+            plans.append(PlanView(plan, region, [t for t in mine if content.plan_of(t.task) is plan],
+                                  [c for c in complaints if c.complaint.ref in inside]))
         out.append(InspectionView(inspection, urls.inspection(inspection.id), mine, own,
-                                  [n for n in notices if ids & set(n.ann.tasks)], _stats(mine, complaints)))
+                                  [n for n in notices if ids & set(n.ann.tasks)], _stats(mine, complaints),
+                                  complaints, plans))
     return out
+
+
+def _plans_in_regions(inspections: list[InspectionView]) -> list[InspectionView]:
+    """Give each region the plans that bind it, with their figures (in ``inspections``' order); return them."""
+    for iv in inspections:
+        for pv in iv.plans:
+            if pv.region is not None:
+                pv.region.plans.append((iv, pv, _stats(pv.tasks, pv.complaints)))
+    return inspections
 
 
 def _same(a: Inspection | None, b: Inspection) -> bool:
@@ -256,7 +276,10 @@ def _regions(regions: list[Region], tasks: list[TaskView], complaints: list[Comp
     return ordered
 
 
-def _stats(tasks: list[TaskView], complaints: list[ComplaintView]) -> Stats:
+def _stats(tasks: list[TaskView], forwarded: list[ComplaintView]) -> Stats:
+    """The figures of a scope: its tasks, and its complaints each counted once (a repeat within it left out)."""
+    complaints = counted_once(forwarded)
+
     def count(statuses: list[str], labels: dict[str, str]) -> list[tuple[str, str, int]]:
         return [(s, label, statuses.count(s)) for s, label in labels.items()]
 
@@ -270,4 +293,5 @@ def _stats(tasks: list[TaskView], complaints: list[ComplaintView]) -> Stats:
         complaints_done=sum(c.status == "done" for c in complaints),
         complaints_substantiated=sum(c.substantiated for c in complaints),
         complaints_by_status=count([c.status for c in complaints], COMPLAINT_STATUS_LABELS),
+        complaints_repeats=len(forwarded) - len(complaints),
     )

@@ -1,19 +1,21 @@
 """Stage 3, derive (statistics): the figures of the 统计 page and of each report's figures box.
 
 Pure functions of the derived :class:`~generator.derive.Portal` and a date: no I/O, fixed order.
-:func:`figures_on` recomputes the headline numbers *as they were* at the end of a given day from the
-dated histories (a task's status then, complaints forwarded by then and their status then), so a
-report dated 2024-12-31 shows the numbers of 2024-12-31, however much happened since.
+:func:`figures_on` recomputes the headline numbers of a :class:`Scope` (the whole portal, an inspection, a
+plan) *as they were* at the end of a given day from the dated histories (a task's status then, complaints
+forwarded by then and their status then), so a report dated 2024-12-31 shows the numbers of 2024-12-31,
+however much happened since. A complaint repeating (重复件) another of the same scope is counted once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import get_args
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, get_args
 
 from generator.derive.events import is_overdue, status_on
-from generator.derive.views import ComplaintView, Portal, RegionView
+from generator.derive.views import ComplaintView, Portal, RegionView, TaskView, counted_once
 from generator.models import COMPLAINT_STATUS_LABELS, DONE_STATUSES, TASK_STATUS_LABELS, PollutionType, Substantiated
 
 
@@ -44,6 +46,7 @@ class BatchRow:
     by_status: tuple[int, ...]  # in COMPLAINT_STATUS_LABELS order
     substantiated: int
     inspection: str = ""  # the inspection's id when the batch names one (version 2)
+    round_label: str = ""  # that inspection's short name (轮次), for version-2 content
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,11 @@ class Figures:
     tasks_overdue: int
     tasks_due_this_year: int  # dated deadline within the day's calendar year
     tasks_due_this_year_done: int
-    complaints_total: int  # forwarded by the day
+    complaints_total: int  # forwarded by the day, each once: a repeat of a complaint of the scope left out
     complaints_done: int
     complaints_partly_done: int
     complaints_handling: int
+    complaints_repeats: int  # the repeats left out
 
     @property
     def done_rate(self) -> str:
@@ -77,6 +81,16 @@ class Figures:
     @property
     def complaints_done_rate(self) -> str:
         return rate(self.complaints_done + self.complaints_partly_done, self.complaints_total)
+
+
+@dataclass(frozen=True)
+class ScopeRow:
+    """A row of the table of rounds: an inspection, or one of its plans (a province), and its figures."""
+
+    label: str
+    url: str  # the inspection's (or the plan's region's) page; "" when it has none
+    figures: Figures
+    plans: tuple[ScopeRow, ...] = ()  # an inspection's plans, when it has several
 
 
 @dataclass(frozen=True)
@@ -89,6 +103,17 @@ class Statistics:
     batches: list[BatchRow]
     progress: list[ProgressPoint]
     figures: Figures
+    rounds: list[ScopeRow] = field(default_factory=list)  # every inspection, earliest first (version 2 only)
+
+
+class Scope(Protocol):
+    """What figures are computed for: the whole portal, an inspection (InspectionView) or a plan (PlanView)."""
+
+    @property
+    def tasks(self) -> Sequence[TaskView]: ...
+
+    @property
+    def complaints(self) -> list[ComplaintView]: ...
 
 
 def complaint_status_on(c: ComplaintView, day: dt.date) -> str | None:
@@ -102,10 +127,10 @@ def complaint_status_on(c: ComplaintView, day: dt.date) -> str | None:
     return status
 
 
-def figures_on(portal: Portal, day: dt.date, complaints: bool = True) -> Figures:
-    """The figures at the end of ``day``; ``complaints=False`` leaves the complaint counts at 0 (they cost a
-    pass over every complaint, which the monthly progress chart does not need)."""
-    tasks = portal.tasks
+def figures_on(scope: Scope, day: dt.date, complaints: bool = True) -> Figures:
+    """The figures of ``scope`` at the end of ``day``; ``complaints=False`` leaves the complaint counts at 0
+    (they cost a pass over every complaint, which the monthly progress chart does not need)."""
+    tasks = scope.tasks
     done = closed = overdue = due = due_done = 0
     for t in tasks:
         s = status_on(t.task, day)
@@ -116,9 +141,11 @@ def figures_on(portal: Portal, day: dt.date, complaints: bool = True) -> Figures
         if deadline and deadline.year == day.year:
             due += 1
             due_done += s in DONE_STATUSES
-    statuses = [complaint_status_on(c, day) for c in portal.complaints] if complaints else []
-    return Figures(day, len(tasks), done, closed, overdue, due, due_done, sum(s is not None for s in statuses),
-                   statuses.count("done"), statuses.count("partly_done"), statuses.count("handling"))
+    forwarded = [c for c in scope.complaints if c.batch.forwarded_on <= day] if complaints else []
+    once = counted_once(forwarded)
+    statuses = [complaint_status_on(c, day) for c in once]
+    return Figures(day, len(tasks), done, closed, overdue, due, due_done, len(once), statuses.count("done"),
+                   statuses.count("partly_done"), statuses.count("handling"), len(forwarded) - len(once))
 
 
 def _month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -150,21 +177,38 @@ def progress(portal: Portal) -> list[ProgressPoint]:
     return out
 
 
+def rounds(portal: Portal) -> list[ScopeRow]:
+    """Every inspection's figures as of the data date, with a row per plan under an inspection of several;
+    empty for version-1 content."""
+    if portal.content.version != 2:
+        return []
+    out = []
+    for iv in portal.inspections:
+        plans = tuple(ScopeRow(pv.label, pv.region.url if pv.region else "", figures_on(pv, portal.as_of))
+                      for pv in iv.plans) if len(iv.plans) >= 2 else ()
+        out.append(ScopeRow(iv.inspection.label, iv.url, figures_on(iv, portal.as_of), plans))
+    return out
+
+
 def statistics(portal: Portal) -> Statistics:
     s = portal.stats
+    complaints = counted_once(portal.complaints)
+    labels = {iv.inspection.id: iv.inspection.label for iv in portal.inspections} if portal.content.version == 2 \
+        else {}
     regions = []
     for r in portal.regions:
         if r.depth <= 1:
             regions.append(RegionRow(r, len(r.tasks), sum(t.status in DONE_STATUSES for t in r.tasks),
                                      sum(t.status == "closed" for t in r.tasks), sum(t.overdue for t in r.tasks)))
-    types = [(name, sum(name in c.complaint.types for c in portal.complaints)) for name in get_args(PollutionType)]
-    subst = [(name, sum(c.complaint.substantiated == name for c in portal.complaints)) for name in get_args(Substantiated)]
-    subst.append(("未说明", sum(c.complaint.substantiated is None for c in portal.complaints)))
+    types = [(name, sum(name in c.complaint.types for c in complaints)) for name in get_args(PollutionType)]
+    subst = [(name, sum(c.complaint.substantiated == name for c in complaints)) for name in get_args(Substantiated)]
+    subst.append(("未说明", sum(c.complaint.substantiated is None for c in complaints)))
     batches = [BatchRow(b.batch, b.forwarded_on, len(items),
                         tuple(sum(c.status == k for c in items) for k in COMPLAINT_STATUS_LABELS),
-                        sum(c.substantiated for c in items), b.inspection) for b, items in portal.batches]
+                        sum(c.substantiated for c in items), b.inspection, labels.get(b.inspection, ""))
+               for b, items in portal.batches]
     return Statistics(portal.as_of, [(k, label, n) for k, label, n in s.tasks_by_status], regions, types, subst,
-                      batches, progress(portal), figures_on(portal, portal.as_of))
+                      batches, progress(portal), figures_on(portal, portal.as_of), rounds(portal))
 
 
-__all__ = ["TASK_STATUS_LABELS", "Figures", "Statistics", "figures_on", "rate", "statistics"]
+__all__ = ["TASK_STATUS_LABELS", "Figures", "Scope", "ScopeRow", "Statistics", "figures_on", "rate", "statistics"]

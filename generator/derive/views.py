@@ -2,9 +2,10 @@
 
 Plain dataclasses over the content models (:mod:`generator.models`): :class:`Portal` (the whole site as
 of one date) holds a :class:`TaskView`, :class:`ComplaintView`, :class:`NoticeView` and
-:class:`RegionView` per item, the :class:`Event` list (every status change) and the headline
-:class:`Stats`. They depend only on the shared modules; :mod:`generator.derive.state` and
-:mod:`generator.derive.events` compute them, and render and index read them.
+:class:`RegionView` per item, the :class:`Event` list (every status change), an :class:`InspectionView`
+per round (with a :class:`PlanView` per plan) and the headline :class:`Stats`, whose complaint figures
+count a repeated complaint once (:func:`counted_once`). They depend only on the shared modules;
+:mod:`generator.derive.state` and :mod:`generator.derive.events` compute them, and render and index read them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from generator.models import (
     Content,
     Document,
     Inspection,
+    Plan,
     Region,
     Task,
 )
@@ -150,6 +152,8 @@ class RegionView:
     children: list[RegionView] = field(default_factory=list)
     tasks: list[TaskView] = field(default_factory=list)  # this region and everything inside it
     complaints: list[ComplaintView] = field(default_factory=list)
+    # the plans that bind this region (version 2), earliest inspection first, each with its figures
+    plans: list[tuple[InspectionView, PlanView, Stats]] = field(default_factory=list)
 
     def lineage(self) -> list[RegionView]:
         """This region and every region enclosing it, nearest first (a county, its city, the province): the
@@ -191,10 +195,45 @@ class Stats:
     tasks_closed: int
     tasks_overdue: int
     tasks_by_status: list[tuple[str, str, int]]
-    complaints_total: int
+    complaints_total: int  # the complaint figures count each once (counted_once)
     complaints_done: int
     complaints_substantiated: int
     complaints_by_status: list[tuple[str, str, int]]
+    complaints_repeats: int  # repeats (重复件) of a complaint counted already, left out of the complaint figures
+
+
+def counted_once(complaints: list[ComplaintView]) -> list[ComplaintView]:
+    """The complaints a scope (the portal, an inspection, a plan) counts: each matter once (重复件). A complaint
+    that another complaint of the same scope repeats is left out (``repeats`` names earlier ones, or ones of the
+    same day), so a chain of repeats counts as its latest complaint, with that one's status: a matter complained
+    of again and still being handled is not counted as done because its first complaint was. Two complaints of
+    one day that name each other count as the later of the two in ``complaints``. A round-3 complaint
+    repeating a round-2 one counts in round 3, where it is new."""
+    position = {c.complaint.ref: i for i, c in enumerate(complaints)}
+    superseded = set()
+    for i, c in enumerate(complaints):
+        for r in c.repeats:
+            j = position.get(r.complaint.ref)
+            mutual = any(back.complaint.ref == c.complaint.ref for back in r.repeats)
+            if j is not None and j != i and not (mutual and j > i):
+                superseded.add(r.complaint.ref)
+    return [c for c in complaints if c.complaint.ref not in superseded]
+
+
+@dataclass
+class PlanView:
+    """One plan of an inspection with its tasks (``Content.plan_of``) and the inspection's complaints in the
+    plan's region (none when the plan names no region)."""
+
+    plan: Plan
+    region: RegionView | None
+    tasks: list[TaskView]
+    complaints: list[ComplaintView]
+
+    @property
+    def label(self) -> str:
+        """The province it binds, else the plan's title."""
+        return self.region.region.name if self.region is not None else self.plan.title
 
 
 @dataclass
@@ -207,6 +246,8 @@ class InspectionView:
     batches: list[tuple[Batch, list[ComplaintView]]]
     notices: list[NoticeView]
     stats: Stats
+    complaints: list[ComplaintView] = field(default_factory=list)  # of every batch, in batch order
+    plans: list[PlanView] = field(default_factory=list)  # one per plan, in the inspection's order
 
 
 @dataclass

@@ -4,11 +4,13 @@
     .venv/bin/python bench/run.py                      # both sizes
     .venv/bin/python bench/run.py --sizes provincial   # one size
     .venv/bin/python bench/run.py --no-search-index national
+    .venv/bin/python bench/run.py --sizes national --scale 0.1   # the national shape at a tenth of its size
 
-For each size it writes synthetic content with `portal demo-data` (once, kept in bench/data/, which
-git ignores), copies it to a scratch folder and runs `portal build` four times in fresh processes:
-cold (no previous output), warm (nothing changed), after one task's status changed, and after a
-batch of 200 complaints was added. It prints a Markdown table: wall time and its parts (prepare =
+For each size it writes synthetic content with `portal demo-data` (content format version 2: four rounds,
+one plan per province and round; written once, kept in bench/data/, which git ignores), copies it to a
+scratch folder and runs `portal build` four times in fresh processes: cold (no previous output), warm
+(nothing changed), after one task's status changed, and after a batch of 200 complaints was added to the
+latest round. It prints a Markdown table: wall time and its parts (prepare =
 load, check, derive; render = pages, feeds, data files; search index = Pagefind shards; publish),
 render jobs run/reused and their rate, Pagefind shards indexed/reused, peak memory (the sum of the
 PSS of the build and every process it started, sampled every 0.2 s) and the largest single
@@ -33,7 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-SIZES = {"provincial": (60, 30_000), "national": (2_200, 150_000)}
+SIZES = {"provincial": (60, 30_000, 1), "national": (2_200, 150_000, 31)}  # tasks, complaints, provinces
 AS_OF = "2026-11-01"
 
 
@@ -101,24 +103,38 @@ def change_one_task(content: Path) -> str:
 
 
 def add_one_batch(content: Path) -> int:
-    last = max((content / "complaints").glob("*.yaml"), key=lambda p: int(p.stem))
+    """A copy of the latest round's last batch as its next one, with reference numbers of their own."""
+    from generator.commands import demo
+
+    latest = demo.ROUNDS[-1]
+    folder = content / "complaints" / latest.id
+    last = max(folder.glob("*.yaml"), key=lambda p: int(p.stem))
     number = int(last.stem) + 1
     text = last.read_text(encoding="utf-8").replace(f"batch: {last.stem}\n", f"batch: {number}\n", 1)
-    text = re.sub(r"ref: ([DXW])2", r"ref: \g<1>3", text)  # a later round: new reference numbers
-    (content / "complaints" / f"{number}.yaml").write_text(text, encoding="utf-8")
+    text = re.sub(rf"ref: ([DXW]){latest.digit}", r"ref: \g<1>9", text)  # new reference numbers (repeats unchanged)
+    (folder / f"{number}.yaml").write_text(text, encoding="utf-8")
     return number
 
 
-def run_size(name: str, data: Path, search_index: bool, query: str) -> list[tuple[str, dict[str, object]]]:
+def scaled(name: str, scale: float) -> tuple[int, int, int]:
+    """The tasks, complaints and provinces of a size at ``scale`` (the provinces kept)."""
+    tasks, complaints, provinces = SIZES[name]
+    return max(1, round(tasks * scale)), round(complaints * scale), provinces
+
+
+def run_size(name: str, data: Path, search_index: bool, query: str,
+             scale: float = 1.0) -> list[tuple[str, dict[str, object]]]:
     from generator.commands import demo
 
-    tasks, complaints = SIZES[name]
-    source = data / name / "content"
-    if not source.is_dir():
+    tasks, complaints, provinces = scaled(name, scale)
+    folder = data / (name if scale == 1 else f"{name}-x{scale:g}")
+    source = folder / "content"
+    if not (source / "inspections").is_dir():  # none yet, or demo data of content format version 1
+        shutil.rmtree(source, ignore_errors=True)
         started = time.perf_counter()
-        demo.write(source, tasks, complaints, seed=1)
+        demo.write(source, tasks, complaints, seed=1, provinces=provinces)
         print(f"[{name}] demo-data written in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    work = data / name / "work"
+    work = folder / "work"
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(source, work / "content")
     content, output = work / "content", work / "output"
@@ -150,18 +166,22 @@ def run_size(name: str, data: Path, search_index: bool, query: str) -> list[tupl
 
 
 def main() -> None:
+    from generator.commands import demo
+
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
     ap.add_argument("--no-search-index", nargs="*", default=[], metavar="SIZE", help="sizes to build without Pagefind")
     ap.add_argument("--data", default=str(REPO / "bench" / "data"))
     ap.add_argument("--query", default="垃圾填埋场")
+    ap.add_argument("--scale", type=float, default=1.0, help="tasks and complaints of each size times this (provinces kept)")
     args = ap.parse_args()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
     print(f"commit {commit}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}\n")
     for name in args.sizes:
-        tasks, complaints = SIZES[name]
-        rows = run_size(name, Path(args.data), name not in args.no_search_index, args.query)
-        print(f"### {name}: {tasks:,} tasks, {complaints:,} complaints\n")
+        tasks, complaints, provinces = scaled(name, args.scale)
+        rows = run_size(name, Path(args.data), name not in args.no_search_index, args.query, args.scale)
+        print(f"### {name}: {tasks:,} tasks, {complaints:,} complaints, {provinces} province(s), {len(demo.ROUNDS)} rounds "
+              f"({provinces * len(demo.ROUNDS)} plans)\n")
         print("| build | wall (s) | prepare (s) | jobs run / reused | jobs/s | render (s) | search index (s) | shards indexed / reused "
               "| publish (s) | peak memory (MB) | largest process (MB) | files | output (MB) |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")

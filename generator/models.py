@@ -427,6 +427,17 @@ class Content:
             return next((i for i in rounds if i.id == item.inspection), None)
         return rounds[0] if len(rounds) == 1 else None
 
+    def task_number(self, task: Task) -> str:
+        """How a task is numbered for readers: 第7项, or 第三轮·第7项 when the portal holds several inspections (every
+        round numbers its tasks from 1)."""
+        inspection = self.inspection_of(task) if self.version == 2 else None
+        return f"{inspection.label}·第{task.number}项" if inspection else f"第{task.number}项"
+
+    def batch_name(self, batch: Batch) -> str:
+        """How a batch is named for readers: 第3批, or 第三轮·第3批 when the portal holds several inspections."""
+        inspection = self.inspection_of(batch) if self.version == 2 else None
+        return f"{inspection.label}·第{batch.batch}批" if inspection else f"第{batch.batch}批"
+
     def plan_of(self, task: Task) -> Plan | None:
         """The plan that binds a task: the one of its inspection it names, else that inspection's only plan."""
         inspection = self.inspection_of(task)

@@ -78,6 +78,12 @@ def test_a_problem_pointed_out_again_is_flagged_on_both_tasks_and_listed_with_it
     row = section.get_text(" ", strip=True)
     # T-1 was closed out on 2024-01-20 (its history); round 3 fed back on 2025-09-01
     assert "2024年1月20日销号" in row and "第三轮（2025年9月1日反馈）再次指出" in row
+    # every round numbers its tasks from 1 (T-1 and R3-1 and R3-2 are all 第1项): names carry the round
+    assert "见第三轮·第1项 甲市某垃圾填埋场渗滤液问题整改不彻底" in row
+    assert later.h1 is not None and later.h1.get_text(strip=True) == "第三轮·第1项 甲市某垃圾填埋场渗滤液问题整改不彻底"
+    assert earlier.title is not None and earlier.title.get_text().startswith("第二轮·第1项 ")
+    changes = [li.get_text(" ", strip=True) for li in page(site, ".").select("main li")]
+    assert any("第三轮·第1项" in c for c in changes) and not any(re.search(r"(?<![·题])第1项", c) for c in changes)  # 反馈问题第1项: a notice's own title
 
 
 def test_two_rounds_each_have_their_own_batch_1(site: Path) -> None:

@@ -70,7 +70,7 @@ def overdue_since(task: Task, deadline: dt.date) -> list[tuple[dt.date, str]]:
 
 def task_events(t: TaskView, as_of: dt.date) -> list[Event]:
     task = t.task
-    title = f"第{task.number}项 {task.title}"
+    title = t.name
     regions = tuple(task.regions)
     out = []
     prev = ""
@@ -114,8 +114,8 @@ def complaint_events(c: ComplaintView) -> list[Event]:
     label = COMPLAINT_STATUS_LABELS[m.status]
     out = [Event(
         key=f"complaint/{m.ref}/forwarded/{c.batch.forwarded_on.isoformat()}", date=c.batch.forwarded_on,
-        kind="complaint", item_id=m.ref, title=title, url=c.url, tag=f"第{c.batch.batch}批交办", from_label="",
-        to_label=label, note=f"第{c.batch.batch}批交办，{m.substantiated or '核实情况未公布'}。", tasks=tasks, regions=regions,
+        kind="complaint", item_id=m.ref, title=title, url=c.url, tag=f"{c.batch_name}交办", from_label="",
+        to_label=label, note=f"{c.batch_name}交办，{m.substantiated or '核实情况未公布'}。", tasks=tasks, regions=regions,
     )]
     prev = m.status
     for i, u in enumerate(m.updates):

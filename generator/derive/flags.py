@@ -99,7 +99,7 @@ class Recurrence:
             if self.finished_on else f"当时状态：{self.earlier.status_label}"
         later = self.later.inspection.label if self.later.inspection else "之后的督察"
         when = f"（{cn_date(self.pointed_out_on)}反馈）" if self.pointed_out_on else ""
-        return f"{done}；{later}{when}再次指出，见第{self.later.task.number}项 {self.later.task.title}"
+        return f"{done}；{later}{when}再次指出，见{self.later.name}"
 
 
 def recurrences(portal: Portal) -> list[Recurrence]:

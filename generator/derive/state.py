@@ -8,7 +8,7 @@ every list is in a defined order so that output is deterministic.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from generator import urls
 from generator.derive.events import collect, is_overdue
@@ -99,7 +99,8 @@ def derive(content: Content, as_of: dt.date) -> Portal:
              for task in sorted(content.tasks, key=lambda t: (order.get(t.inspection, 0), t.number, t.id))}
     _link_notices(notices.values(), tasks)
     _link_rounds(tasks)
-    batches = _batches(sorted(content.batches, key=lambda b: (order.get(b.inspection, 0), b.batch)), regions, tasks)
+    batches = _batches(sorted(content.batches, key=lambda b: (order.get(b.inspection, 0), b.batch)), regions, tasks,
+                       content.batch_name)
     complaints = [c for _, in_batch in batches for c in in_batch]
     _link_repeats(complaints)
     task_list, notice_list = list(tasks.values()), list(notices.values())
@@ -148,6 +149,7 @@ def _task(task: Task, content: Content, documents: dict[str, Document], regions:
         last_update=last_update(task, content.plan_of(task)),
         documents=[documents[d] for d in sorted(cited) if d in documents],
         inspection=content.inspection_of(task),
+        number_label=content.task_number(task),
     )
 
 
@@ -216,25 +218,28 @@ def _same(a: Inspection | None, b: Inspection) -> bool:
     return a is not None and a.id == b.id
 
 
-def _batches(batches: list[Batch], regions: dict[str, Region],
-             tasks: dict[str, TaskView]) -> list[tuple[Batch, list[ComplaintView]]]:
-    """Each batch with its complaints' views (by reference), in the given order; each task gets its complaints."""
+def _batches(batches: list[Batch], regions: dict[str, Region], tasks: dict[str, TaskView],
+             name: Callable[[Batch], str]) -> list[tuple[Batch, list[ComplaintView]]]:
+    """Each batch with its complaints' views (by reference), in the given order, ``name`` naming the batch for
+    readers; each task gets its complaints."""
     out: list[tuple[Batch, list[ComplaintView]]] = []
     for batch in batches:
-        views = [_complaint(c, batch, regions, tasks) for c in batch.complaints]
+        views = [_complaint(c, batch, name(batch), regions, tasks) for c in batch.complaints]
         out.append((batch, sorted(views, key=lambda v: v.complaint.ref)))
     return out
 
 
-def _complaint(c: Complaint, batch: Batch, regions: dict[str, Region], tasks: dict[str, TaskView]) -> ComplaintView:
+def _complaint(c: Complaint, batch: Batch, batch_name: str, regions: dict[str, Region],
+               tasks: dict[str, TaskView]) -> ComplaintView:
     status = c.updates[-1].status if c.updates else c.status
     view = ComplaintView(
         complaint=c, batch=batch, url=urls.complaint(c.ref), status=status,
         status_label=COMPLAINT_STATUS_LABELS[status], substantiated=c.substantiated in SUBSTANTIATED,
         regions=[regions[r] for r in c.region if r in regions],
-        timeline=[TimelineEntry(batch.forwarded_on, c.status, COMPLAINT_STATUS_LABELS[c.status], f"第{batch.batch}批交办")]
+        timeline=[TimelineEntry(batch.forwarded_on, c.status, COMPLAINT_STATUS_LABELS[c.status], f"{batch_name}交办")]
         + [TimelineEntry(u.date, u.status, COMPLAINT_STATUS_LABELS[u.status], u.note) for u in c.updates],
         tasks=[tasks[t] for t in c.tasks if t in tasks],
+        batch_name=batch_name,
     )
     for t in view.tasks:
         t.complaints.append(view)

@@ -122,6 +122,12 @@ class TaskView:
     inspection: Inspection | None = None  # the inspection whose feedback it answers
     follows: list[TaskView] = field(default_factory=list)  # tasks of earlier inspections it takes up again
     followed_by: list[TaskView] = field(default_factory=list)  # later tasks that take it up again (反弹)
+    number_label: str = ""  # 第7项, or 第三轮·第7项 in a portal of several inspections (Content.task_number)
+
+    @property
+    def name(self) -> str:
+        """The task as readers see it named: its number and title."""
+        return f"{self.number_label} {self.task.title}"
 
     @property
     def closeout_exception(self) -> str:
@@ -142,6 +148,7 @@ class ComplaintView:
     tasks: list[TaskView] = field(default_factory=list)
     repeats: list[ComplaintView] = field(default_factory=list)  # earlier complaints it repeats (重复件)
     repeated_by: list[ComplaintView] = field(default_factory=list)
+    batch_name: str = ""  # 第3批, or 第三轮·第3批 in a portal of several inspections (Content.batch_name)
 
 
 @dataclass

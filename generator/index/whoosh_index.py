@@ -84,7 +84,7 @@ def documents(portal: Portal) -> Iterator[SearchDoc]:
         codes, names = _with_ancestors(portal.region_by_code, task.regions)
         text = [task.problem, task.target, *task.measures, *task.responsible_units, *task.supervising_units,
                 task.acceptance_unit, *(e.note for e in task.history), *names]
-        yield SearchDoc(f"task:{task.id}", "task", task.id, f"第{task.number}项 {task.title}", "\n".join(text),
+        yield SearchDoc(f"task:{task.id}", "task", task.id, t.name, "\n".join(text),
                         codes, names, t.status, TASK_STATUS_LABELS[t.status], t.url,
                         _filters("task", names, TASK_STATUS_LABELS[t.status], round_filters(f"task:{task.id}")),
                         _first(task.regions))
@@ -92,7 +92,7 @@ def documents(portal: Portal) -> Iterator[SearchDoc]:
         m = c.complaint
         codes, names = _with_ancestors(portal.region_by_code, m.region)
         text = [m.ref, m.summary, m.findings, m.handling, m.accountability, m.substantiated or "", *m.types,
-                *(u.note for u in m.updates), f"第{c.batch.batch}批", *names]
+                *(u.note for u in m.updates), c.batch_name, *names]
         yield SearchDoc(f"complaint:{m.ref}", "complaint", m.ref, complaint_title(m), "\n".join(text),
                         codes, names, c.status, COMPLAINT_STATUS_LABELS[c.status], c.url,
                         _filters("complaint", names, COMPLAINT_STATUS_LABELS[c.status],

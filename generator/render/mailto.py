@@ -77,7 +77,7 @@ def objection_subject(notice: NoticeView) -> str:
 def objection_mailto(notice: NoticeView, email: str, site_abs_url: str, page_url: str) -> str:
     """E-mail link for an objection to ``notice``: subject with its id and
     title, body listing what an objection should contain."""
-    tasks = "、".join(f"第{t.task.number}项 {t.task.title}" for t in notice.tasks)
+    tasks = "、".join(t.name for t in notice.tasks)
     lines = [
         f"公示编号：{notice.ann.id}",
         f"公示名称：{notice.ann.title}",

@@ -198,12 +198,12 @@ class Renderer:
         self.write(writer, urls.TASKS, "tasks.html", "整改任务", [f.closed, f.overdue])
         self.write(writer, urls.TASKS_BY_REGION, "tasks_by_region.html", "整改任务（按地区）", [f.closed, f.overdue])
         for t in p.tasks:
-            self.write(writer, t.url, "task.html", f"第{t.task.number}项 {t.task.title}",
+            self.write(writer, t.url, "task.html", t.name,
                        [f.tasks[t.task.id], *(f.regions[r.code] for r in t.regions)], t=t)
         self.write(writer, urls.COMPLAINTS, "complaints.html", "信访举报办理情况")
         for batch, items in p.batches:
             self.paginate(writer, lambda n, b=batch: urls.batch(b.batch, n, b.inspection), "complaint_list.html",
-                          f"第{batch.batch}批交办信访举报", items, item_fp=self.complaint_fp,
+                          f"{p.content.batch_name(batch)}交办信访举报", items, item_fp=self.complaint_fp,
                           context_fp=incremental.fingerprint(batch.batch, batch.forwarded_on, len(batch.complaints)),
                           batch=batch, region=None)
         for r in p.regions:

@@ -56,7 +56,10 @@ def alternate_links(site: Path, url: str) -> set[str]:
 
 def test_every_feed_parses_with_titles_links_ids_and_dates(sample_site: Path) -> None:
     files = feed_files(sample_site)
-    expected = 2 * (4 + len(PORTAL.regions) + len(PORTAL.tasks) + len(PORTAL.complaints))
+    # site-wide 4 (all, notices, closed, overdue), one per region, task and complaint, and (version 2) one per
+    # inspection; each in Atom and RSS
+    rounds = len(PORTAL.inspections) if PORTAL.content.version == 2 else 0
+    expected = 2 * (4 + len(PORTAL.regions) + len(PORTAL.tasks) + len(PORTAL.complaints) + rounds)
     assert len(files) == expected
     for path in files:
         parsed = parse(path)
@@ -158,7 +161,7 @@ def test_feeds_page_and_opml_list_every_feed(sample_site: Path) -> None:
     root = ET.parse(sample_site / urls.OPML).getroot()
     xml_urls = {o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")}
     assert xml_urls == {f"{BASE}/{f}" for f in files if f.endswith(".atom.xml")}
-    assert {o.get("text") for o in root.find("body")} == {"全站", "地区", "整改任务", "信访举报"}
+    assert {o.get("text") for o in root.find("body")} == {"全站", "督察轮次", "地区", "整改任务", "信访举报"}
 
 
 def _append_history(content: Path, task_id: str, entry: str) -> None:

@@ -51,12 +51,12 @@ def test_adding_a_batch_matches_a_clean_build(tmp_path: Path) -> None:
     output = tmp_path / "output"
     assert build(content, output).code == 0
     old = tree_digest(output)
-    last = max(content.glob("complaints/*.yaml"), key=lambda p: int(p.stem))
+    last = max(content.glob("complaints/r2/*.yaml"), key=lambda p: int(p.stem))  # round 2's last batch
     text = last.read_text(encoding="utf-8")
     number = int(last.stem) + 1
     batch = text.replace(f"batch: {last.stem}", f"batch: {number}", 1)
     batch = batch.replace("ref: D2JC", "ref: D2JQ").replace("ref: X2JC", "ref: X2JQ").replace("ref: W2JC", "ref: W2JQ")
-    (content / "complaints" / f"{number}.yaml").write_text(batch, encoding="utf-8")
+    (last.parent / f"{number}.yaml").write_text(batch, encoding="utf-8")
     assert build(content, output).code == 0
     clean = tmp_path / "clean"
     assert build(content, clean).code == 0
@@ -103,15 +103,16 @@ def test_only_the_search_shards_that_changed_are_indexed_again(tmp_path: Path, m
     output = tmp_path / "output"
     first = build(content, output)
     assert first.code == 0, first.err
-    assert "shards_indexed 8, shards_reused 0" in first.out
+    shards = sum(1 for d in (output / "pagefind").iterdir() if d.is_dir())
+    assert shards > 2 and f"shards_indexed {shards}, shards_reused 0" in first.out
     before, times = tree_digest(output), stamps(output)
 
     # one complaint in 溪口县 (南溪市) changes: only 南溪市's shard is indexed again
-    path = content / "complaints" / "1.yaml"
+    path = content / "complaints" / "r2" / "1.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("反映问题不属实。", "反映问题不属实（复核）。", 1), encoding="utf-8")
     result = build(content, output)
     assert result.code == 0, result.err
-    assert "shards_indexed 1, shards_reused 7" in result.out
+    assert f"shards_indexed 1, shards_reused {shards - 1}" in result.out
     after = tree_digest(output)
     clean = tmp_path / "clean"
     assert build(content, clean).code == 0
@@ -123,7 +124,7 @@ def test_only_the_search_shards_that_changed_are_indexed_again(tmp_path: Path, m
 
     again = build(content, output)  # nothing changed: no shard is indexed, and nothing is rewritten
     assert again.code == 0, again.err
-    assert "shards_indexed 0, shards_reused 8" in again.out
+    assert f"shards_indexed 0, shards_reused {shards}" in again.out
     assert tree_digest(output) == after and stamps(output) == new_times
 
 
@@ -133,7 +134,7 @@ def test_rebuild_after_rebuild_matches_clean_builds_and_removes_what_is_gone(tmp
     content = tmp_path / "content"
     shutil.copytree(SAMPLE, content)
     output = tmp_path / "output"
-    batch = content / "complaints" / "1.yaml"
+    batch = content / "complaints" / "r2" / "1.yaml"
     original = batch.read_text(encoding="utf-8")
     steps = [
         ("a complaint's text changes", original.replace("反映问题不属实。", "反映问题不属实（复核）。", 1)),

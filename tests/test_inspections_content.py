@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import MINI, SAMPLE, check, edit
+from conftest import ROUNDS, MINI, SAMPLE, check, edit
 
 from generator.load.reader import read
 
@@ -221,14 +221,20 @@ def test_version_2_loads_every_round_and_checks_clean(v2: Path) -> None:
     assert "第 2 版格式：3 次督察（第一轮、回头看、第三轮）" in result.out
 
 
-def test_the_bundled_sample_and_the_mini_fixture_are_version_1_and_check_clean() -> None:
-    for root in (SAMPLE, MINI):
-        content, problems = read(root)
-        assert not problems.items and content is not None
-        assert content.version == 1 and content.inspections == []
-        assert all(b.inspection == "" for b in content.batches)
-        assert len(content.rounds) == 1
-        assert all(content.plan_of(t) is content.site.plan for t in content.tasks)
+def test_the_mini_fixture_is_version_1_and_the_sample_and_rounds_fixture_version_2_and_all_check_clean() -> None:
+    content, problems = read(MINI)
+    assert not problems.items and content is not None
+    assert content.version == 1 and content.inspections == []
+    assert all(b.inspection == "" for b in content.batches)
+    assert len(content.rounds) == 1
+    assert all(content.plan_of(t) is content.site.plan for t in content.tasks)
+    # the sample holds rounds 1, 2 and 3 (tools/sample/inspections.yaml), its tasks numbered R<round>-NN
+    sample, problems = read(SAMPLE)
+    assert not problems.items and sample is not None
+    assert sample.version == 2 and [i.id for i in sample.rounds] == ["r1", "r2", "r3"]
+    assert all(t.inspection == t.id.split("-")[0].lower() for t in sample.tasks)
+    assert all(sample.plan_of(t) is not None for t in sample.tasks)  # one plan per round
+    for root in (SAMPLE, MINI, ROUNDS):
         result = check(root, AS_OF)
         assert result.code == 0, result.err
 

@@ -123,12 +123,13 @@ def test_open_notices_soonest_deadline_first_then_upcoming_and_closed(sample_sit
     assert ids(open_ul) == ["N-2026-003", "N-2026-004"]
     assert ids(upcoming_ul) == ["N-2026-005"]
     closed = ids(closed_ul)
-    assert len(closed) == 15 and closed[0] == "N-2026-002" and closed[-1] == "N-2022-001"
+    # 22 notices in content/announcements/, 2 open and 1 upcoming; the earliest ended is round 1's N-2018-001
+    assert len(closed) == 19 and closed[0] == "N-2026-002" and closed[-1] == "N-2018-001"
     # sections come in this order, each with its count in words
     headings = [h.get_text() for h in listing.find("main").find_all("h2")]
     assert headings[:3] == ["正在公示", "即将公示", "已结束"]
     counts = {el["data-notice-count"]: el.get_text() for el in listing.find_all(attrs={"data-notice-count": True})}
-    assert counts == {"open": "2 项", "upcoming": "1 项", "closed": "15 项"}
+    assert counts == {"open": "2 项", "upcoming": "1 项", "closed": "19 项"}
     # a notice that has ended but has no outcome yet says so
     assert "公示结果：尚未公布" in words(listing.find("li", attrs={"data-notice-id": "N-2026-002"}))
 
@@ -410,7 +411,7 @@ def test_browser_page_built_while_open_shows_closed_after_the_period(browser, se
 
         page.goto(served + "announcements/", wait_until="load")
         counts = {s: page.locator(f'[data-notice-count="{s}"]').inner_text() for s in ("open", "upcoming", "closed")}
-        assert counts == {"open": "1 项", "upcoming": "0 项", "closed": "17 项"}
+        assert counts == {"open": "1 项", "upcoming": "0 项", "closed": "21 项"}  # 19 closed, then 2 ended
         closed_ids = page.locator('ul[data-notice-list="closed"] > li').evaluate_all("els => els.map(e => e.dataset.noticeId)")
         assert closed_ids[:3] == ["N-2026-004", "N-2026-003", "N-2026-002"]  # latest end first
         assert page.locator('[data-notice-empty="upcoming"]').is_visible()

@@ -15,7 +15,7 @@ from conftest import SAMPLE, local_page
 
 def sample_items() -> tuple[set[str], set[str]]:
     tasks = {yaml.safe_load(p.read_text(encoding="utf-8"))["id"] for p in (SAMPLE / "tasks").glob("*.yaml")}
-    refs = {c["ref"] for p in (SAMPLE / "complaints").glob("*.yaml")
+    refs = {c["ref"] for p in (SAMPLE / "complaints").rglob("*.yaml")  # complaints/<inspection>/N.yaml
             for c in yaml.safe_load(p.read_text(encoding="utf-8"))["complaints"]}
     return tasks, refs
 
@@ -57,13 +57,16 @@ def test_sqlite_opens_and_its_counts_match(sample_site: Path) -> None:
         events = len(read_csv(sample_site / "data" / "events.csv"))
         assert db.execute("SELECT count(*) FROM events").fetchone()[0] == events
         done = db.execute("SELECT count(*) FROM tasks WHERE status IN ('completed', 'accepted', 'closed')").fetchone()[0]
+        # a matter complained of again counts once (the complaints another complaint repeats are left out)
+        repeated = {ref for (cell,) in db.execute("SELECT repeats FROM complaints") for ref in cell.split(";")} & refs
         assert dict(db.execute("SELECT key, value FROM meta"))["as_of"] == "2026-11-01"
         assert db.execute("SELECT description FROM columns WHERE \"table\" = 'complaints' AND name = 'substantiated'").fetchone()[0]
     finally:
         db.close()
     # the statistics page says the same
     lead = html(sample_site, "stats/").select_one("p.lead").get_text()
-    assert f"{len(tasks)}项整改任务中已完成{done}项" in lead and f"交办信访举报{len(refs)}件" in lead
+    assert f"{len(tasks)}项整改任务中已完成{done}项" in lead
+    assert repeated and f"交办信访举报{len(refs) - len(repeated)}件（另有重复件{len(repeated)}件，只计一次）" in lead
 
 
 def test_data_page_documents_every_column_date_and_licence(sample_site: Path) -> None:
@@ -146,7 +149,11 @@ def test_report_shows_the_figures_of_its_own_date(sample_site: Path) -> None:
     portal = pipeline.prepare(SAMPLE, dt.date(2026, 11, 1))
     box = html(sample_site, "reports/2022-06-progress/").select_one(".figures-box").get_text()
     report = next(r for r in portal.content.reports if r.slug == "2022-06-progress")
-    then, now = figures_on(portal, report.date), figures_on(portal, portal.as_of)
+    # the report is about round 2 (its `inspection`): the box counts that round's tasks and complaints only
+    assert report.inspection == "r2"
+    scope = next(iv for iv in portal.inspections if iv.inspection.id == "r2")
+    assert len(scope.tasks) == sum(t.task.inspection == "r2" for t in portal.tasks) < len(portal.tasks)
+    then, now = figures_on(scope, report.date), figures_on(scope, portal.as_of)
     assert then.tasks_done != now.tasks_done  # the test means something
     assert f"{then.tasks_total}项整改任务中已完成{then.tasks_done}项" in box
     assert f"交办信访举报{then.complaints_total}件" in box

@@ -22,7 +22,7 @@ import pytest
 from conftest import AS_OF, REPO, SAMPLE, check, edit, tree_digest
 
 DATA = REPO / "tools" / "sample"
-pytestmark = pytest.mark.slow  # each test expands the whole sample (45 tasks, 330 complaints) and checks it
+pytestmark = pytest.mark.slow  # each test expands the whole sample (3 rounds, 55 tasks, 438 complaints) and checks it
 
 
 def _load_expander() -> ModuleType:
@@ -59,7 +59,7 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     content = tmp_path_factory.mktemp("sample") / "content"
     run = make_sample("--content", content)
     assert run.code == 0, run.err
-    assert run.out.startswith("tasks 45, complaints 330\n"), run.out
+    assert run.out.startswith("tasks 55, complaints 438\n"), run.out
     return content
 
 
@@ -95,7 +95,7 @@ def test_the_portal_finds_no_problem_in_the_regenerated_sample(regenerated: Path
 
 
 MISTAKES = [  # (data file, text, replacement, where the portal reports it, what it says)
-    ("tasks.yaml", "- {date: 2022-12-31, status: in_progress, note: 累计完成关改搬转9家}",
+    ("tasks-r2.yaml", "- {date: 2022-12-31, status: in_progress, note: 累计完成关改搬转9家}",
      "- {date: 2022-12-31, status: closed, note: 累计完成关改搬转9家}", "tasks/R2-02.yaml:", "不能变为 'closed'"),
     ("complaint_kinds.yaml", "- types: [噪声]\n", "- types: [噪音]\n", "complaints/", "'噪音' 不是允许的值"),
     ("documents.yaml", "  issuer: 临水市生态环境局\n  issued_on: 2021-12-22",
@@ -104,6 +104,11 @@ MISTAKES = [  # (data file, text, replacement, where the portal reports it, what
     ("announcements.yaml", "period: {start: 2023-01-04, end: 2023-01-17}",
      "period: {start: 2023-01-04, end: 2023-02-17}", "tasks/R2-16.yaml:", "N-2023-001"),
     ("pages/about.md", "本站模拟一个省份", "联系人手机13912345678。本站模拟一个省份", "pages/about.md:", "疑似手机号码"),
+    ("tasks-r3.yaml", "  follows: [R2-33]\n", "  follows: [R3-04]\n", "tasks/R3-02.yaml:", "与本任务属于同一次督察"),
+    ("complaints-r3.yaml", "repeats: [D2JC202105130018]", "repeats: [D2JC202105130019]", "complaints/r3/3.yaml:",
+     "'D2JC202105130019' 在 complaints/ 中不存在"),
+    ("inspections.yaml", "      approved_on: 2026-03-10", "      approved_on: 2025-10-10", "inspections/r3.yaml:",
+     "早于督察反馈日期（2025-11-18）"),
 ]
 
 
@@ -124,10 +129,10 @@ def test_a_mistake_in_the_data_is_reported_by_the_portals_checker(tmp_path: Path
 def test_a_misspelt_field_in_the_data_is_named(tmp_path: Path) -> None:
     data = tmp_path / "sample"
     shutil.copytree(DATA, data)
-    edit(data, "tasks.yaml", "  acceptance_unit: 省住房城乡建设厅\n", "  acceptance_units: 省住房城乡建设厅\n")
+    edit(data, "tasks-r2.yaml", "  acceptance_unit: 省住房城乡建设厅\n", "  acceptance_units: 省住房城乡建设厅\n")
     run = make_sample("--data", data, "--content", tmp_path / "content")
     assert run.code == 1
-    assert "tasks.yaml: 第3项: 未知字段 acceptance_units" in run.err
+    assert "tasks-r2.yaml: 第3项: 未知字段 acceptance_units" in run.err
     assert not (tmp_path / "content").exists()  # nothing is written from data with a mistake
 
 
@@ -136,3 +141,19 @@ def test_the_expander_never_replaces_a_folder_that_is_not_a_content_folder(tmp_p
     run = make_sample("--content", tmp_path)
     assert run.code == 1 and "site.yaml" in run.err
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_rounds_complaints_do_not_change_with_another_rounds_data(tmp_path: Path, regenerated: Path) -> None:
+    """Each round draws its complaints with a generator of its own: one more complaint in batch 1 of round 1, the
+    earliest, leaves every batch of rounds 2 and 3 as it was (that batch changes; later ones of round 1 may, as their
+    draws shift). One generator for all rounds would shift round 2's draws too."""
+    data = tmp_path / "sample"
+    shutil.copytree(DATA, data)
+    edit(data, "complaints-r1.yaml", "{batch: 1, forwarded_on: 2017-08-18, count: 14}",
+         "{batch: 1, forwarded_on: 2017-08-18, count: 15}")
+    run = make_sample("--data", data, "--content", tmp_path / "content")
+    assert run.code == 0, run.err
+    new, old = tree_digest(tmp_path / "content" / "complaints"), tree_digest(regenerated / "complaints")
+    assert sorted(new) == sorted(old)
+    changed = [n for n in sorted(new) if new[n] != old[n]]
+    assert changed[:1] == ["r1/1.yaml"] and all(n.startswith("r1/") for n in changed), changed

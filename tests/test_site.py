@@ -123,8 +123,8 @@ def test_listings_reach_every_item(sample_site: Path) -> None:
     listed: set[str] = set()
     for batch, items in PORTAL.batches:
         n = 1
-        while (sample_site / urls.page_file(urls.batch(batch.batch, n))).exists():
-            listed |= {h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs(urls.batch(batch.batch, n))}
+        while (sample_site / urls.page_file(urls.batch(batch.batch, n, batch.inspection))).exists():
+            listed |= {h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs(urls.batch(batch.batch, n, batch.inspection))}
             n += 1
         assert n - 1 == max(1, -(-len(items) // 50))
     assert {c.complaint.ref for c in PORTAL.complaints} <= listed

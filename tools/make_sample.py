@@ -1,9 +1,10 @@
 """Write the bundled sample content (content/) of the Rectification Portal from the data in tools/sample/.
 
 The province 江川省 (code 990000) and everything in it is fictional. Its prose and tables are data files in
-tools/sample/ (tools/sample/README.md says which file holds what); this expander arranges them in the content format
-(docs/content-format.md), computes what follows from them (checksums, the texts of notices, the figures of reports)
-and draws the generated complaints with a seeded random generator. The same data gives byte-identical files;
+tools/sample/ (tools/sample/README.md says which file holds what); this expander arranges them in the content format,
+version 2 (docs/content-format.md: three inspections, r1 to r3, each with its plan, tasks and complaint batches),
+computes what follows from them (checksums, the texts of notices, the figures of reports) and draws the generated
+complaints of each round with a seeded random generator of its own. The same data gives byte-identical files;
 tests/test_sample.py regenerates content/ and compares. The result is checked by the portal's own load and check
 stages (``load_and_check``, as ``portal check --as-of 2026-11-01`` does).
 
@@ -23,6 +24,7 @@ import random
 import shutil
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -150,9 +152,36 @@ class Regions:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
+# Inspections (督察): the rounds, earliest first
+# ---------------------------------------------------------------------------------------------------------------------
+INSPECTION_FIELDS = ("id", "kind", "title", "short", "team", "stay", "feedback_on", "description", "plans",
+                     "task_prefix")
+PLAN_FIELDS = ("id", "region", "title", "approved_on", "document")
+
+
+def build_inspection(raw: Data) -> Data:
+    """One inspection of inspections.yaml, as content/inspections/<id>.yaml has it (without task_prefix)."""
+    where = f"inspections.yaml: {raw.get('id')}"
+    i = fields(raw, INSPECTION_FIELDS, where)
+    if "task_prefix" not in i:
+        raise SampleError(f"{where}: 缺少 task_prefix（任务编号的前缀，例如 R3）")
+    out = {key: i[key] for key in INSPECTION_FIELDS[:-1] if key in i}
+    if "stay" in out:
+        out["stay"] = FlowMap(start=out["stay"]["start"], end=out["stay"]["end"])
+    plans = []
+    for plan in i.get("plans", []):
+        p = fields(plan, PLAN_FIELDS, f"{where} plans")
+        if "region" in p:
+            p["region"] = Code(p["region"])
+        plans.append(p)
+    out["plans"] = plans
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------------
 # Tasks
 # ---------------------------------------------------------------------------------------------------------------------
-TASK_FIELDS = ("number", "title", "regions", "deadline", "problem", "target", "measures", "responsible_units",
+TASK_FIELDS = ("number", "title", "regions", "deadline", "follows", "problem", "target", "measures", "responsible_units",
                "supervising_units", "acceptance_unit", "history")
 ENTRY_FIELDS = ("date", "status", "note", "on_schedule", "documents", "announcement", "correction",
                 "closeout_exception")
@@ -168,8 +197,9 @@ def paragraphs(text: str) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def build_task(raw: Data) -> Data:
-    where = f"tasks.yaml: 第{raw.get('number')}项"
+def build_task(raw: Data, inspection: Data) -> Data:
+    """One task of tasks-<inspection>.yaml, as content/tasks/<id>.yaml has it."""
+    where = f"tasks-{inspection['id']}.yaml: 第{raw.get('number')}项"
     t = fields(raw, TASK_FIELDS, where)
     history = []
     for entry in t["history"]:
@@ -177,8 +207,9 @@ def build_task(raw: Data) -> Data:
         if "documents" in e:
             e["documents"] = Flow(e["documents"])
         history.append(e)
-    return {
-        "id": f"R2-{t['number']:02d}",
+    task: Data = {
+        "id": f"{inspection['task_prefix']}-{t['number']:02d}",
+        "inspection": inspection["id"],
         "number": t["number"],
         "title": t["title"],
         "problem": paragraphs(t["problem"]),
@@ -189,8 +220,11 @@ def build_task(raw: Data) -> Data:
         "acceptance_unit": t["acceptance_unit"],
         "regions": codes(t["regions"]),
         "deadline": t["deadline"],
-        "history": history,
     }
+    if t.get("follows"):
+        task["follows"] = Flow(t["follows"])
+    task["history"] = history
+    return task
 
 
 def last_entry(task: Data, status: str, until: dt.date | None = None) -> Data | None:
@@ -214,7 +248,7 @@ def deadline_text(deadline: dt.date | str) -> str:
 # ---------------------------------------------------------------------------------------------------------------------
 # Documents
 # ---------------------------------------------------------------------------------------------------------------------
-DOCUMENT_FIELDS = ("id", "number", "title", "issuer", "issued_on", "file", "lines", "per_task")
+DOCUMENT_FIELDS = ("id", "number", "title", "issuer", "issued_on", "file", "round", "lines", "per_task")
 
 
 def make_pdf(lines: list[str]) -> bytes:
@@ -248,7 +282,8 @@ def make_pdf(lines: list[str]) -> bytes:
 
 
 def document_file(doc: Data, tasks: list[Data]) -> bytes:
-    """The file of a document: its ``lines``, then its ``per_task`` lines for every task; PDF or UTF-8 text."""
+    """The file of a document: its ``lines``, then its ``per_task`` lines for every task of ``tasks``; PDF or UTF-8
+    text."""
     lines = list(doc.get("lines", []))
     for t in tasks:
         values = {"number": t["number"], "title": t["title"], "target": t["target"],
@@ -259,14 +294,18 @@ def document_file(doc: Data, tasks: list[Data]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def build_documents(items: list[Data], tasks: list[Data]) -> tuple[list[Data], dict[str, bytes]]:
-    """documents.yaml and the files under documents/ (with their sha256 in documents.yaml)."""
+def build_documents(items: list[Data], tasks_of: dict[str, list[Data]]) -> tuple[list[Data], dict[str, bytes]]:
+    """documents.yaml and the files under documents/ (with their sha256 in documents.yaml); ``per_task`` lines are
+    for the tasks of the document's ``round`` (``tasks_of``: the tasks of each inspection, by its id)."""
     docs, files = [], {}
     for item in items:
-        d = fields(item, DOCUMENT_FIELDS, f"documents.yaml: {item.get('id')}")
+        where = f"documents.yaml: {item.get('id')}"
+        d = fields(item, DOCUMENT_FIELDS, where)
         doc = {key: d[key] for key in ("id", "number", "title", "issuer", "issued_on")}
+        if d.get("per_task") and d.get("round") not in tasks_of:
+            raise SampleError(f"{where}: 有 per_task 时须用 round 写明哪一轮督察的任务（可选：{'、'.join(tasks_of)}）")
         if "file" in d:
-            files[d["file"]] = document_file(d, tasks)
+            files[d["file"]] = document_file(d, tasks_of.get(d.get("round", ""), []))
             doc["file"] = d["file"]
             doc["sha256"] = hashlib.sha256(files[d["file"]]).hexdigest()
         docs.append(doc)
@@ -285,11 +324,15 @@ def _only(values: set[Any], what: str, where: str) -> Any:
     return values.pop()
 
 
-def build_announcement(raw: Data, templates: Data, tasks_by_id: dict[str, Data]) -> Data:
+def build_announcement(raw: Data, notices: Data, tasks_by_id: dict[str, Data], titles: dict[str, str]) -> Data:
+    """One notice of announcements.yaml (``notices``: the whole file), as content/announcements/<id>.yaml has it;
+    ``titles``: the title of each inspection, by its id."""
     where = f"announcements.yaml: {raw.get('id')}"
+    templates = notices["templates"]
     n = fields(raw, NOTICE_FIELDS, where)
     start = n["period"]["start"]
     tasks = [tasks_by_id[tid] for tid in n["tasks"]]
+    inspection = _only({t["inspection"] for t in tasks}, "督察轮次", where)
     accepted = [last_entry(t, "accepted", start) for t in tasks]
     if None in accepted:
         raise SampleError(f"{where}: 公示开始前，其中有任务尚未验收（accepted）")
@@ -302,11 +345,11 @@ def build_announcement(raw: Data, templates: Data, tasks_by_id: dict[str, Data])
             raise SampleError(f"{where}: 第{t['number']}项在公示开始前没有 completed 记录")
         parts.append(templates["task"].format(number=t["number"], title=t["title"], target=t["target"],
                                               done_note=done["note"], done_date=done["date"].isoformat()))
-    parts.append(templates["closing"].format(unit=unit))
+    parts.append(templates["closing"].format(unit=unit, rules=notices["rules"][inspection]))
     numbers = templates["number_separator"].join(templates["number"].format(number=t["number"]) for t in tasks)
     notice: Data = {
         "id": n["id"],
-        "title": templates["title"].format(numbers=numbers),
+        "title": templates["title"].format(inspection=titles[inspection], numbers=numbers),
         "tasks": Flow(n["tasks"]),
         "period": FlowMap(start=start, end=n["period"]["end"]),
         "summary": "\n".join(parts),
@@ -338,18 +381,24 @@ REFERRED = 0.35  # a complaint still being handled stays so (a criminal case) in
 FOLLOW_UP = ((0.7, "done", (40, 600)), (0.85, "partly_done", (60, 400)))  # cumulative, for partly done ones
 REVISIT, REVISIT_DAYS = 0.05, (150, 900)  # a "回头看" update of a done complaint
 UNFOUNDED, MOSTLY = "不属实", "基本属实"
-CASE_FIELDS = ("batch", "region", "channel", "types", "summary", "findings", "substantiated", "handling", "tasks")
+CASE_FIELDS = ("batch", "key", "region", "channel", "types", "summary", "findings", "substantiated", "handling", "tasks",
+               "repeats", "status", "penalties", "updates")
 
 
 class Complaints:
-    """Makes the batches of complaints from complaints.yaml and complaint_kinds.yaml."""
+    """Makes the batches of complaints of one round from complaints-<inspection>.yaml (``config``: merged over the
+    shared complaints.yaml) and complaint_kinds.yaml. ``keys`` maps the ``key`` of every hand-written case made so far
+    (this round's and earlier rounds') to its 受理编号; the cases of this round are added to it."""
 
-    def __init__(self, config: Data, kinds: list[Data], regions: Regions, tasks_by_id: dict[str, Data]) -> None:
+    def __init__(self, name: str, config: Data, kinds: list[Data], regions: Regions, tasks_by_id: dict[str, Data],
+                 keys: dict[str, str]) -> None:
+        self.name = name
         self.config = config
         self.phrases: Data = config["phrases"]
         self.kinds = kinds
         self.regions = regions
         self.tasks_by_id = tasks_by_id
+        self.keys = keys
         self.rng = random.Random(config["seed"])
         self.sequence: dict[tuple[str, dt.date], int] = {}
         self.refs: set[str] = set()
@@ -365,7 +414,7 @@ class Complaints:
         letter = self.config["channel_letters"][channel]
         ref: str = self.config["ref"].format(letter=letter, received=receipt, number=self.sequence[key])
         if ref in self.refs:
-            raise SampleError(f"complaints.yaml: 受理编号 {ref} 重复")
+            raise SampleError(f"{self.name}: 受理编号 {ref} 重复")
         self.refs.add(ref)
         return ref
 
@@ -375,6 +424,7 @@ class Complaints:
             forwarded = batch["forwarded_on"]
             items = [self.anchor(case, forwarded) for case in self.cases("anchors", batch["batch"])]
             items += [self.joint(case, forwarded) for case in self.cases("joint", batch["batch"])]
+            items += [self.case(case, forwarded) for case in self.cases("cases", batch["batch"])]
             while len(items) < batch["count"]:
                 items.append(self.draw(forwarded))
             items.sort(key=lambda c: str(c["ref"]))
@@ -382,8 +432,37 @@ class Complaints:
         return out
 
     def cases(self, key: str, batch: int) -> list[Data]:
-        found = [fields(c, CASE_FIELDS, f"complaints.yaml: {key}") for c in self.config[key]]
+        found = [fields(c, CASE_FIELDS, f"{self.name}: {key}") for c in self.config.get(key) or []]
         return [c for c in found if c["batch"] == batch]
+
+    def hand_written(self, case: Data, c: Data) -> Data:
+        """Remember the case's key; resolve its ``repeats`` (keys or 受理编号) and say so in its summary."""
+        if "key" in case:
+            if case["key"] in self.keys:
+                raise SampleError(f"{self.name}: key {case['key']} 重复")
+            self.keys[case["key"]] = c["ref"]
+        if case.get("repeats"):
+            refs = [self.keys.get(r, r) for r in case["repeats"]]
+            c["summary"] += self.phrases["repeat_note"].format(refs="、".join(refs))
+            c["repeats"] = Flow(refs)
+        return c
+
+    def case(self, case: Data, forwarded: dt.date) -> Data:
+        """A hand-written complaint of one region, with its own status (when its batch was reported) and updates."""
+        ref = self.new_ref(case["channel"], forwarded)
+        c: Data = {"ref": ref, "channel": case["channel"], "region": Code(case["region"]), "types": Flow(case["types"]),
+                   "summary": case["summary"], "findings": case["findings"], "substantiated": case["substantiated"],
+                   "handling": case["handling"]}
+        if case.get("penalties"):
+            c["penalties"] = FlowMap(case["penalties"])
+        c["status"] = case["status"]
+        if case.get("tasks"):
+            c["tasks"] = Flow(case["tasks"])
+        self.hand_written(case, c)
+        self.initial[ref] = case["status"]
+        if case.get("updates"):
+            c["updates"] = [dict(u) for u in case["updates"]]
+        return c
 
     def anchor(self, case: Data, forwarded: dt.date) -> Data:
         """A hand-written complaint that belongs to a task: done once the task is closed."""
@@ -392,6 +471,7 @@ class Complaints:
                    "types": Flow(case["types"]), "summary": case["summary"], "findings": case["findings"],
                    "substantiated": case["substantiated"], "handling": case["handling"], "status": "partly_done",
                    "tasks": Flow(case["tasks"])}
+        self.hand_written(case, c)
         c["updates"] = [{"date": forwarded + dt.timedelta(days=self.rng.randint(25, 50)), "status": "partly_done",
                          "note": self.phrases["anchor_progress"]}]
         task = self.tasks_by_id[case["tasks"][0]]
@@ -406,9 +486,10 @@ class Complaints:
         """A hand-written 合办件 of two regions, done when forwarded."""
         ref = self.new_ref(case["channel"], forwarded)
         self.initial[ref] = "done"
-        return {"ref": ref, "channel": case["channel"], "region": codes(case["region"]), "types": Flow(case["types"]),
-                "summary": case["summary"], "findings": case["findings"], "substantiated": case["substantiated"],
-                "handling": case["handling"], "status": "done"}
+        return self.hand_written(case, {
+            "ref": ref, "channel": case["channel"], "region": codes(case["region"]), "types": Flow(case["types"]),
+            "summary": case["summary"], "findings": case["findings"], "substantiated": case["substantiated"],
+            "handling": case["handling"], "status": "done"})
 
     def draw(self, forwarded: dt.date) -> Data:
         """One complaint drawn at random from the kinds."""
@@ -501,6 +582,7 @@ class Complaints:
         elif rng.random() < REVISIT:
             day += dt.timedelta(days=rng.randint(*REVISIT_DAYS))
             updates.append({"date": day, "status": "done", "note": self.phrases["revisited"]})
+        updates = [u for u in updates if u["date"] <= AS_OF]  # the later ones have not happened yet
         c["status"] = updates[-1]["status"] if updates else status
         if updates:
             c["updates"] = updates
@@ -523,23 +605,31 @@ def _rate(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "—"
 
 
-def build_report(report: Data, config: Data, template: str, tasks: list[Data], batches: list[Data],
-                 complaints: Complaints) -> str:
+def build_report(report: Data, config: Data, template: str, round_: Round) -> str:
+    """A report of reports.yaml: its figures are those of its round (``round_``) on its date; a complaint that repeats
+    (重复件) another of the round is counted once."""
     day: dt.date = report["date"]
+    tasks = round_.tasks
     states = [state_on(t, day) for t in tasks]
     due = [t for t in tasks if isinstance(t["deadline"], dt.date) and t["deadline"].year == report["year"]]
     due_done = [t for t in due if (state_on(t, day) or {}).get("status") in DONE_STATES]
-    status_of = {c["ref"]: complaints.status_on(c, day) for b in batches for c in b["complaints"]}
+    forwarded = [c for b in round_.batches if b["forwarded_on"] <= day for c in b["complaints"]]
+    refs = {c["ref"] for c in forwarded}
+    counted = [c for c in forwarded if not refs & set(c.get("repeats", []))]
+    complaints = round_.complaints
+    status_of = {c["ref"]: complaints.status_on(c, day) for c in counted} if complaints else {}
     done = sum(1 for s in status_of.values() if s == "done")
     paragraph = config["paragraph"].format(
+        inspection=round_.inspection["title"],
         year=day.year, month=day.month, day=day.day, tasks=len(tasks), due=len(due), due_done=len(due_done),
         due_done_rate=_rate(len(due_done), len(due)), closed=sum(1 for e in states if e and e["status"] == "closed"),
         behind=sum(1 for e in states if e and e.get("on_schedule") is False and e["status"] not in DONE_STATES),
         complaints=len(status_of), done=done, partly_done=sum(1 for s in status_of.values() if s == "partly_done"),
         done_rate=_rate(done, len(status_of)))
     return template.format(title=report["title"], date=day.isoformat(), summary=paragraph.split("；")[0] + "。",
+                           inspection=round_.id,
                            paragraph=paragraph, status_rows="\n".join(_status_rows(config, states)),
-                           region_rows="\n".join(_region_rows(config, batches, complaints.regions, status_of)),
+                           region_rows="\n".join(_region_rows(config, counted, round_.regions, status_of)),
                            next_steps=report["next_steps"].strip("\n"))
 
 
@@ -554,11 +644,11 @@ def _status_rows(config: Data, states: list[Data | None]) -> list[str]:
     return rows
 
 
-def _region_rows(config: Data, batches: list[Data], regions: Regions, status_of: dict[str, str]) -> list[str]:
+def _region_rows(config: Data, complaints: list[Data], regions: Regions, status_of: dict[str, str]) -> list[str]:
     """Per city: complaints (a joint case counts for its first region), done, partly done."""
     rows = []
     for city in regions.cities():
-        mine = [status_of[c["ref"]] for b in batches for c in b["complaints"]
+        mine = [status_of[c["ref"]] for c in complaints
                 if regions.city(c["region"] if isinstance(c["region"], str) else c["region"][0]) == city]
         rows.append(config["region_row"].format(region=regions.name[city], complaints=len(mine),
                                                 done=mine.count("done"), partly_done=mine.count("partly_done")))
@@ -568,6 +658,22 @@ def _region_rows(config: Data, batches: list[Data], regions: Regions, status_of:
 # ---------------------------------------------------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------------------------------------------------
+@dataclass
+class Round:
+    """One inspection of inspections.yaml (``raw``, with its task_prefix) with what the sample holds of it."""
+
+    raw: Data
+    inspection: Data  # as content/inspections/<id>.yaml has it
+    regions: Regions
+    tasks: list[Data] = field(default_factory=list)
+    complaints: Complaints | None = None  # None: the round has no complaints-<id>.yaml
+    batches: list[Data] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return str(self.raw["id"])
+
+
 def sample_files(folder: Path = DATA) -> dict[str, bytes]:
     """Every file of the sample content folder made from the data in ``folder``, by its path relative to the folder."""
     try:
@@ -582,25 +688,38 @@ def _sample_files(folder: Path) -> dict[str, bytes]:
 
     site = data("site.yaml")
     regions = Regions(data("regions.yaml"))
-    tasks = [build_task(t) for t in data("tasks.yaml")]
-    tasks_by_id = {t["id"]: t for t in tasks}
-    docs, doc_files = build_documents(data("documents.yaml"), tasks)
+    rounds = [Round(raw, build_inspection(raw), regions) for raw in data("inspections.yaml")]
+    for r in rounds:
+        r.tasks = [build_task(t, r.raw) for t in data(f"tasks-{r.id}.yaml")]
+    tasks_by_id = {t["id"]: t for r in rounds for t in r.tasks}
+    by_id = {r.id: r for r in rounds}
+    docs, doc_files = build_documents(data("documents.yaml"), {r.id: r.tasks for r in rounds})
     notices = data("announcements.yaml")
-    complaints = Complaints(data("complaints.yaml"), data("complaint_kinds.yaml"), regions, tasks_by_id)
-    batches = complaints.batches()
+    shared, kinds = data("complaints.yaml"), data("complaint_kinds.yaml")
+    keys: dict[str, str] = {}  # the key of every hand-written complaint → its 受理编号, over all rounds
+    for r in rounds:  # earliest first: a later round's complaints may repeat an earlier round's
+        name = f"complaints-{r.id}.yaml"
+        if (folder / name).is_file():
+            r.complaints = Complaints(name, {**shared, **data(name)}, kinds, regions, tasks_by_id, keys)
+            r.batches = r.complaints.batches()
     reports = data("reports.yaml")
     template = (folder / "report.md").read_text(encoding="utf-8")
 
     files: dict[str, str | bytes] = {"site.yaml": dump(site), "regions.yaml": regions.yaml(),
                                      "documents.yaml": dump(docs)}
     files.update({f"documents/{name}": body for name, body in doc_files.items()})
-    files.update({f"tasks/{t['id']}.yaml": dump(t) for t in tasks})
+    files.update({f"inspections/{r.id}.yaml": dump(r.inspection) for r in rounds})
+    files.update({f"tasks/{t['id']}.yaml": dump(t) for t in tasks_by_id.values()})
+    titles = {r.id: r.inspection["title"] for r in rounds}
     for raw in notices["notices"]:
-        notice = build_announcement(raw, notices["templates"], tasks_by_id)
+        notice = build_announcement(raw, notices, tasks_by_id, titles)
         files[f"announcements/{notice['id']}.yaml"] = dump(notice)
-    files.update({f"complaints/{b['batch']}.yaml": dump(b) for b in batches})
+    files.update({f"complaints/{r.id}/{b['batch']}.yaml": dump(b) for r in rounds for b in r.batches})
     for report in reports["reports"]:
-        files[f"reports/{report['file']}"] = build_report(report, reports, template, tasks, batches, complaints)
+        if report.get("inspection") not in by_id:
+            raise SampleError(f"reports.yaml: {report.get('file')}: inspection 须是 inspections.yaml 中的一次督察"
+                              f"（可选：{'、'.join(by_id)}）")
+        files[f"reports/{report['file']}"] = build_report(report, reports, template, by_id[report["inspection"]])
     values = {"notice_min_days": site["notice_min_days"], **site["contact"]}
     for page in sorted((folder / "pages").glob("*.md")):
         files[f"pages/{page.name}"] = page.read_text(encoding="utf-8").format(**values)
@@ -633,6 +752,10 @@ def summary(content: Content) -> str:
             by_status.setdefault(t.history[-1].status, []).append(t.id)
     n_complaints = sum(len(b.complaints) for b in content.batches)
     lines = [f"tasks {len(content.tasks)}, complaints {n_complaints}"]
+    for r in content.rounds:
+        tasks = sum(1 for t in content.tasks if content.inspection_of(t) is r)
+        complaints = sum(len(b.complaints) for b in content.batches if content.inspection_of(b) is r)
+        lines.append(f"  {r.id} {r.label}: tasks {tasks}, complaints {complaints}")
     lines += [f"  {k}: {' '.join(v)}" for k, v in sorted(by_status.items())]
     return "\n".join(lines)
 

@@ -16,6 +16,7 @@ from conftest import AS_OF, SAMPLE, build
 
 from generator import urls
 from generator.derive.state import derive
+from generator.derive.views import TaskView
 from generator.load.reader import load
 
 CONTENT = load(SAMPLE)
@@ -96,6 +97,13 @@ def test_site_feed_holds_the_newest_100_events_newest_first(sample_site: Path) -
     assert (sample_site / "data" / "events.csv").read_text(encoding="utf-8-sig").count("\n") == len(PORTAL.events) + 1
 
 
+def named(t: TaskView) -> str:
+    """A task of the sample as feeds name it: the sample holds three rounds, each numbering its tasks from 1, so
+    the number carries the round's short name (第二轮·第7项)."""
+    assert t.inspection is not None
+    return f"{t.inspection.label}·第{t.task.number}项 {t.task.title}"
+
+
 def test_task_feed_has_every_history_entry_in_chinese(sample_site: Path) -> None:
     for t in PORTAL.tasks:
         parsed = parse(sample_site / "feeds" / "tasks" / f"{t.task.id}.atom.xml")
@@ -103,9 +111,9 @@ def test_task_feed_has_every_history_entry_in_chinese(sample_site: Path) -> None
         for entry in t.task.history:
             label = {"planned": "未启动", "in_progress": "整改中", "ongoing": "长期坚持", "completed": "已完成（待验收）",
                      "accepted": "已验收", "closed": "已销号", "reopened": "重新整改"}[entry.status]
-            assert f"[{label}] 第{t.task.number}项 {t.task.title}" in titles
+            assert f"[{label}] {named(t)}" in titles
         if t.overdue:
-            assert f"[逾期未完成] 第{t.task.number}项 {t.task.title}" in titles
+            assert f"[逾期未完成] {named(t)}" in titles
         for entry in parsed.entries:
             assert entry.link == f"{BASE}/{t.url}" or "/announcements/" in entry.link
 
@@ -119,7 +127,7 @@ def test_closed_and_overdue_feeds(sample_site: Path) -> None:
     titles = {e.title for e in overdue.entries}
     for t in PORTAL.tasks:
         if t.overdue:
-            assert f"[逾期未完成] 第{t.task.number}项 {t.task.title}" in titles
+            assert f"[逾期未完成] {named(t)}" in titles
     notices = parse(sample_site / "feeds" / "announcements.atom.xml")
     assert {e.title.split("] ")[0] + "]" for e in notices.entries} >= {"[开始公示]", "[公示已结束]", "[公示即将结束]"}
 
@@ -194,7 +202,7 @@ def test_one_status_change_adds_exactly_one_entry_and_changes_no_other(tmp_path:
         added = [i for i in new if i not in old]
         assert len(added) == 1, (feed, added)
         assert added[0].endswith(f"task/{task.task.id}/history/{len(task.task.history)}/2026-11-15")
-        assert f"[已完成（待验收）] 第{task.task.number}项" in new[added[0]]
+        assert f"[已完成（待验收）] {task.inspection.label}·第{task.task.number}项" in new[added[0]]
         for entry_id in set(old) & set(new):
             assert old[entry_id] == new[entry_id], (feed, entry_id)
         first = atom_entries(before / "feeds" / f"{feed}.atom.xml")

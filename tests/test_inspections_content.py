@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROUNDS, MINI, SAMPLE, check, edit
+from conftest import MINI, ROUNDS, SAMPLE, check, edit
 
 from generator.load.reader import read
 

@@ -108,6 +108,15 @@ def mini_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return output
 
 
+@pytest.fixture(scope="session")
+def rounds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/fixtures/rounds (version 2: rounds 2 and 3, two provinces), built once as of AS_OF."""
+    output = tmp_path_factory.mktemp("rounds") / "output"
+    result = build(ROUNDS, output)
+    assert result.code == 0, result.err
+    return output
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
@@ -184,7 +193,7 @@ def local_page(browser, url: str, **context_options):  # type: ignore[no-untyped
 
 # The quick loop: markers by what a test uses, and a guard that fails a test whose markers are wrong.
 
-SITE_FIXTURES = {"sample_site", "mini_site", "served"}  # the shared fixtures that build a whole site
+SITE_FIXTURES = {"sample_site", "mini_site", "rounds_site", "served"}  # the shared fixtures that build a whole site
 BUILD = "build"  # the helper above and the `portal build` command: code that names it builds a site
 TESTS = Path(__file__).resolve().parent
 

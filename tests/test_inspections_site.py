@@ -10,20 +10,16 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROUNDS, build
 
 pytestmark = pytest.mark.slow  # one real build of the content below
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture
+def site(rounds_site: Path) -> Path:
     """tests/fixtures/rounds built: the mini content moved to version 2 (round 2 in inspections/r2.yaml), with
     a round 3 of two plans (测试省 and 邻省) whose task R3-1 takes up round 2's closed T-1 again and whose
     batch 1 repeats a round-2 complaint."""
-    output = tmp_path_factory.mktemp("rounds") / "output"
-    result = build(ROUNDS, output)
-    assert result.code == 0, result.err
-    return output
+    return rounds_site
 
 
 def page(site: Path, url: str) -> BeautifulSoup:

@@ -17,17 +17,14 @@ from typing import Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import ROUNDS, build
+from conftest import ROUNDS
 
 pytestmark = pytest.mark.slow  # one real build of tests/fixtures/rounds
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("opendata-rounds") / "output"
-    result = build(ROUNDS, output)
-    assert result.code == 0, result.err
-    return output
+def site(rounds_site: Path) -> Path:
+    return rounds_site
 
 
 def load(path: Path) -> Any:

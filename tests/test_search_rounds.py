@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, MINI, ROUNDS, build, local_page, portal, serve
+from conftest import AS_OF, MINI, ROUNDS, local_page, portal, serve
 
 from generator.derive.state import derive
 from generator.index.whoosh_index import documents
@@ -32,11 +32,8 @@ PAGES = {"T-1": "tasks/T-1/", "R3-1": "tasks/R3-1/", "N-1": "announcements/N-1/"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    output = tmp_path_factory.mktemp("rounds") / "output"
-    result = build(ROUNDS, output)
-    assert result.code == 0, result.err
-    with serve(output) as url:
+def site(rounds_site: Path) -> Iterator[str]:
+    with serve(rounds_site) as url:
         yield url
 
 

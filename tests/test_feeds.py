@@ -139,6 +139,21 @@ def test_complaint_feed_follows_one_complaint(sample_site: Path) -> None:
         assert all(c.complaint.ref in e.title and e.link == f"{BASE}/{c.url}" for e in parsed.entries)
 
 
+def test_every_rss_channel_links_the_page_it_follows_and_names_itself_as_self(sample_site: Path) -> None:
+    # RSS 2.0: a channel's <link> is "the URL to the HTML website corresponding to the channel"; the feed's own
+    # address goes in <atom:link rel="self">. Each feed's page is named by its Atom twin's rel="alternate".
+    rss_files = [f for f in feed_files(sample_site) if f.name.endswith(".rss.xml")]
+    assert rss_files
+    for rss in rss_files:
+        channel = ET.parse(rss).getroot().find("channel")
+        assert channel is not None
+        atom = ET.parse(rss.with_name(rss.name.replace(".rss.xml", ".atom.xml"))).getroot()
+        page = next(link.get("href") for link in atom.findall(f"{ATOM}link") if link.get("rel") == "alternate")
+        assert channel.findtext("link") == page and not page.endswith(".xml"), rss
+        selfs = [link.get("href") for link in channel.findall(f"{ATOM}link") if link.get("rel") == "self"]
+        assert selfs == [f"{BASE}/{rss.relative_to(sample_site).as_posix()}"], rss
+
+
 def test_item_pages_link_their_feeds(sample_site: Path) -> None:
     site_feeds = {"feeds/all.atom.xml", "feeds/all.rss.xml"}
     for t in PORTAL.tasks:

@@ -168,8 +168,8 @@ def _generator(feed: Feed, site_title: str, publisher: str, base: str, self_url:
     fg.title(f"{feed.title} - {site_title}")
     fg.subtitle(feed.description)
     fg.author({"name": publisher})
-    fg.link(href=f"{base}/{feed.page_url}", rel="alternate", type="text/html")
     fg.link(href=self_url, rel="self")
+    fg.link(href=f"{base}/{feed.page_url}", rel="alternate", type="text/html")  # last: RSS's channel <link> is the page
     fg.language("zh-CN")
     fg.generator(GENERATOR)
     fg.updated(start_of(events[0].date) if events else EMPTY_FEED_TIME)  # an event's time: its day's 00:00 +08:00

@@ -86,7 +86,8 @@ def build(content: Path, output: Path, env: dict[str, str]) -> dict[str, object]
         out = err = sink.read()
     if status != 0:
         raise SystemExit(f"build failed:\n{err[-3000:]}")
-    stats = dict(re.findall(r"(\w+) ([\d.]+)", out.strip().splitlines()[-1]))
+    line = next((x for x in out.splitlines() if "构建统计：" in x), "")  # portal build's figures line
+    stats = dict(re.findall(r"([a-z_]+) ([\d.]+)", line))
     files = [p for p in output.rglob("*") if p.is_file()]
     return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "tree_mb": peak[0] / 2**20, "files": len(files),
             "size_mb": sum(p.stat().st_size for p in files) / 1e6, **stats}
@@ -175,7 +176,7 @@ def main() -> None:
     ap.add_argument("--query", default="垃圾填埋场")
     ap.add_argument("--scale", type=float, default=1.0, help="tasks and complaints of each size times this (provinces kept)")
     args = ap.parse_args()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False).stdout.strip()
     print(f"commit {commit}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}\n")
     for name in args.sizes:
         tasks, complaints, provinces = scaled(name, args.scale)

@@ -9,6 +9,7 @@ import functools
 import http.server
 import logging
 import os
+import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -97,7 +98,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     files = len(publish.listing(output) or ())
     print(f"已生成 {files} 个文件，写入 {output}/，用时 {time.perf_counter() - started:.1f} 秒")
     if stats:  # pages and feeds rendered or reused (unchanged), workers, seconds for rendering and the search index
-        print("  " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in sorted(stats.items())))
+        print("  构建统计：" + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
+                                     for k, v in sorted(stats.items())))
+    serve = "portal serve" + ("" if args.output == "output" else f" --output {shlex.quote(args.output)}")
+    print(f"查看网站：运行 {serve}（在 http://127.0.0.1:8000/ 预览），或用浏览器直接打开 {output / 'index.html'}")
     return 0
 
 
@@ -183,7 +187,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         return _draft_profile(path, args)
     day = pipeline.parse_as_of(args.date) if args.date else None
     result = importer.run(path, args.kind, Path(args.content), as_of, args.batch, forwarded_on, args.id_prefix,
-                          args.force, args.overwrite, day, args.dry_run, args.profile)
+                          args.force, args.overwrite, day, args.dry_run, args.profile, args.inspection, args.plan)
     for line in result.warnings:
         print(line, file=sys.stderr)
     if args.dry_run:
@@ -315,6 +319,10 @@ def _import_parser(sub: Subparsers) -> None:
                     help="the import profile (导入配置) to use: a path, or a name in content/import-profiles/; default: the "
                          "profile whose columns all appear in the table's header (the one naming most columns). "
                          "With --draft-profile: the name of the profile to write")
+    sp.add_argument("--inspection", default=None, metavar="督察",
+                    help="表格属于哪一次督察：督察编号或简称（如 r3 或 第三轮）；内容中有几次督察时必填")
+    sp.add_argument("--plan", default=None, metavar="方案",
+                    help="tasks：任务属于哪一个整改方案（方案编号）；所属督察有几个整改方案时必填")
     sp.add_argument("--draft-profile", action="store_true",
                     help="write content/import-profiles/<file name>.yaml from the table's header, every column listed and "
                          "those the import cannot place marked 待定; writes nothing else")

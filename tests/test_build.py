@@ -21,6 +21,16 @@ def test_two_builds_are_byte_identical(sample_site: Path, tmp_path: Path) -> Non
     assert [name for name in first if first[name] != second[name]] == []
 
 
+def test_build_ends_by_saying_how_to_view_the_site(tmp_path: Path) -> None:
+    output = tmp_path / "site folder"
+    result = build(MINI, output)
+    assert result.code == 0, result.err
+    last = result.out.strip().splitlines()[-1]
+    # the command to preview it (the folder quoted for a shell, as it has a space) and the file to open
+    assert last.startswith("查看网站：运行 portal serve --output ") and f"'{output}'" in last
+    assert str(output / "index.html") in last and (output / "index.html").is_file()
+
+
 def test_as_of_changes_the_data_date(tmp_path: Path) -> None:
     early, late = tmp_path / "early", tmp_path / "late"
     assert build(MINI, early, "2026-11-01").code == 0

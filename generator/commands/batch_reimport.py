@@ -1,4 +1,7 @@
-"""Re-import of a complaint batch: a ``complaints/<batch>.yaml`` that exists already gains history, never an edit.
+"""Re-import of a complaint batch: a batch file that exists already gains history, never an edit.
+
+The file is ``complaints/<batch>.yaml``, or ``complaints/<inspection>/<batch>.yaml`` in content of several
+inspections (:func:`generator.commands.import_rounds.batch_file` says which).
 
 Takes the file's text and the :class:`~generator.commands.import_items.Item`\\ s the table has for that
 batch; gives the file's new text (:meth:`Reimport.run`), each row's

@@ -252,12 +252,13 @@ def complaint_item(r: RowReader, regions: RegionNames, section: str | None = Non
 
 def complaint_items(name: str, data: list[tuple[int, list[Any], str | None]], header: Header, regions: RegionNames,
                     loaded: Any, batch: int | None, overwrite: bool, issues: list[Issue], notes: list[Issue],
-                    bad_rows: set[int]) -> list[Item]:
+                    bad_rows: set[int], inspection: str = "") -> list[Item]:
     """The complaints of a table's data rows, rows with problems left out (added to ``bad_rows``): a row's
     batch must agree with ``batch`` (the flag or the title), a ref may appear once in the table and in no
-    other published batch; a table without 受理编号 gets refs made from batch and order (B19-0001)."""
+    other published batch (another batch number, or a batch of another inspection than ``inspection``'s id);
+    a table without 受理编号 gets refs made from batch and order (B19-0001)."""
     has_ref = any(c.key == "ref" for c in header.mapping.values())
-    existing = {c.ref.lower(): b.batch for b in loaded.batches for c in b.complaints}
+    existing = {c.ref.lower(): (_inspection_id(loaded, b), b.batch) for b in loaded.batches for c in b.complaints}
     items: list[Item] = []
     seen: dict[str, int] = {}
     made: dict[int, int] = {}  # batch → ids made so far (tables without 受理编号)
@@ -280,7 +281,7 @@ def complaint_items(name: str, data: list[tuple[int, list[Any], str | None]], he
         key = item.key.lower()
         if key and key in seen:
             r.bad("ref", f"受理编号 {shown(item.key)} 在第 {seen[key]} 行已出现过", "删去重复的一行，或改正其中一个编号")
-        elif key and key in existing and existing[key] != item.batch:
+        elif key and key in existing and existing[key] != (inspection or existing[key][0], item.batch):
             r.bad("ref", f"受理编号 {shown(item.key)} 已在另一批中公开", "同一件只公开一次：检查编号，或在原批次中更新它")
         if key:
             seen.setdefault(key, row)
@@ -300,6 +301,11 @@ def complaint_items(name: str, data: list[tuple[int, list[Any], str | None]], he
         notes.append(Issue(header.row, "", "表格没有“受理编号”列：按批次和行的顺序生成编号（B<批次>-0001 起）",
                            "表格的行序改变后再导入，编号会随之改变；有受理编号时请加上这一列"))
     return items
+
+
+def _inspection_id(loaded: Any, batch: Any) -> str:
+    found = loaded.inspection_of(batch)
+    return str(found.id if found is not None else batch.inspection)
 
 
 def _due(deadline: Any) -> dt.date:

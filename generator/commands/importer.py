@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.commands import import_profile
+from generator.commands import import_profile, import_rounds
 from generator.commands.batch_reimport import Reimport
 from generator.commands.import_items import Item, complaint_items, complaints_yaml, task_items
 from generator.commands.import_layout import (
@@ -98,7 +98,7 @@ def check_arguments(kind: str, batch: int | None, id_prefix: str) -> None:
 def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: int | None = None,
         forwarded_on: dt.date | None = None, id_prefix: str = "T-", force: bool = False,
         overwrite: bool = False, date: dt.date | None = None, dry_run: bool = False,
-        profile: str | None = None) -> Result:
+        profile: str | None = None, inspection: str | None = None, plan: str | None = None) -> Result:
     """Import one table. For complaints, ``batch`` and ``forwarded_on`` may be None when the file names
     them (a title row 「（第19批 2022年10月9日）」, 第31批 in the 受理编号 cells, a 批次 column); given, they
     must agree with the file (a disagreement is a problem naming both; with ``force`` the flags win).
@@ -107,27 +107,33 @@ def run(path: Path, kind: str, content: Path, as_of: dt.date, batch: int | None 
     办结状态 or 处理和整改情况 becomes an ``updates`` entry dated ``date`` (default ``as_of``), new refs are
     appended, refs the table no longer has are reported and kept; an existing task file gains a history
     entry for a changed 整改进展 (:func:`generator.commands.task_reimport.plan_tasks`). ``dry_run`` writes nothing and returns
-    the plan of every row (``Result.plans``); ``Result.problems`` then says whether anything was refused."""
+    the plan of every row (``Result.plans``); ``Result.problems`` then says whether anything was refused.
+
+    ``inspection`` (an id or short name) and ``plan`` (tasks) say which round the table belongs to: needed
+    when the content has several inspections (or the inspection several plans), see :mod:`import_rounds`."""
     date = _check_call(kind, batch, id_prefix, content, as_of, date)
+    to = import_rounds.target(content, kind, inspection, plan)
     table = _read_table(path, kind, content, profile)
-    loaded = _read_content(content, table, kind, batch, overwrite)
+    loaded = _read_content(content, table, kind, batch, overwrite, to)
     regions = RegionNames(loaded.regions)
     if kind == "complaints":
         batch, forwarded_on = file_batch(table.sheet, table.header, batch, forwarded_on, table.issues, table.notes)
         items = complaint_items(table.sheet.name, table.data, table.header, regions, loaded, batch, overwrite,
-                                table.issues, table.notes, table.bad_rows)
+                                table.issues, table.notes, table.bad_rows, to.inspection)
     else:
         items = task_items(table.sheet, table.data, table.header, regions, id_prefix, date, table.issues, table.notes,
                            table.bad_rows)
+        import_rounds.name_tasks(items, to)
     if table.issues and not force and not dry_run:
         raise table.refused("给 --force 时只写入没有问题的行")
     before = len(table.issues)
     again: set[int] = set()  # the batches re-imported into their files
     if kind == "complaints":
-        files, plans, again = _plan_batches(table, items, content, batch, forwarded_on, date, force, overwrite)
+        files, plans, again = _plan_batches(table, items, content, batch, forwarded_on, date, force, overwrite, to)
     else:  # an existing task file is re-imported as history (task_reimport), unless --overwrite
         files, plans = plan_tasks(content, items, table.header, table.data, id_prefix, date, force, overwrite,
-                                  table.source, table.bad_rows, table.issues, table.notes)
+                                  table.source, table.bad_rows, table.issues, table.notes,
+                                  (to, import_rounds.task_home(loaded)))
     if len(table.issues) > before and not force and not dry_run:
         raise table.refused("给 --force 时跳过被拒绝的改动")
     plans = [RowPlan(row, "", "refused", "此行有问题（见问题列表）") for row in sorted(table.bad_rows)] + plans
@@ -195,23 +201,26 @@ def _read_table(path: Path, kind: str, content: Path, profile: str | None) -> _T
     return _Table(sheet, header, data_rows(sheet, header), issues, notes, bad_rows)
 
 
-def _read_content(content: Path, table: _Table, kind: str, batch: int | None, overwrite: bool) -> Content:
+def _read_content(content: Path, table: _Table, kind: str, batch: int | None, overwrite: bool,
+                  to: import_rounds.Target) -> Content:
     """The content as it is, less the batch files this table re-imports (Reimport reads those itself)."""
     again = [] if kind != "complaints" or overwrite else named_batches(table.sheet, table.header, table.data, batch)
-    loaded, _ = read(content, skip=[f"complaints/{n}.yaml" for n in again])
+    loaded, _ = read(content, skip=[import_rounds.batch_file(content, to, n).as_posix() for n in again])
     if loaded is None:
         raise PortalError(not_content(content))
     return loaded
 
 
 def _plan_batches(table: _Table, items: list[Item], content: Path, batch: int | None, forwarded_on: dt.date | None,
-                  date: dt.date, force: bool, overwrite: bool) -> tuple[dict[Path, str], list[RowPlan], set[int]]:
+                  date: dt.date, force: bool, overwrite: bool,
+                  to: import_rounds.Target) -> tuple[dict[Path, str], list[RowPlan], set[int]]:
     """The batch files the complaints make (relative path → text), what happens to each row, and the
-    batches re-imported: an existing batch file gains history (:class:`Reimport`) unless ``overwrite``."""
+    batches re-imported: an existing batch file (of the target inspection) gains history (:class:`Reimport`)
+    unless ``overwrite``."""
     batches = sorted({i.batch for i in items if i.batch is not None} or ({batch} if batch is not None else set()))
     if not batches:
         raise UsageError(NEEDS_BATCH)
-    again = {n for n in batches if not overwrite and (content / "complaints" / f"{n}.yaml").is_file()}
+    again = {n for n in batches if not overwrite and (content / import_rounds.batch_file(content, to, n)).is_file()}
     table_keys = columns_of(table.header.mapping)
     days = _batch_dates(items, forwarded_on, force, table.issues, table_keys)
     dated = {n: day for n, day in days.items() if day is not None}
@@ -223,7 +232,7 @@ def _plan_batches(table: _Table, items: list[Item], content: Path, batch: int | 
     files: dict[Path, str] = {}
     plans: list[RowPlan] = []
     for number in batches:
-        rel = Path("complaints") / f"{number}.yaml"
+        rel = import_rounds.batch_file(content, to, number)
         batch_items = [i for i in items if i.batch == number]
         if number in again:
             re_ = Reimport(rel, inside(content, rel).read_text(encoding="utf-8"), date, force, days.get(number))

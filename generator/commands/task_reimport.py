@@ -41,6 +41,7 @@ from generator.commands.import_items import (
     yaml_loader,
 )
 from generator.commands.import_layout import Header, columns_of
+from generator.commands.import_rounds import Target
 from generator.commands.import_sheet import Issue, text
 from generator.commands.import_values import ascii_digits, parse_progress, unique
 from generator.commands.import_write import RowPlan, inside
@@ -72,17 +73,28 @@ class Progress:
 
 def plan_tasks(content: Path, items: list[Item], header: Header, data: list[tuple[int, list[Any], str | None]],
                prefix: str, date: dt.date, force: bool, overwrite: bool, source: str, bad_rows: set[int],
-               issues: list[Issue], notes: list[Issue]) -> tuple[dict[Path, str], list[RowPlan]]:
+               issues: list[Issue], notes: list[Issue],
+               rounds: tuple[Target, dict[str, tuple[str, str]]] | None = None) -> tuple[dict[Path, str], list[RowPlan]]:
     """The files to write (relative to ``content``) and the plan of every task. Without ``overwrite`` an
     existing task file is re-imported (:class:`TaskReimport`); with it, it is replaced as written by the
-    import. Refusals go to ``issues``, tasks the table no longer has to ``notes``."""
+    import. Refusals go to ``issues``, tasks the table no longer has to ``notes``. ``rounds``: the target
+    inspection and plan, and each existing task's (:func:`generator.commands.import_rounds.task_home`): a task
+    file of another inspection or plan is refused, and only the target's tasks can be missing."""
     files: dict[Path, str] = {}
     plans: list[RowPlan] = []
+    to, home = rounds if rounds is not None else (None, {})
     columns = columns_of(header.mapping)
     progress_col = next((i for i, c in header.mapping.items() if c.key == "progress"), None)
     cells = {row: row_cells for row, row_cells, _ in data}
     for item in items:
         rel = Path("tasks") / f"{item.key}.yaml"
+        if to is not None and item.key in home and not _of(to, home[item.key]):
+            where = "、".join(f"{k} {v}" for k, v in zip(("督察", "整改方案"), home[item.key]) if v)
+            issues.append(Issue(item.row, columns.get("number", ""),
+                                f"任务编号 {item.key} 已被另一次督察或另一个方案的任务使用（{rel.as_posix()}：{where}）",
+                                "每次督察的任务用自己的编号前缀：给 --id-prefix，例如 --id-prefix R3-"))
+            plans.append(RowPlan(item.row, item.key, "refused", f"编号已属于 {where}"))
+            continue
         if overwrite or not (content / rel).is_file():
             files[rel] = task_yaml(item, source)
             plans.append(RowPlan(item.row, item.key, "create"))
@@ -95,10 +107,17 @@ def plan_tasks(content: Path, items: list[Item], header: Header, data: list[tupl
             files[rel] = body
     if not overwrite:
         for key in _missing(content, prefix, items, header, data, bad_rows):
+            if to is not None and key in home and not _of(to, home[key]):
+                continue  # a task of another inspection or plan
             plans.append(RowPlan(0, key, "missing", "表格中已没有这一项，文件中的任务原样保留"))
             notes.append(Issue(0, "", f"任务 {key} 在 tasks/{key}.yaml 中，但表格中已没有这一项：未删除，原样保留",
                                "若确属误删，在表格中补回该项；已公开的任务不会因再次导入而删除"))
     return files, plans
+
+
+def _of(to: Target, home: tuple[str, str]) -> bool:
+    """A task of ``home`` (inspection, plan) belongs to the target of the import."""
+    return home[0] == to.inspection and (not to.plan or home[1] == to.plan)
 
 
 def _progress(item: Item, cells: dict[int, list[Any]], col: int | None) -> Progress | None:

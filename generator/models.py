@@ -50,6 +50,7 @@ TASK_STATUS_LABELS: dict[str, str] = {
 }
 DONE_STATUSES = frozenset({"completed", "accepted", "closed"})  # the work is finished (已完成)
 COMPLAINT_STATUS_LABELS: dict[str, str] = {"done": "已办结", "partly_done": "阶段性办结", "handling": "正在办理"}
+PROGRESS_LABEL = "进展"  # a history entry or complaint update that repeats the status before it: no change
 CHANNEL_LABELS: dict[str, str] = {"phone": "来电", "letter": "来信", "online": "网络"}
 OUTCOME_LABELS: dict[str, str] = {
     "no_objection": "公示期内未收到异议",
@@ -142,6 +143,11 @@ class Site(Node):
     sample: bool = doc("true when the content is fictional sample data (every page says so)", default=False)
     description: str = doc("one paragraph shown on the home page", kind="text", default="")
     licence: str = doc("licence of the open data (shown on the 数据下载 page and in every download)", kind="text", default="")
+    site_code: str = doc("网站标识码, the government website identifier (footer)", default="")
+    icp: str = doc("ICP备案号, the ICP filing number (footer, linked to beian.miit.gov.cn)", default="")
+    police_record: str = doc("公安机关备案号, the public security filing number (footer)", default="")
+    sponsor: str = doc("主办单位, the unit that runs the site (footer)", default="")
+    operator: str = doc("承办单位, the unit that operates the site (footer)", default="")
 
 
 # --- inspections/<id>.yaml (version 2) ------------------------------------------------------------

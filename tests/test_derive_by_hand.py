@@ -11,8 +11,12 @@ The rules used (quoted from the docs):
   to ``end`` inclusive (days left = end − as-of + 1, so 1 on the last day); ``closed`` after ``end``. Open
   notices are listed by their last day, soonest first. Notice length = end − start + 1.
 - Overdue: a dated deadline (a date, or a bare year = 31 December), before the as-of date (due today is
-  not yet overdue), and a current status other than completed, accepted or closed. Days overdue = as-of −
-  deadline. 长期坚持 / 立行立改: never overdue.
+  not yet overdue), and a current status other than completed, accepted or closed. 长期坚持 / 立行立改: never
+  overdue. Days overdue count from the day the task became overdue, as day 1: the day after the deadline if
+  the work was not done by then (days = as-of − deadline), or the day work done before was taken up again
+  after the deadline (days = as-of − that day + 1).
+- Progress report (进展): an entry (or complaint update) repeating the status before it; it changes no status.
+  The status date is the date of the entry that began the current status: the last one that is not progress.
 - Completion date: the first completed/accepted/closed entry after the last ``reopened`` one. Late:
   completion date after the deadline.
 - "Task becomes overdue" event: the day after the deadline if the task was not done by then; or the day
@@ -220,9 +224,13 @@ def test_an_overdue_event_exists_once_its_date_has_come(tmp_path: Path) -> None:
     # first done entry; no reopening yet) which is before the deadline: not late
     ("2024-06-30", "closed", 0, "2023-11-01", False),
     ("2024-09-09", "closed", 0, "2023-11-01", False),
-    # reopened 2024-09-10: at work after the deadline → overdue; the days count from the deadline, not from
-    # the reopening: 2024-09-10 − 2024-06-30 = 31 (Jul) + 31 (Aug) + 10 = 72; no completion date, not late
-    ("2024-09-10", "reopened", 72, None, False),
+    # reopened 2024-09-10: at work after the deadline → overdue. The days count from the day it became
+    # overdue (the "becomes overdue" event, 2024-09-10), not from the deadline: it was done on its deadline,
+    # so 2024-07-01 … 2024-09-09 were not overdue days. 2024-09-10 is day 1 (this expectation was 72, the
+    # days since the deadline, before the rule was stated this way); no completion date, not late
+    ("2024-09-10", "reopened", 1, None, False),
+    # 2024-09-30: 30 − 10 + 1 = 21
+    ("2024-09-30", "reopened", 21, None, False),
     # completed again 2024-10-01: done, not overdue; completion date = the first done entry after the last
     # reopening = 2024-10-01, after the deadline → late (逾期完成)
     ("2024-10-01", "completed", 0, "2024-10-01", True),
@@ -278,3 +286,123 @@ def test_figures_of_an_earlier_day_are_those_of_that_day(tmp_path: Path) -> None
     # A report dated 2024-09-09 in a site built on 2025-01-01 shows the numbers of 2024-09-09: the same as
     # a build on 2024-09-09 (histories are append-only and dated).
     assert _figures(figures_on(portal_on(tmp_path, "2025-01-01"), D("2024-09-09"))) == SEPT_9
+
+
+# --- progress reports (进展), status dates, overdue days after a reopening ----------------------------------
+
+# T-9 is like the sample's R2-16: done and closed out before its deadline (2024-06-30), reopened after it, then
+# two progress reports that repeat 重新整改. Batch 3 holds a complaint with a progress update at each status.
+T9 = """\
+id: T-9
+number: 9
+title: 第9项手算任务
+problem: 手算问题。
+responsible_units: [手算市人民政府]
+regions: ["990000"]
+deadline: 2024-06-30
+history:
+  - {date: 2022-03-01, status: in_progress}
+  - {date: 2022-06-01, status: in_progress, note: 完成方案}
+  - {date: 2023-11-01, status: completed}
+  - {date: 2023-12-01, status: accepted}
+  - {date: 2024-01-20, status: closed, closeout_exception: 经批准免于公示}
+  - {date: 2024-09-10, status: reopened, note: 问题反弹}
+  - {date: 2024-10-08, status: reopened, note: 印发整改方案}
+  - {date: 2024-12-31, status: reopened, note: 完成一半, on_schedule: false}
+"""
+BATCH3 = """\
+batch: 3
+forwarded_on: 2024-10-08
+complaints:
+  - ref: D2SS202410080005
+    channel: phone
+    region: "990000"
+    types: [水]
+    summary: 反映某河道有污水直排。
+    status: handling
+    updates:
+      - {date: 2024-11-01, status: handling, note: 已立案调查}
+      - {date: 2024-12-01, status: done, note: 已办结}
+      - {date: 2024-12-20, status: done, note: 回头看未反弹}
+"""
+
+
+def portal_with_progress(tmp_path: Path, as_of: str):  # type: ignore[no-untyped-def]
+    """The content as of ``as_of`` with T-9 and batch 3 added (entries after ``as_of`` left out)."""
+    content = write_content(tmp_path / f"progress-{as_of}", as_of)
+    t9 = "".join(line + "\n" for line in T9.splitlines() if "date: " not in line or line.split("date: ")[1][:10] <= as_of)
+    (content / "tasks" / "T-9.yaml").write_text(t9, encoding="utf-8")
+    if as_of >= "2024-10-08":
+        batch3 = "".join(line + "\n" for line in BATCH3.splitlines()
+                         if "{date: " not in line or line.split("date: ")[1][:10] <= as_of)
+        (content / "complaints" / "3.yaml").write_text(batch3, encoding="utf-8")
+    return prepare(content, D(as_of))
+
+
+def test_progress_content_passes_the_check(tmp_path: Path) -> None:
+    for as_of in ("2024-09-09", "2025-01-01"):
+        portal_with_progress(tmp_path, as_of)  # prepare raises ContentError on any problem
+
+
+@pytest.mark.parametrize("as_of, status, since, overdue_since, days, progress", [
+    # 2022-06-01 repeats in_progress: a progress report; the status date stays 2022-03-01
+    ("2022-06-01", "in_progress", "2022-03-01", None, 0, [False, True]),
+    # closed 2024-01-20, still so on the deadline 2024-06-30 and on 2024-09-09: done, never overdue yet
+    ("2024-09-09", "closed", "2024-01-20", None, 0, [False, True, False, False, False]),
+    # reopened 2024-09-10 after the deadline: overdue from that day, day 1 (not 2024-09-10 − 2024-06-30 = 72)
+    ("2024-09-10", "reopened", "2024-09-10", "2024-09-10", 1, [False, True, False, False, False, False]),
+    # 2025-01-01: the last entry is 2024-12-31 but it (and 2024-10-08) repeats 重新整改: the status date stays
+    # 2024-09-10 (the entry that began 重新整改). Days: 2025-01-01 − 2024-09-10 + 1 = 113 + 1 = 114
+    # (Sep 10–30: 21, Oct 31, Nov 30, Dec 31, Jan 1: 21 + 31 + 30 + 31 + 1 = 114)
+    ("2025-01-01", "reopened", "2024-09-10", "2024-09-10", 114, [False, True, False, False, False, False, True, True]),
+])
+def test_status_date_and_overdue_days_of_a_reopened_task(tmp_path: Path, as_of: str, status: str, since: str,
+                                                         overdue_since: str | None, days: int,
+                                                         progress: list[bool]) -> None:
+    t9 = portal_with_progress(tmp_path, as_of).task_by_id["T-9"]
+    assert (t9.status, t9.status_date) == (status, D(since))
+    assert (t9.overdue_since, t9.overdue_days, t9.overdue) == (D(overdue_since) if overdue_since else None, days,
+                                                               days > 0)
+    assert t9.overdue_since_reopening is (overdue_since is not None)  # 2024-09-10 is after 2024-07-01
+    assert [e.progress for e in t9.timeline] == progress
+    assert [e.tag for e in t9.timeline][1] == "进展"
+
+
+def test_a_task_overdue_from_its_deadline_counts_from_the_day_after_it(tmp_path: Path) -> None:
+    # T-2 (due 2024-06-30, in_progress since 2022-03-01): overdue since 2024-07-01, not "since a reopening";
+    # as of 2025-01-01: 2025-01-01 − 2024-07-01 + 1 = 185 = 2025-01-01 − 2024-06-30, as before
+    t2 = portal_with_progress(tmp_path, "2025-01-01").task_by_id["T-2"]
+    assert (t2.overdue_since, t2.overdue_days, t2.overdue_since_reopening) == (D("2024-07-01"), 185, False)
+
+
+def test_progress_events_never_read_x_to_x(tmp_path: Path) -> None:
+    portal = portal_with_progress(tmp_path, "2025-01-01")
+    t9 = sorted((e for e in portal.events if e.item_id == "T-9" and e.kind == "task"), key=lambda e: e.key)
+    # history entries 0 … 7: 整改中, 进展 (still 整改中), 已完成（待验收）, 已验收, 已销号, 重新整改, 进展, 进展
+    assert [e.tag for e in t9] == ["整改中", "进展", "已完成（待验收）", "已验收", "已销号", "重新整改", "进展", "进展"]
+    assert [e.change for e in t9] == ["整改中", "进展（状态仍为整改中）", "整改中 → 已完成（待验收）",
+                                      "已完成（待验收） → 已验收", "已验收 → 已销号", "已销号 → 重新整改",
+                                      "进展（状态仍为重新整改）", "进展（状态仍为重新整改）"]
+    # the "becomes overdue" event is the reopening day, the day the days count from
+    assert overdue_days_of(portal, "T-9") == [D("2024-09-10")]
+    c = sorted((e for e in portal.events if e.item_id == "D2SS202410080005"), key=lambda e: e.date)
+    # disclosed 2024-10-08 at handling (its status when the batch was reported), then: handling again (进展),
+    # done (a change), done again (进展)
+    assert [(e.date, e.tag, e.change) for e in c] == [
+        (D("2024-10-08"), "第3批交办", "正在办理"), (D("2024-11-01"), "进展", "进展（状态仍为正在办理）"),
+        (D("2024-12-01"), "已办结", "正在办理 → 已办结"), (D("2024-12-20"), "进展", "进展（状态仍为已办结）")]
+    assert not [e for e in portal.events if "→" in e.change and e.from_label == e.to_label]
+
+
+def test_a_complaints_timeline_starts_at_its_status_when_reported(tmp_path: Path) -> None:
+    portal = portal_with_progress(tmp_path, "2025-01-01")
+    by_ref = {c.complaint.ref: c for c in portal.complaints}
+    c = by_ref["D2SS202410080005"]
+    assert [(e.status, e.progress) for e in c.timeline] == [("handling", False), ("handling", True), ("done", False),
+                                                            ("done", True)]
+    # current status: the last entry's (done); its date: the entry that began it, 2024-12-01 (not 12-20)
+    assert (c.status, c.status_date) == ("done", D("2024-12-01"))
+    # D…0001: handling when reported 2021-05-12, done 2021-09-30 → since 2021-09-30; D…0003: done when
+    # reported, no update → since the batch's forwarded_on 2021-05-12
+    assert by_ref["D2SS202105120001"].status_date == D("2021-09-30")
+    assert (by_ref["D2SS202105120003"].status, by_ref["D2SS202105120003"].status_date) == ("done", D("2021-05-12"))

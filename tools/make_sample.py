@@ -478,8 +478,7 @@ class Complaints:
         if task["history"][-1]["status"] == "closed":
             c["updates"].append({"date": task["history"][-1]["date"], "status": "done",
                                  "note": self.phrases["anchor_closed"].format(number=task["number"])})
-            c["status"] = "done"
-        self.initial[ref] = "partly_done"
+        self.initial[ref] = "partly_done"  # `status` stays the one when the batch was reported
         return c
 
     def joint(self, case: Data, forwarded: dt.date) -> Data:
@@ -560,7 +559,9 @@ class Complaints:
         return status
 
     def update(self, c: Data, kind: Data, status: str, forwarded: dt.date, fill: Callable[[str], str]) -> None:
-        """Set the updates after the batch was reported, and the status they lead to."""
+        """Set ``status`` (the status when the batch was reported, as the content format defines it) and the
+        updates after the batch was reported."""
+        c["status"] = status
         rng = self.rng
         updates = []
         day = forwarded
@@ -583,7 +584,6 @@ class Complaints:
             day += dt.timedelta(days=rng.randint(*REVISIT_DAYS))
             updates.append({"date": day, "status": "done", "note": self.phrases["revisited"]})
         updates = [u for u in updates if u["date"] <= AS_OF]  # the later ones have not happened yet
-        c["status"] = updates[-1]["status"] if updates else status
         if updates:
             c["updates"] = updates
 

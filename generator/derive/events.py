@@ -7,11 +7,13 @@ Its content (labels, note) also depends only on the content of that item, so a f
 byte-identical across rebuilds.
 
 Events:
-- ``task/<id>/history/<i>/<date>``: each task history entry (corrections and reopenings included);
+- ``task/<id>/history/<i>/<date>``: each task history entry (corrections and reopenings included); one that
+  repeats the status before it is a progress report (进展: ``progress``, tag 进展, from and to the same status);
 - ``task/<id>/overdue/<day>``: a task with a dated deadline becomes overdue: the day after the
   deadline if it was not done by then, or the day it was reopened after the deadline;
 - ``complaint/<ref>/forwarded/<date>`` and ``complaint/<ref>/update/<i>/<date>``: a complaint's
-  disclosure with its batch, and each later update;
+  disclosure with its batch (at its status when the batch was reported), and each later update (进展 when it
+  repeats the status before it);
 - ``notice/<id>/opened|closing|closed/<date>`` and ``notice/<id>/outcome/<date>``: a close-out notice
   opens, has 3 days left, has ended, and its outcome is decided.
 Events dated after the as-of date do not exist yet.
@@ -29,6 +31,7 @@ from generator.models import (
     DONE_STATUSES,
     NOTICE_STATE_LABELS,
     OUTCOME_LABELS,
+    PROGRESS_LABEL,
     TASK_STATUS_LABELS,
     Complaint,
     Task,
@@ -68,6 +71,16 @@ def overdue_since(task: Task, deadline: dt.date) -> list[tuple[dt.date, str]]:
     return out
 
 
+def overdue_from(task: Task, as_of: dt.date) -> dt.date | None:
+    """The first day of the task's current overdue stretch as of ``as_of`` (the day its latest "becomes
+    overdue" event is dated), or None when it is not overdue then. Days overdue count from it, as day 1: from
+    the day after the deadline, or, for work finished and taken up again after the deadline, from that day."""
+    due = task.due
+    if due is None or not is_overdue(task, status_on(task, as_of), as_of):
+        return None
+    return max((day for day, _ in overdue_since(task, due) if day <= as_of), default=None)
+
+
 def task_events(t: TaskView, as_of: dt.date) -> list[Event]:
     task = t.task
     title = t.name
@@ -83,10 +96,12 @@ def task_events(t: TaskView, as_of: dt.date) -> list[Event]:
         if e.on_schedule is False:
             notes.append("未达到序时进度")
         label = TASK_STATUS_LABELS[e.status]
+        progress = e.status == prev  # "repeating the current status is a progress report"
         out.append(Event(
             key=f"task/{task.id}/history/{i}/{e.date.isoformat()}", date=e.date, kind="task", item_id=task.id,
-            title=title, url=t.url, tag=label, from_label=TASK_STATUS_LABELS.get(prev, ""), to_label=label,
-            note="；".join(n for n in notes if n), tasks=(task.id,), regions=regions, closed_out=e.status == "closed",
+            title=title, url=t.url, tag=PROGRESS_LABEL if progress else label,
+            from_label=TASK_STATUS_LABELS.get(prev, ""), to_label=label, note="；".join(n for n in notes if n),
+            tasks=(task.id,), regions=regions, closed_out=e.status == "closed", progress=progress,
         ))
         prev = e.status
     deadline = task.due
@@ -120,10 +135,11 @@ def complaint_events(c: ComplaintView) -> list[Event]:
     prev = m.status
     for i, u in enumerate(m.updates):
         label = COMPLAINT_STATUS_LABELS[u.status]
+        progress = u.status == prev
         out.append(Event(
             key=f"complaint/{m.ref}/update/{i}/{u.date.isoformat()}", date=u.date, kind="complaint", item_id=m.ref,
-            title=title, url=c.url, tag=label, from_label=COMPLAINT_STATUS_LABELS[prev], to_label=label, note=u.note,
-            tasks=tasks, regions=regions,
+            title=title, url=c.url, tag=PROGRESS_LABEL if progress else label, from_label=COMPLAINT_STATUS_LABELS[prev],
+            to_label=label, note=u.note, tasks=tasks, regions=regions, progress=progress,
         ))
         prev = u.status
     return out

@@ -56,7 +56,7 @@ def findings(portal: Portal) -> list[FindingGroup]:
     groups = [
         FindingGroup("overdue", "逾期未完成",
                      "整改时限已过，截至数据日期仍未完成的任务。",
-                     tuple(FlaggedTask(t, f"整改时限{cn_date(t.task.due)}，已逾期{t.overdue_days}天")
+                     tuple(FlaggedTask(t, f"整改时限{cn_date(t.task.due)}，自{cn_date(t.overdue_since)}起已逾期{t.overdue_days}天")
                            for t in tasks if t.overdue)),
         FindingGroup("late", "逾期完成",
                      "完成日期晚于整改时限的任务。",
@@ -68,7 +68,7 @@ def findings(portal: Portal) -> list[FindingGroup]:
                            for t in tasks if t.stale_days)),
         FindingGroup("behind", "未达到序时进度",
                      "最近一次进展报告认定未达到序时进度的任务。",
-                     tuple(FlaggedTask(t, f"{cn_date(t.status_date)}报告") for t in tasks if t.behind_schedule)),
+                     tuple(FlaggedTask(t, f"{cn_date(t.last_update)}报告") for t in tasks if t.behind_schedule)),
         FindingGroup("exception", "例外销号",
                      "未按“验收、公示期满且无异议成立后销号”的一般程序销号的任务，附公开理由。",
                      tuple(FlaggedTask(t, t.closeout_exception) for t in tasks if t.closeout_exception)),

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from generator import urls
-from generator.derive.events import collect, is_overdue
+from generator.derive.events import collect, overdue_from
 from generator.derive.views import (
     ComplaintView,
     InspectionView,
@@ -25,6 +25,7 @@ from generator.derive.views import (
     TimelineEntry,
     counted_once,
     enclosing,
+    status_began,
 )
 from generator.models import (
     COMPLAINT_STATUS_LABELS,
@@ -54,17 +55,14 @@ def notice_state(ann: Announcement, as_of: dt.date) -> tuple[NoticeState, int, i
     return "closed", 0, 0
 
 
-def task_status(task: Task) -> tuple[str, dt.date | None]:
-    if not task.history:
-        return "planned", None
-    last = task.history[-1]
-    return last.status, last.date
+def task_status(task: Task) -> str:
+    """The current status: the last history entry's (``planned`` with no history)."""
+    return task.history[-1].status if task.history else "planned"
 
 
 def completion_date(task: Task) -> dt.date | None:
     """When the current round of work was completed: the first done entry since the last reopening."""
-    status, _ = task_status(task)
-    if status not in DONE_STATUSES:
+    if task_status(task) not in DONE_STATUSES:
         return None
     return next((e.date for e in task.history[task.round_start():] if e.status in DONE_STATUSES), None)
 
@@ -133,18 +131,21 @@ def _notices(content: Content, documents: dict[str, Document], as_of: dt.date) -
 def _task(task: Task, content: Content, documents: dict[str, Document], regions: dict[str, Region],
           notices: dict[str, NoticeView], as_of: dt.date) -> TaskView:
     """One task's view: its status, flags and timeline as of ``as_of`` (complaints and notices linked later)."""
-    status, status_date = task_status(task)
+    status = task_status(task)
     done_on = completion_date(task)
     due = task.due
-    overdue = is_overdue(task, status, as_of)
+    overdue_since = overdue_from(task, as_of)
     cited = {d for e in task.history for d in e.documents}
+    timeline = [_task_entry(e, i > 0 and task.history[i - 1].status == e.status, documents, notices)
+                for i, e in enumerate(task.history)]
     return TaskView(
         task=task, url=urls.task(task.id), status=status, status_label=TASK_STATUS_LABELS[status],
-        status_date=status_date, overdue=overdue, overdue_days=(as_of - due).days if overdue and due else 0,
+        status_date=status_began(timeline), overdue=overdue_since is not None,
+        overdue_days=(as_of - overdue_since).days + 1 if overdue_since else 0, overdue_since=overdue_since,
         late=bool(due and done_on and done_on > due), completed_on=done_on,
         behind_schedule=bool(task.history and task.history[-1].on_schedule is False),
         regions=[regions[c] for c in task.regions if c in regions],
-        timeline=[_task_entry(e, documents, notices) for e in task.history],
+        timeline=timeline,
         stale_days=stale_days(task, status, as_of, content.plan_of(task)),
         last_update=last_update(task, content.plan_of(task)),
         documents=[documents[d] for d in sorted(cited) if d in documents],
@@ -231,13 +232,15 @@ def _batches(batches: list[Batch], regions: dict[str, Region], tasks: dict[str, 
 
 def _complaint(c: Complaint, batch: Batch, batch_name: str, regions: dict[str, Region],
                tasks: dict[str, TaskView]) -> ComplaintView:
-    status = c.updates[-1].status if c.updates else c.status
+    timeline = [TimelineEntry(batch.forwarded_on, c.status, COMPLAINT_STATUS_LABELS[c.status], f"{batch_name}交办")]
+    for u in c.updates:  # an update repeating the status before it is a progress report (进展)
+        timeline.append(TimelineEntry(u.date, u.status, COMPLAINT_STATUS_LABELS[u.status], u.note,
+                                      progress=u.status == timeline[-1].status))
+    status = timeline[-1].status
     view = ComplaintView(
         complaint=c, batch=batch, url=urls.complaint(c.ref), status=status,
         status_label=COMPLAINT_STATUS_LABELS[status], substantiated=c.substantiated in SUBSTANTIATED,
-        regions=[regions[r] for r in c.region if r in regions],
-        timeline=[TimelineEntry(batch.forwarded_on, c.status, COMPLAINT_STATUS_LABELS[c.status], f"{batch_name}交办")]
-        + [TimelineEntry(u.date, u.status, COMPLAINT_STATUS_LABELS[u.status], u.note) for u in c.updates],
+        regions=[regions[r] for r in c.region if r in regions], timeline=timeline, status_date=status_began(timeline),
         tasks=[tasks[t] for t in c.tasks if t in tasks],
         batch_name=batch_name,
     )
@@ -246,9 +249,12 @@ def _complaint(c: Complaint, batch: Batch, batch_name: str, regions: dict[str, R
     return view
 
 
-def _task_entry(e: HistoryEntry, documents: dict[str, Document], notices: dict[str, NoticeView]) -> TimelineEntry:
+def _task_entry(e: HistoryEntry, progress: bool, documents: dict[str, Document],
+                notices: dict[str, NoticeView]) -> TimelineEntry:
+    """A history entry as the page shows it; ``progress`` when it repeats the status before it (进展)."""
     return TimelineEntry(
-        date=e.date, status=e.status, label=TASK_STATUS_LABELS[e.status], note=e.note, correction=e.correction,
+        date=e.date, status=e.status, label=TASK_STATUS_LABELS[e.status], note=e.note, progress=progress,
+        correction=e.correction,
         closeout_exception=e.closeout_exception, on_schedule=e.on_schedule,
         documents=[documents[d] for d in e.documents if d in documents], announcement=notices.get(e.announcement),
     )

@@ -18,6 +18,7 @@ from typing import Literal
 from generator import urls
 from generator.models import (
     NOTICE_STATE_LABELS,
+    PROGRESS_LABEL,
     Announcement,
     Batch,
     Complaint,
@@ -43,17 +44,26 @@ class Event:
     item_id: str  # task id, complaint ref or notice id
     title: str  # the item, e.g. "第7项 某垃圾填埋场渗滤液处理能力不足"
     url: str  # the item's page, relative to the site root
-    tag: str  # what it became, short, for entry titles: 已验收, 逾期未完成, 公示即将结束 …
-    from_label: str
+    tag: str  # what it became, short, for entry titles: 已验收, 逾期未完成, 公示即将结束, 进展 …
+    from_label: str  # the status before ("" for the first); equal to to_label for a progress report
     to_label: str
     note: str = ""
     tasks: tuple[str, ...] = ()  # ids of the tasks it concerns
     regions: tuple[str, ...] = ()  # codes of the regions it concerns (before roll-up)
     closed_out: bool = False  # a task was closed out (销号)
+    progress: bool = False  # 进展: an entry or update repeating the status before it, which changes no status
 
     @property
     def sort_key(self) -> tuple[dt.date, int, str]:
         return (self.date, _KIND_ORDER[self.kind], self.key)
+
+    @property
+    def change(self) -> str:
+        """What the event did to the status, as feeds and pages say it: 原状态 → 新状态, the status alone for an
+        item's first, and for a progress report 进展 with the status that did not change (never 「X → X」)."""
+        if self.progress:
+            return f"{PROGRESS_LABEL}（状态仍为{self.to_label}）"
+        return f"{self.from_label} → {self.to_label}" if self.from_label else self.to_label
 
 
 NoticeState = Literal["upcoming", "open", "closed"]
@@ -63,13 +73,25 @@ NoticeState = Literal["upcoming", "open", "closed"]
 class TimelineEntry:
     date: dt.date
     status: str
-    label: str
+    label: str  # the label of ``status``
     note: str = ""
+    progress: bool = False  # 进展: the status is the one of the entry before (a progress report, not a change)
     correction: str = ""
     closeout_exception: str = ""
     on_schedule: bool | None = None
     documents: list[Document] = field(default_factory=list)
     announcement: NoticeView | None = None
+
+    @property
+    def tag(self) -> str:
+        """What the entry shows as its tag: its status, or 进展 for a progress report."""
+        return PROGRESS_LABEL if self.progress else self.label
+
+
+def status_began(timeline: list[TimelineEntry]) -> dt.date | None:
+    """The rule for the date of a current status (状态起始日期), written once: the date of the entry that began
+    the current status, i.e. the last entry that is not a progress report; None for an empty timeline."""
+    return next((e.date for e in reversed(timeline) if not e.progress), None)
 
 
 @dataclass
@@ -106,9 +128,9 @@ class TaskView:
     url: str
     status: str
     status_label: str
-    status_date: dt.date | None
+    status_date: dt.date | None  # when the current status began (status_began): progress reports do not move it
     overdue: bool
-    overdue_days: int
+    overdue_days: int  # counted from overdue_since, which is day 1
     late: bool
     completed_on: dt.date | None
     behind_schedule: bool
@@ -123,6 +145,15 @@ class TaskView:
     follows: list[TaskView] = field(default_factory=list)  # tasks of earlier inspections it takes up again
     followed_by: list[TaskView] = field(default_factory=list)  # later tasks that take it up again (反弹)
     number_label: str = ""  # 第7项, or 第三轮·第7项 in a portal of several inspections (Content.task_number)
+    # the first day of the current overdue stretch (events.overdue_from): the day after the deadline, or the
+    # day the finished work was reopened after it; None when not overdue
+    overdue_since: dt.date | None = None
+
+    @property
+    def overdue_since_reopening(self) -> bool:
+        """Overdue since work finished before was taken up again after the deadline (not since the deadline)."""
+        due = self.task.due
+        return self.overdue_since is not None and due is not None and self.overdue_since > due + dt.timedelta(days=1)
 
     @property
     def name(self) -> str:
@@ -144,7 +175,8 @@ class ComplaintView:
     status_label: str
     substantiated: bool
     regions: list[Region] = field(default_factory=list)
-    timeline: list[TimelineEntry] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)  # the disclosure (the status when reported), updates
+    status_date: dt.date | None = None  # when the current status began (status_began)
     tasks: list[TaskView] = field(default_factory=list)
     repeats: list[ComplaintView] = field(default_factory=list)  # earlier complaints it repeats (重复件)
     repeated_by: list[ComplaintView] = field(default_factory=list)

@@ -153,8 +153,7 @@ def entry_id(base_url: str, event: Event) -> str:
 
 
 def entry_html(event: Event, item_url: str) -> str:
-    change = f"{event.from_label} → {event.to_label}" if event.from_label else event.to_label
-    parts = [Markup("<p>{}：{}</p>").format("状态" if event.kind != "notice" else "公示", change),
+    parts = [Markup("<p>{}：{}</p>").format("状态" if event.kind != "notice" else "公示", event.change),
              Markup("<p>日期：{}</p>").format(cn_date(event.date))]
     if event.note:
         parts.append(Markup("<p>说明：{}</p>").format(event.note))

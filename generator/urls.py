@@ -117,6 +117,15 @@ def lookup_shard(normalized_ref: str) -> str:
     """The file that maps complaint references ending in the same two characters to their pages."""
     return f"{LOOKUP}{normalized_ref[-2:].lower()}.json"
 
+
+def lookup_index(folder: str = "") -> str:
+    """The page (no JavaScript needed) listing the complaint references that begin alike: lookup/ lists them
+    by their first characters, lookup/<folder>/ those beginning with one prefix (the folder is made from it)."""
+    return f"{LOOKUP}{folder}/" if folder else LOOKUP
+
+
+NOT_FOUND = "404.html"  # the page a web server shows for an address the site does not have; at the site root
+
 # trust: integrity findings, corrections, tamper-evidence manifest
 CHECKS = "checks/"
 CORRECTIONS = "corrections/"
@@ -132,6 +141,7 @@ DATA_COMPLAINTS = "data/complaints/"
 DATA_NOTICES = "data/notices/"
 STATS = "stats/"
 HANT = "zh-hant/"  # the Traditional Chinese reading of every page mirrors the site under this folder
+T2S_TABLE = HANT + "t2s.json"  # what the 繁體 search converts a query with (render/search_assets.py)
 
 
 def data_table(name: str) -> str:

@@ -11,16 +11,19 @@ can keep to one round; when the content has several rounds, the browser search o
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+import nh3
+
 from generator.derive.events import complaint_title
 from generator.derive.views import Portal, RegionView, enclosing
 from generator.errors import UsageError
-from generator.markup import normalize_ref
+from generator.markup import normalize_ref, render_markdown
 from generator.models import COMPLAINT_STATUS_LABELS, ITEM_KIND_LABELS, TASK_STATUS_LABELS, Inspection
 
 SCHEMA_VERSION = "2"  # change when the schema changes: the index is then made afresh
@@ -33,7 +36,7 @@ class SearchDoc:
     kind: str  # task | complaint | notice
     item_id: str
     title: str
-    text: str  # everything else that is searchable
+    text: str  # everything else that is searchable, as plain text (Markdown fields as their words read)
     regions: tuple[str, ...]  # codes of its regions and every region enclosing them
     region_names: tuple[str, ...]
     status: str  # status key (in_progress, done, open …)
@@ -82,7 +85,7 @@ def documents(portal: Portal) -> Iterator[SearchDoc]:
     for t in portal.tasks:
         task = t.task
         codes, names = _with_ancestors(portal.region_by_code, task.regions)
-        text = [task.problem, task.target, *task.measures, *task.responsible_units, *task.supervising_units,
+        text = [_plain(task.problem), task.target, *task.measures, *task.responsible_units, *task.supervising_units,
                 task.acceptance_unit, *(e.note for e in task.history), *names]
         yield SearchDoc(f"task:{task.id}", "task", task.id, t.name, "\n".join(text),
                         codes, names, t.status, TASK_STATUS_LABELS[t.status], t.url,
@@ -103,10 +106,16 @@ def documents(portal: Portal) -> Iterator[SearchDoc]:
         a = n.ann
         notice_regions = [code for t in n.tasks for code in t.task.regions]
         codes, names = _with_ancestors(portal.region_by_code, notice_regions)
-        text = [a.summary, *(t.task.title for t in n.tasks), "\n".join(s.opinion for s in a.acceptance_steps), *names]
+        text = [_plain(a.summary), *(t.task.title for t in n.tasks), "\n".join(s.opinion for s in a.acceptance_steps), *names]
         yield SearchDoc(f"notice:{a.id}", "notice", a.id, a.title, "\n".join(text), codes, names,
                         n.state, n.state_label, n.url, _filters("notice", names, n.state_label, round_filters(f"notice:{a.id}")),
                         _first(notice_regions))
+
+
+def _plain(markdown: str) -> str:
+    """The text of a Markdown field as a reader sees it (no ``**``, ``-`` or link syntax), one block a line."""
+    text = html.unescape(nh3.clean(render_markdown(markdown), tags=set()))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _first(codes: list[str]) -> str:

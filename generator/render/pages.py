@@ -13,16 +13,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os.path
+import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from generator import incremental, urls
 from generator.config import Config
 from generator.derive import flags, stats
-from generator.derive.views import Portal
+from generator.derive.views import ComplaintView, Portal
+from generator.load.import_vocab import REF_CHANNEL
+from generator.load.schema import path_name_problem
 from generator.markup import cn_date, iso_date, normalize_ref, render_markdown
 from generator.models import (
     CHANNEL_LABELS,
@@ -31,10 +36,12 @@ from generator.models import (
     OUTCOME_LABELS,
     TASK_STATUS_LABELS,
 )
-from generator.render import feeds, hant, ics, manifest, opendata, theme_extras
+from generator.render import feeds, hant, ics, manifest, opendata, search_assets, theme_extras
 from generator.render import mailto as notices
 
 PER_PAGE = 50
+LOOKUP_PAGE_MAX = 100  # references listed on one page of the look-up index before it is split by the next character
+_REF_PREFIX = re.compile(r"[A-Z0-9-]+")
 FEEDS_SKIPPED = ("site.yaml 中没有 site_url（设置中也没有完整网址的 SITEURL）：没有生成订阅（RSS/Atom），因为订阅阅读器"
                  "需要完整的链接；在 site.yaml 中添加 'site_url: https://…'")
 
@@ -182,6 +189,28 @@ class Renderer:
             digest = incremental.fingerprint(context_fp, n, count, [item_fp(i) for i in pager.items]) if item_fp else ""
             self.write(writer, page_urls[n - 1], template, shown, pager=pager, digest=digest, **kwargs)
 
+    def write_lookup_pages(self, writer: Any) -> None:
+        """The look-up without JavaScript: lookup/ and a page per prefix (:func:`lookup_pages`)."""
+        channels = {letter: CHANNEL_LABELS[channel] for letter, channel in REF_CHANNEL.items()}
+        for lp in lookup_pages(self.portal.complaints):
+            title = f"受理编号以 {lp.prefix} 开头的信访举报" if lp.prefix else "按受理编号查找信访举报"
+            digest = incremental.fingerprint(lp.prefix, lp.groups, [self.complaint_fp(c) for c in lp.complaints])
+            self.write(writer, lookup_url(lp.prefix), "lookup.html", title, digest=digest, lp=lp, channels=channels,
+                       lookup_url=lookup_url)
+
+    def write_not_found(self, writer: Any) -> None:
+        """404.html at the root, for the web server to show at any address the site lacks: its links are
+        path-absolute from site_url's path (so they work at any depth), or relative to the root without one."""
+        tmpl = self.env.get_template("404.html")
+        path = urlsplit(self.base_url).path.rstrip("/")
+        siteurl = path if self.base_url else "."
+
+        def run() -> None:
+            writer.write_file(urls.NOT_FOUND, tmpl, self.context, relative_urls=False, SITEURL=siteurl,
+                              page_url=urls.NOT_FOUND, page_title="找不到这个页面", page_feeds=[self.feeds.site])
+
+        self.jobs.add([urls.NOT_FOUND], incremental.fingerprint(self.chrome, siteurl), run)
+
     def write_all(self, writer: Any) -> None:
         """Queue every page, then write the other emitters' files (run :meth:`finish` to write the pages)."""
         self.write_pages(writer)
@@ -201,6 +230,7 @@ class Renderer:
             self.write(writer, t.url, "task.html", t.name,
                        [f.tasks[t.task.id], *(f.regions[r.code] for r in t.regions)], t=t)
         self.write(writer, urls.COMPLAINTS, "complaints.html", "信访举报办理情况")
+        self.write_lookup_pages(writer)
         for batch, items in p.batches:
             self.paginate(writer, lambda n, b=batch: urls.batch(b.batch, n, b.inspection), "complaint_list.html",
                           f"{p.content.batch_name(batch)}交办信访举报", items, item_fp=self.complaint_fp,
@@ -229,21 +259,76 @@ class Renderer:
             self.write(writer, urls.page(page.slug), "page.html", page.title, page=page)
         self.write(writer, urls.DOCUMENTS, "documents.html", "文件登记", documents=p.documents)
         self.write(writer, urls.FEEDS, "feeds.html", "订阅")
-        self.write(writer, urls.SEARCH, "search.html", "搜索", search_scopes=self.search_scopes)
+        self.write(writer, urls.SEARCH, "search.html", "搜索", search_scopes=self.search_scopes,
+                   search_filters=search_assets.filter_order(p))
         self.write(writer, urls.CHECKS, "checks.html", "数据核查", groups=flags.findings(p), corrections=flags.corrections(p))
         self.write(writer, urls.CORRECTIONS, "corrections.html", "更正记录", corrections=flags.corrections(p))
         self.write(writer, urls.STATS, "stats.html", "统计", stats=stats.statistics(p))
         self.write(writer, urls.DATA_PAGE, "data.html", "数据下载")
+        self.write_not_found(writer)
+
+
+@dataclass(frozen=True)
+class LookupPage:
+    """One page of the look-up index: the references beginning with ``prefix`` ("" on lookup/ itself), as
+    ``groups`` (a longer prefix and how many begin with it, each with its own page) and ``complaints`` (listed
+    here)."""
+
+    prefix: str
+    groups: list[tuple[str, int]]
+    complaints: list[ComplaintView]
+
+
+def lookup_pages(complaints: Sequence[ComplaintView], limit: int = LOOKUP_PAGE_MAX) -> list[LookupPage]:
+    """The look-up index in reference order: a page lists its references when there are at most ``limit``,
+    else groups them by their next character; a group is named by what all its references share (so no
+    page is a mere step to one other page), and a reference alone in its group is listed on the page itself."""
+    pages: list[LookupPage] = []
+
+    def node(prefix: str, items: list[tuple[str, ComplaintView]]) -> None:
+        if len(items) <= limit:
+            pages.append(LookupPage(prefix, [], [c for _, c in items]))
+            return
+        here: list[ComplaintView] = []
+        by_next: dict[str, list[tuple[str, ComplaintView]]] = {}
+        for ref, c in items:
+            if len(ref) == len(prefix):
+                here.append(c)
+            else:
+                by_next.setdefault(ref[: len(prefix) + 1], []).append((ref, c))
+        groups: list[tuple[str, int]] = []
+        for _, sub in sorted(by_next.items()):
+            if len(sub) == 1:
+                here.append(sub[0][1])
+                continue
+            shared = os.path.commonprefix([ref for ref, _ in sub])
+            groups.append((shared, len(sub)))
+            node(shared, sub)
+        here.sort(key=lambda c: normalize_ref(c.complaint.ref))
+        pages.append(LookupPage(prefix, groups, here))
+
+    node("", sorted(((normalize_ref(c.complaint.ref), c) for c in complaints), key=lambda item: item[0]))
+    return sorted(pages, key=lambda lp: lp.prefix)
+
+
+def lookup_url(prefix: str) -> str:
+    """The page of the look-up index for references beginning with ``prefix`` (a normalized reference's
+    beginning, checked here before it becomes a folder; a Windows device name gets a "_")."""
+    if prefix and not _REF_PREFIX.fullmatch(prefix):
+        raise ValueError(f"not the beginning of a normalized complaint reference: {prefix!r}")
+    return urls.lookup_index(prefix + "_" if prefix and path_name_problem(prefix) else prefix)
 
 
 def write_files(portal: Portal, output: Path, feed_plan: feeds.FeedPlan, base_url: str, jobs: incremental.Jobs) -> None:
     """The emitters besides the pages, in order: open data (data/*.csv, portal.json, portal.sqlite), the
-    manifest of its rows (integrity/manifest.json), the reference look-up (lookup/*.json), the documents,
+    manifest of its rows (integrity/manifest.json), the reference look-up (lookup/*.json), the 繁體 search's
+    Traditional→Simplified table (zh-hant/t2s.json), the documents,
     the notices' calendars (*.ics) and the feeds (feeds/*.atom.xml, *.rss.xml, OPML). Those given ``jobs``
     are written with the pages and reused when unchanged."""
     item_hashes = opendata.write_all(portal, base_url, output, jobs)
     manifest.write(portal, output, item_hashes)
     write_lookup(portal, output)
+    search_assets.write_t2s_table(output)
     copy_documents(portal, output)
     ics.write_all(portal, output, base_url)
     feeds.write_all(portal, feed_plan, base_url, output, jobs)

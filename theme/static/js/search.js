@@ -6,8 +6,19 @@
    name run on this page; it is not used.) Excerpts arrive as text with <mark> around the matched
    words: they are split on those two tags and every piece becomes a text node.
 
-   A large site has several indexes (pagefind/<shard>/, see generator/pagefind.py); the 搜索范围 list
-   picks one scope, whose first bundle is the primary index and the others are merged in (?scope=).
+   The page (search.html) gives the form, the words this script says (<template id="search-text">) and the
+   order of every filter's values (<template id="search-order">, made by generator/render/search_assets.py),
+   so the 繁體 reading of the page (zh-hant/search/) says them in 繁體. There the typed query is converted
+   to Simplified with zh-hant/t2s.json (OpenCC's tw2s, longest phrase first) before searching the one
+   (Simplified) index, and results link to the 繁體 pages.
+
+   Filters: each option shows how many results choosing it gives with the other filters as they are
+   (one more search per filter in use); options that would give none are not shown. The query, the
+   scope and the chosen filters are kept in the address (search/?q=…&scope=…&地区=…), so a search can
+   be shared and the back button returns to it.
+
+   A large site has several indexes (pagefind/<shard>/, see generator/index/pagefind.py); the 搜索范围
+   list picks one scope, whose first bundle is the primary index and the others are merged in (?scope=).
    Each scope gets its own instance of pagefind.js (imported with ?scope=…), so merging one scope's
    indexes never leaks into another's. Result links are made relative to the site root, so the site
    works under any sub-path; a link that would leave the site is not shown. */
@@ -17,12 +28,13 @@
   if (!box) return;
   var meta = document.querySelector('meta[name="portal-root"]');
   var root = new URL(meta ? meta.content : "../", window.location.href);
+  var hant = document.documentElement.lang === "zh-Hant";
+  var pagesRoot = hant ? new URL(box.getAttribute("data-hant") || "zh-hant/", root) : root;
   var select = document.getElementById("search-scope");
-  var params = new URLSearchParams(window.location.search);
   var PAGE_SIZE = 10;
-  var FILTER_ORDER = ["类型", "地区", "状态", "污染类型", "批次"];
   var engines = {};  // scope id → Promise of its pagefind instance
   var state = { query: "", selected: {}, results: [], shown: 0, serial: 0 };
+  var has = function (object, key) { return Object.prototype.hasOwnProperty.call(object, key); };
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -30,6 +42,27 @@
     if (text !== undefined) node.textContent = text;
     return node;
   }
+
+  /* The page's words: words("found", {n: 3, q: "…"}) fills {n} and {q} of the text named "found". */
+  var WORDS = {};
+  var wordList = document.getElementById("search-text");
+  if (wordList) wordList.content.querySelectorAll("data").forEach(function (d) { WORDS[d.value] = d.textContent; });
+  function words(key, values) {
+    return (WORDS[key] || key).replace(/\{(\w+)\}/g, function (_, name) { return String((values || {})[name]); });
+  }
+
+  /* The filters in order, each with its values in order and the label the page gives each. */
+  var NAMES = [], LABELS = {}, ORDER = {};
+  var order = document.getElementById("search-order");
+  if (order) order.content.querySelectorAll("ul[data-name]").forEach(function (ul) {
+    var name = decodeURIComponent(ul.getAttribute("data-name"));
+    NAMES.push(name);
+    LABELS[name] = ul.getAttribute("data-label") || name;
+    ORDER[name] = {};
+    ul.querySelectorAll("li[data-value]").forEach(function (li, i) {
+      ORDER[name][decodeURIComponent(li.getAttribute("data-value"))] = { rank: i, label: li.textContent };
+    });
+  });
 
   function scope() {
     var option = select ? select.options[select.selectedIndex] : null;
@@ -56,27 +89,61 @@
     return engines[s.id];
   }
 
-  /* The interface: a search form, the filters, a status line, the results and "more". */
-  var form = el("form", { "class": "search-form", role: "search", action: "", "aria-label": "搜索本站" });
-  var label = el("label", { "for": "search-input" }, "搜索本站");
-  var input = el("input", { id: "search-input", "class": "search-input", type: "search", name: "q",
-    autocomplete: "off", enterkeyhint: "search", placeholder: "输入关键词，例如：垃圾填埋场" });
-  var go = el("button", { type: "submit" }, "搜索");
-  form.appendChild(label);
-  form.appendChild(input);
-  form.appendChild(go);
+  /* The 繁體 reading: a query in Traditional characters as the Simplified the index holds. */
+  var converter = null;
+  function simplified(query) {
+    if (!hant) return Promise.resolve(query);
+    if (!converter) {
+      converter = fetch(new URL(box.getAttribute("data-t2s") || "zh-hant/t2s.json", root))
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .catch(function () { return null; })  // no table: the query is searched as typed
+        .then(t2s);
+    }
+    return converter.then(function (convert) { return convert(query); });
+  }
+
+  function t2s(table) {
+    var chars = new Map(), phrases = new Map(), longest = 1;
+    var pairs = Array.from((table && table.chars) || "");
+    for (var i = 0; i + 1 < pairs.length; i += 2) chars.set(pairs[i], pairs[i + 1]);
+    Object.keys((table && table.phrases) || {}).forEach(function (key) {
+      phrases.set(key, table.phrases[key]);
+      longest = Math.max(longest, Array.from(key).length);
+    });
+    return function (text) {
+      var cs = Array.from(text), out = "";
+      for (var at = 0; at < cs.length;) {
+        var n = Math.min(longest, cs.length - at);
+        while (n > 1 && !phrases.has(cs.slice(at, at + n).join(""))) n--;
+        if (n > 1) out += phrases.get(cs.slice(at, at + n).join(""));
+        else out += chars.has(cs[at]) ? chars.get(cs[at]) : cs[at];
+        at += n;
+      }
+      return out;
+    };
+  }
+
+  /* The interface: the page's form, then the filters, a status line, the results and "more". */
+  var form = box.querySelector("form.search-form");
+  var input = document.getElementById("search-input");
+  var header = document.getElementById("site-search-q");
   var filters = el("div", { "class": "search-filters" });
   var message = el("p", { "class": "search-message", role: "status", "aria-live": "polite" });
   var list = el("ol", { "class": "search-results" });
-  var more = el("button", { type: "button", "class": "search-more", hidden: "" }, "显示更多结果");
-  box.textContent = "";
-  [form, filters, message, list, more].forEach(function (node) { box.appendChild(node); });
+  var more = el("button", { type: "button", "class": "search-more", hidden: "" }, words("more"));
+  form.hidden = false;
+  [filters, message, list, more].forEach(function (node) { box.appendChild(node); });
 
   function say(text) { message.textContent = text; }
 
-  /* A filter value as written in content: generator/pagefind.py (filter_value) percent-encodes %, " and \\. */
+  /* A filter value as written in content: generator/index/pagefind.py (filter_value) percent-encodes %, "
+     and \\; ``encoded`` is the value as Pagefind has it. */
+  var CODES = { "25": "%", "22": "\"", "5C": "\\" };
   function shown(value) {
-    return value.replace(/%(25|22|5C)/g, function (_, code) { return { "25": "%", "22": "\"", "5C": "\\" }[code]; });
+    return value.replace(/%(25|22|5C)/g, function (_, code) { return CODES[code]; });
+  }
+  function encoded(value) {
+    return value.replace(/[%"\\]/g, function (c) { return { "%": "%25", "\"": "%22", "\\": "%5C" }[c]; });
   }
 
   /* An excerpt is text with <mark>…</mark> around matches; anything else in it is shown as text. */
@@ -97,12 +164,15 @@
     return p;
   }
 
-  /* Only links into this site: same protocol and host as the site root, below its path. */
+  /* Only links into this site: same protocol and host as the site root, below its path; on the 繁體
+     reading, the same page under zh-hant/. */
   function inside(url) {
     try {
       var target = new URL(url, root);
-      return target.protocol === root.protocol && target.host === root.host &&
-        target.pathname.indexOf(root.pathname) === 0 ? target.href : null;
+      if (target.protocol !== root.protocol || target.host !== root.host ||
+          target.pathname.indexOf(root.pathname) !== 0) return null;
+      return hant ? new URL(target.pathname.slice(root.pathname.length) + target.search + target.hash, pagesRoot).href
+        : target.href;
     } catch (e) {
       return null;
     }
@@ -130,59 +200,91 @@
     });
   }
 
-  function renderFilters(available) {
+  function rank(names, name) {
+    var i = names.indexOf(name);
+    return i < 0 ? names.length : i;
+  }
+
+  function byOrder(name) {
+    var known = ORDER[name] || {};
+    return function (a, b) {
+      var ra = has(known, shown(a)) ? known[shown(a)].rank : Infinity;
+      var rb = has(known, shown(b)) ? known[shown(b)].rank : Infinity;
+      return ra !== rb ? (ra < rb ? -1 : 1) : (a < b ? -1 : a > b ? 1 : 0);
+    };
+  }
+
+  function renderFilters(counts) {
     var open = {};
     filters.querySelectorAll("details[open]").forEach(function (d) { open[d.getAttribute("data-name")] = true; });
     filters.textContent = "";
-    var names = Object.keys(available || {}).sort(function (a, b) {
-      var ia = FILTER_ORDER.indexOf(a), ib = FILTER_ORDER.indexOf(b);
-      return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || (a < b ? -1 : a > b ? 1 : 0);
+    var names = Object.keys(counts || {}).sort(function (a, b) {
+      return rank(NAMES, a) - rank(NAMES, b) || (a < b ? -1 : a > b ? 1 : 0);
     });
-    if (!names.length) return;
     var panel = el("fieldset", { "class": "search-filter-panel" });
-    panel.appendChild(el("legend", {}, "筛选"));
+    panel.appendChild(el("legend", {}, words("filters")));
     names.forEach(function (name, i) {
-      var values = available[name];
-      var choices = Object.keys(values).sort().filter(function (value) {
-        return values[value] > 0 || (state.selected[name] || []).indexOf(value) >= 0;  // no empty choices
-      });
+      var values = counts[name] || {};
+      var chosen = state.selected[name] || [];
+      var choices = Object.keys(values).filter(function (value) {
+        return values[value] > 0 || chosen.indexOf(value) >= 0;  // no option that would find nothing
+      }).concat(chosen.filter(function (value) { return !has(values, value); })).sort(byOrder(name));
       if (!choices.length) return;
+      var label = LABELS[name] || name;
       var details = el("details", { "class": "search-filter", "data-name": name });
-      if (open[name] || (state.selected[name] || []).length) details.open = true;
-      details.appendChild(el("summary", { "class": "search-filter-name" }, name));
+      if (open[name] || chosen.length) details.open = true;
+      details.appendChild(el("summary", { "class": "search-filter-name" }, label));
       var group = el("fieldset", { "class": "search-filter-group" });
-      group.appendChild(el("legend", { "class": "visually-hidden" }, name));
+      group.appendChild(el("legend", { "class": "visually-hidden" }, label));
       choices.forEach(function (value, j) {
         var id = "filter-" + i + "-" + j;
         var row = el("div", { "class": "search-filter-value" });
         var check = el("input", { type: "checkbox", id: id });
-        check.checked = (state.selected[name] || []).indexOf(value) >= 0;
+        check.checked = chosen.indexOf(value) >= 0;
         check.addEventListener("change", function () {
-          var chosen = (state.selected[name] || []).filter(function (v) { return v !== value; });
-          if (check.checked) chosen.push(value);
-          state.selected[name] = chosen;
+          var now = (state.selected[name] || []).filter(function (v) { return v !== value; });
+          if (check.checked) now.push(value);
+          state.selected[name] = now;
+          remember(true);
           run(state.query);
         });
+        var known = ORDER[name] || {};
+        var caption = has(known, shown(value)) ? known[shown(value)].label : shown(value);
         row.appendChild(check);
-        row.appendChild(el("label", { "for": id, "class": "search-filter-label" }, shown(value) + "（" + values[value] + "）"));
+        row.appendChild(el("label", { "for": id, "class": "search-filter-label" }, caption + "（" + (values[value] || 0) + "）"));
         group.appendChild(row);
       });
       details.appendChild(group);
       panel.appendChild(details);
     });
-    filters.appendChild(panel);
+    if (panel.querySelector("details")) filters.appendChild(panel);
   }
 
-  function chosenFilters() {
+  function chosenFilters(without) {
     var out = {};
     Object.keys(state.selected).forEach(function (name) {
-      if (state.selected[name].length) out[name] = { any: state.selected[name].slice() };
+      if (name !== without && state.selected[name].length) out[name] = { any: state.selected[name].slice() };
     });
     return out;
   }
 
-  function run(query) {
-    query = (query || "").trim();
+  /* What each option gives with the other filters as chosen: a filter in use is counted by a search
+     without it (Pagefind counts every value within the results of all the chosen filters). */
+  function facetCounts(pf, query, search) {
+    var counts = {};
+    Object.keys(search.totalFilters || search.filters || {}).forEach(function (name) {
+      counts[name] = (search.filters || {})[name] || {};
+    });
+    var inUse = Object.keys(state.selected).filter(function (name) { return state.selected[name].length; });
+    return Promise.all(inUse.map(function (name) {
+      return pf.search(query, { filters: chosenFilters(name) }).then(function (other) {
+        counts[name] = (other.filters || {})[name] || {};
+      });
+    })).then(function () { return counts; });
+  }
+
+  function run(typed) {
+    var query = (typed || "").trim();
     state.query = query;
     var serial = ++state.serial;
     list.textContent = "";
@@ -193,68 +295,90 @@
       box.setAttribute("aria-busy", "false");
       return Promise.resolve();
     }
-    say("正在搜索…");
+    say(words("searching"));
     box.setAttribute("aria-busy", "true");
-    return engine().then(function (pf) {
-      return pf.search(query, { filters: chosenFilters() });
-    }).then(function (search) {
+    var pf;
+    return Promise.all([engine(), simplified(query)]).then(function (both) {
+      pf = both[0];
+      return pf.search(both[1], { filters: chosenFilters() }).then(function (search) {
+        return facetCounts(pf, both[1], search).then(function (counts) { return { search: search, counts: counts }; });
+      });
+    }).then(function (found) {
       if (serial !== state.serial) return;
-      state.results = search.results;
+      state.results = found.search.results;
       state.shown = 0;
-      renderFilters(search.totalFilters || search.filters);
-      var n = search.results.length;
+      renderFilters(found.counts);
+      var n = found.search.results.length;
       return showMore().then(function () {  // the count is shown once the first results are on screen
         if (serial !== state.serial) return;
-        say(n ? "找到 " + n + " 条与「" + query + "」相关的结果" : "没有找到与「" + query + "」相关的结果");
+        say(words(n ? "found" : "none", { n: n, q: query }));
         box.setAttribute("aria-busy", "false");
       });
     }).catch(function () {
       if (serial !== state.serial) return;
       box.setAttribute("aria-busy", "false");
-      say(window.location.protocol === "file:"
-        ? "从本地磁盘打开网站时无法使用全文搜索（浏览器不允许读取搜索索引）。请通过网站服务器访问，或直接浏览整改任务、信访举报和销号公示栏目。"
-        : "搜索索引未能加载，请稍后刷新页面重试，或直接浏览整改任务、信访举报和销号公示栏目。");
+      say(words(window.location.protocol === "file:" ? "offline" : "failed"));
     });
+  }
+
+  /* The address: q, scope and one parameter per chosen filter value (as content writes it). */
+  function address() {
+    var url = new URL(window.location.href);
+    var params = url.searchParams;
+    ["q", "scope"].concat(NAMES, Object.keys(state.selected)).forEach(function (name) { params.delete(name); });
+    if (input.value.trim()) params.set("q", input.value.trim());
+    if (select) params.set("scope", select.value);
+    Object.keys(state.selected).sort(function (a, b) { return rank(NAMES, a) - rank(NAMES, b); }).forEach(function (name) {
+      state.selected[name].slice().sort(byOrder(name)).forEach(function (value) { params.append(name, shown(value)); });
+    });
+    return url.href;
+  }
+
+  function remember(push) {
+    var url = address();
+    if (url === window.location.href) return;
+    if (push) window.history.pushState(null, "", url); else window.history.replaceState(null, "", url);
+  }
+
+  function restore() {
+    var params = new URLSearchParams(window.location.search);
+    var wanted = params.get("scope");
+    for (var i = 0; select && wanted && i < select.options.length; i++) {
+      if (select.options[i].value === wanted) select.selectedIndex = i;
+    }
+    state.selected = {};
+    NAMES.forEach(function (name) {
+      var values = params.getAll(name).filter(Boolean);
+      if (values.length) state.selected[name] = values.map(encoded);
+    });
+    input.value = params.get("q") || "";
+    if (header && input.value) header.value = input.value;
+    return run(input.value);
   }
 
   var timer = null;
   input.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(function () {
-      if (input.value.trim() !== state.query) run(input.value);  // typing back the same words changes nothing
+      if (input.value.trim() === state.query) return;  // typing back the same words changes nothing
+      remember(false);
+      run(input.value);
     }, 250);
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     clearTimeout(timer);
-    remember();
+    remember(true);
     run(input.value);
   });
   more.addEventListener("click", function () { showMore(); });
-
-  function remember() {
-    var url = new URL(window.location.href);
-    if (input.value.trim()) url.searchParams.set("q", input.value.trim()); else url.searchParams.delete("q");
-    if (select) url.searchParams.set("scope", select.value);
-    window.history.replaceState(null, "", url.toString());
-  }
-
   if (select) {
-    var wanted = params.get("scope");
-    for (var i = 0; wanted && i < select.options.length; i++) {
-      if (select.options[i].value === wanted) select.selectedIndex = i;
-    }
     select.addEventListener("change", function () {
       state.selected = {};
-      remember();
+      remember(true);
       run(input.value);
     });
   }
-  var q = params.get("q");
-  if (q) {
-    input.value = q;
-    var header = document.getElementById("site-search-q");
-    if (header) header.value = q;
-  }
-  run(q);
+  window.addEventListener("popstate", restore);
+  restore();
 })();

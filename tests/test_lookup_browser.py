@@ -1,0 +1,201 @@
+"""The complaint look-up in Chromium on a phone (390 × 844): with its index files blocked, opened from disk,
+without JavaScript, and on the pages where people look for it (信访举报, its listings, the 404 page).
+
+Expected references and addresses are read from the sample's content files (content/complaints/<round>/<n>.yaml)
+and the documented layout: a complaint at complaints/<ref>/, a batch at complaints/batch/<round>/<n>/, a region's
+complaints at complaints/region/<code>/, the site's absolute address in site.yaml's site_url.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from conftest import SAMPLE, QuietHandler, local_page
+
+PHONE = {"width": 390, "height": 844}
+BATCH_FILE = SAMPLE / "complaints" / "r3" / "1.yaml"
+BATCH = yaml.safe_load(BATCH_FILE.read_text(encoding="utf-8"))
+COMPLAINT = BATCH["complaints"][1]  # D3JC202505260009
+REF = COMPLAINT["ref"]
+COMPLAINT_URL = f"complaints/{REF}/"
+BATCH_URL = f"complaints/batch/r3/{BATCH['batch']}/"
+REGION_URL = f"complaints/region/{COMPLAINT['region']}/"
+SITE_PATH = urlsplit(yaml.safe_load((SAMPLE / "site.yaml").read_text(encoding="utf-8"))["site_url"]).path
+MISSING = REF[:-4] + "9999"  # well-formed, in no content file
+assert all(MISSING != c["ref"] for f in (SAMPLE / "complaints").rglob("*.yaml")
+           for c in yaml.safe_load(f.read_text(encoding="utf-8"))["complaints"])
+
+
+@pytest.fixture(scope="module")
+def phone(browser, served):  # type: ignore[no-untyped-def]
+    """One phone-sized context for the module, allowed to load only from the served site."""
+    context, page, errors, foreign = local_page(browser, served, locale="zh-CN", viewport=PHONE)
+    yield context, page
+    context.close()
+    assert not errors, errors
+    assert not foreign, foreign
+
+
+def look_up(page, field: str, typed: str) -> None:  # type: ignore[no-untyped-def]
+    page.fill(field, typed)
+    page.press(field, "Enter")
+
+
+def test_with_the_lookup_files_blocked_a_number_still_lands_on_its_page(phone, served) -> None:  # type: ignore[no-untyped-def]
+    context, page = phone
+    blocked: list[str] = []
+
+    def block(route) -> None:  # type: ignore[no-untyped-def]
+        blocked.append(route.request.url)
+        route.abort()
+
+    context.route("**/lookup/*.json", block)
+    try:
+        page.goto(served + "search/")
+        look_up(page, "#ref-search", " " + REF.lower() + " ")
+        page.wait_for_url(served + COMPLAINT_URL, timeout=15000)
+        assert REF in page.locator("h1").inner_text()
+        assert blocked == [served + f"lookup/{REF[-2:].lower()}.json"]
+    finally:
+        context.unroute("**/lookup/*.json", block)
+
+
+def test_a_real_miss_says_not_found_and_stays(phone, served) -> None:  # type: ignore[no-untyped-def]
+    _, page = phone
+    page.goto(served + "complaints/")
+    look_up(page, "#ref-complaints", MISSING)
+    message = page.locator("#ref-complaints ~ .lookup-message")
+    message.wait_for(state="visible")
+    page.wait_for_function("() => document.querySelector('.lookup-message').innerText.includes('没有找到')")
+    assert f"没有找到受理编号为「{MISSING}」的信访举报" in message.inner_text()
+    assert page.url == served + "complaints/"
+
+
+def test_the_lookup_box_is_on_the_complaint_section_and_its_listings(phone, served) -> None:  # type: ignore[no-untyped-def]
+    _, page = phone
+    for url, field in (("complaints/", "#ref-complaints"), (BATCH_URL, "#ref-list"), (REGION_URL, "#ref-list")):
+        page.goto(served + url)
+        box = page.locator(field).bounding_box()
+        assert box and box["width"] >= 150 and box["height"] >= 30, (url, box)  # a box a thumb can use
+        help_text = page.locator(f"{field}-help").inner_text()
+        assert all(s in help_text for s in ("D（来电）", "X（来信）", "W（网络）")), help_text
+        assert page.locator(field).get_attribute("inputmode") == "text"
+    page.goto(served + BATCH_URL)
+    look_up(page, "#ref-list", REF)
+    page.wait_for_url(served + COMPLAINT_URL)
+
+
+@contextlib.contextmanager
+def serve_with_404(site: Path, prefix: str) -> Iterator[str]:
+    """Serve ``site`` under /<prefix>/ as a web server configured with its 404.html does (nginx error_page,
+    Apache ErrorDocument): a missing address answers 404 with that page's content, at the address asked for."""
+    root = site.parent / f".www404-{threading.get_ident()}"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(site, root / prefix)
+    not_found = (site / "404.html").read_bytes()
+
+    class Handler(QuietHandler):
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            if code != 404:
+                super().send_error(code, message, explain)
+                return
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(not_found)))
+            self.end_headers()
+            self.wfile.write(not_found)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{prefix}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_missing_address_deep_in_the_site_shows_a_styled_404_page_with_the_lookup(browser, sample_site) -> None:  # type: ignore[no-untyped-def]
+    with serve_with_404(sample_site, SITE_PATH.strip("/")) as site:
+        context, page, errors, foreign = local_page(browser, site, locale="zh-CN", viewport=PHONE)
+        try:
+            response = page.goto(site + "complaints/batch/r3/no-such-page/")
+            assert response is not None and response.status == 404
+            assert "找不到这个页面" in page.locator("h1").inner_text()
+            # the style sheet loaded at that depth: the label sits left of the box, on its row
+            label, field = page.locator("label[for=ref-notfound]").bounding_box(), page.locator("#ref-notfound").bounding_box()
+            assert label and field and field["width"] >= 150, (label, field)
+            assert label["x"] + label["width"] <= field["x"] and field["y"] <= label["y"] <= field["y"] + field["height"]
+            look_up(page, "#ref-notfound", REF)
+            page.wait_for_url(site + COMPLAINT_URL)
+            page.goto(site + "complaints/batch/r3/no-such-page/")
+            page.locator("main a", has_text="信访举报").click()
+            page.wait_for_url(site + "complaints/")
+        finally:
+            context.close()
+        assert not errors, errors
+        assert not foreign, foreign
+
+
+def test_opened_from_disk_the_lookup_lands_and_search_says_why_it_cannot(browser, sample_site) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="zh-CN", viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto((sample_site / "search" / "index.html").as_uri())
+        note = page.locator(".search-offline")
+        note.wait_for(state="visible")
+        assert "从本地磁盘打开" in note.inner_text() and "按受理编号查询" in note.inner_text()
+        page.fill("#search input[type=search]", "垃圾")
+        page.wait_for_function("() => !document.querySelector('.search-message').innerText.includes('正在搜索')",
+                               timeout=15000)
+        look_up(page, "#ref-search", REF)
+        page.wait_for_url((sample_site / "complaints" / REF / "index.html").as_uri())
+        assert REF in page.locator("h1").inner_text()
+    finally:
+        context.close()
+
+
+def test_without_javascript_the_form_leads_to_a_page_that_links_the_complaint(browser, served) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(served + "complaints/")
+        look_up(page, "#ref-complaints", REF)
+        page.wait_for_url(served + "lookup/?ref=" + REF)
+        assert "逐级点击" in page.locator("main").inner_text()
+        # as a person would: follow the group whose beginning matches the number, until the number is listed
+        for _ in range(len(REF)):
+            link = page.locator("main a.ref", has_text=REF)
+            if link.count():
+                break
+            groups = page.locator(".lookup-groups a")
+            prefixes = [g.inner_text().removeprefix("以").removesuffix("开头").strip() for g in groups.all()]
+            matching = [i for i, p in enumerate(prefixes) if REF.startswith(p)]
+            assert len(matching) == 1, (page.url, prefixes)
+            groups.nth(matching[0]).click()
+            page.wait_for_load_state()
+        link.click()
+        page.wait_for_url(served + COMPLAINT_URL)
+        assert REF in page.locator("h1").inner_text()
+    finally:
+        context.close()
+
+
+def test_the_sample_needs_more_than_one_lookup_page() -> None:
+    """The walk above goes through groups only if the sample has more references than one page lists."""
+    from generator.render.pages import LOOKUP_PAGE_MAX
+
+    refs = [c["ref"] for f in (SAMPLE / "complaints").rglob("*.yaml")
+            for c in yaml.safe_load(f.read_text(encoding="utf-8"))["complaints"]]
+    assert len(refs) > LOOKUP_PAGE_MAX

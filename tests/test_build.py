@@ -36,7 +36,7 @@ def test_as_of_changes_the_data_date(tmp_path: Path) -> None:
     assert build(MINI, early, "2026-11-01").code == 0
     assert build(MINI, late, "2026-12-15").code == 0
     soup = BeautifulSoup((late / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert "截至 2026-12-15" in soup.find(class_="data-date").get_text()
+    assert "截至 2026年12月15日" in soup.find(class_="data-date").get_text()
     assert tree_digest(early) != tree_digest(late)
 
 

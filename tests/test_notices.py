@@ -395,7 +395,7 @@ def test_browser_page_built_while_open_shows_closed_after_the_period(browser, se
         assert "数据截至 2026年11月1日" in page.locator("[data-notice-basis]").inner_text()
         assert "本公示已于 2026年11月9日 结束" in page.locator("section.objection").inner_text()
         assert "公示期已结束，公示结果尚未公布" in page.locator(".outcome-section").inner_text()
-        assert page.locator("header .data-date").inner_text().strip().endswith("2026-11-01")  # the build date stays visible
+        assert page.locator("header .data-date").inner_text().strip().endswith("2026年11月1日")  # the build date stays visible
 
         page.goto(served, wait_until="load")
         open_list = page.locator('.open-notices ul[data-notice-list="open"] > li')

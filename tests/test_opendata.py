@@ -92,7 +92,7 @@ def test_item_pages_link_their_json_and_qr(sample_site: Path) -> None:
         assert qr is not None and "jiangchuan.example.org/zhenggai/" + url in qr["aria-label"], url
         assert "扫一扫在手机上查看当前页面" in page.select_one("figure.qr").get_text()
         printed = page.select_one(".print-only").get_text()
-        assert "https://jiangchuan.example.org/zhenggai/" + url in printed and "2026-11-01" in printed
+        assert "https://jiangchuan.example.org/zhenggai/" + url in printed and "数据截至 2026年11月1日" in printed  # the data date, in words
 
 
 def test_qr_code_decodes_to_the_page_url(browser, served) -> None:  # type: ignore[no-untyped-def]
@@ -181,7 +181,7 @@ def test_item_page_prints_on_a4_with_url_and_date(served: str, browser) -> None:
         page.emulate_media(media="print")
         assert page.locator(".print-only").is_visible()
         assert not page.locator(".reading-tools").is_visible() and not page.locator(".site-nav").is_visible()
-        assert "2026-11-01" in page.locator(".print-only").inner_text()
+        assert "数据截至 2026年11月1日" in page.locator(".print-only").inner_text()
         assert page.pdf(format="A4").startswith(b"%PDF")
     finally:
         page.close()

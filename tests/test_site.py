@@ -144,7 +144,7 @@ def test_home_page_headline_numbers(sample_site: Path) -> None:
 def test_every_page_has_language_data_date_sample_label_and_no_foreign_resources(sample_site: Path, url: str) -> None:
     soup = page(sample_site, url)
     assert soup.html["lang"] == "zh-CN"
-    assert soup.find(class_="data-date") and "截至 2026-11-01" in soup.find(class_="data-date").get_text()
+    assert soup.find(class_="data-date") and "截至 2026年11月1日" in soup.find(class_="data-date").get_text()
     assert soup.find(class_="sample-banner") and "示例数据" in soup.find(class_="sample-banner").get_text()
     for tag, attr in (("link", "href"), ("script", "src"), ("img", "src"), ("iframe", "src")):
         for el in soup.find_all(tag, attrs={attr: True}):

@@ -1,4 +1,4 @@
-/* Reading preferences (issue 8): 长者模式 (large text, high contrast), remembered in this browser.
+/* Reading preferences: 长者模式 (large text, high contrast), remembered in this browser.
    Loaded in <head> without defer so the mode applies before the page is drawn. Without JavaScript the
    toggle stays hidden and the page is shown normally. */
 (function () {
@@ -28,5 +28,26 @@
       });
     }
     apply(root.classList.contains("elder"));
+    printDate();
   });
+
+  /* On paper an item page says when it was printed: today in Beijing time (the site's dates are), filled in
+     when the page opens and again just before printing. Without JavaScript it gives the data date only. */
+  function printDate() {
+    var now = new Date(), y = now.getFullYear(), m = now.getMonth() + 1, d = now.getDate();
+    try {
+      var parts = new Intl.DateTimeFormat("en-US", { timeZone: "Asia/Shanghai", year: "numeric", month: "numeric", day: "numeric" })
+        .formatToParts(now).reduce(function (o, p) { o[p.type] = Number(p.value); return o; }, {});
+      y = parts.year; m = parts.month; d = parts.day;
+    } catch (e) { /* no time zone data: the device's own date */ }
+    var iso = y + "-" + ("0" + m).slice(-2) + "-" + ("0" + d).slice(-2), day = y + "年" + m + "月" + d + "日";
+    var spans = document.querySelectorAll("[data-print-date]");
+    for (var i = 0; i < spans.length; i++) {
+      var time = spans[i].querySelector("time");
+      time.textContent = day;
+      time.setAttribute("datetime", iso);
+      spans[i].hidden = false;
+    }
+  }
+  window.addEventListener("beforeprint", printDate);
 })();

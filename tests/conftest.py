@@ -123,13 +123,28 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(site: Path, prefix: str = "site") -> Iterator[str]:
-    """Serve a copy of ``site`` under /<prefix>/ with a real HTTP server; yield the site's URL."""
+def serve(site: Path, prefix: str = "site", not_found: bool = False) -> Iterator[str]:
+    """Serve a copy of ``site`` under /<prefix>/ with a real HTTP server; yield the site's URL. With
+    ``not_found``, a missing address answers 404 with the content of the site's 404.html, as a server configured
+    with it does (nginx error_page, Apache ErrorDocument)."""
     root = site.parent / f".www-{prefix.replace('/', '-')}-{threading.get_ident()}"
     if root.exists():
         shutil.rmtree(root)
     shutil.copytree(site, root / prefix)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
+    page = (site / "404.html").read_bytes() if not_found else b""
+
+    class Handler(QuietHandler):
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            if code != 404 or not page:
+                super().send_error(code, message, explain)
+                return
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

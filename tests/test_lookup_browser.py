@@ -8,18 +8,11 @@ complaints at complaints/region/<code>/, the site's absolute address in site.yam
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import shutil
-import threading
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from conftest import SAMPLE, QuietHandler, local_page
+from conftest import SAMPLE, local_page, serve
 
 PHONE = {"width": 390, "height": 844}
 BATCH_FILE = SAMPLE / "complaints" / "r3" / "1.yaml"
@@ -94,40 +87,8 @@ def test_the_lookup_box_is_on_the_complaint_section_and_its_listings(phone, serv
     page.wait_for_url(served + COMPLAINT_URL)
 
 
-@contextlib.contextmanager
-def serve_with_404(site: Path, prefix: str) -> Iterator[str]:
-    """Serve ``site`` under /<prefix>/ as a web server configured with its 404.html does (nginx error_page,
-    Apache ErrorDocument): a missing address answers 404 with that page's content, at the address asked for."""
-    root = site.parent / f".www404-{threading.get_ident()}"
-    shutil.rmtree(root, ignore_errors=True)
-    shutil.copytree(site, root / prefix)
-    not_found = (site / "404.html").read_bytes()
-
-    class Handler(QuietHandler):
-        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-            if code != 404:
-                super().send_error(code, message, explain)
-                return
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(not_found)))
-            self.end_headers()
-            self.wfile.write(not_found)
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{prefix}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-        shutil.rmtree(root, ignore_errors=True)
-
-
 def test_a_missing_address_deep_in_the_site_shows_a_styled_404_page_with_the_lookup(browser, sample_site) -> None:  # type: ignore[no-untyped-def]
-    with serve_with_404(sample_site, SITE_PATH.strip("/")) as site:
+    with serve(sample_site, SITE_PATH.strip("/"), not_found=True) as site:
         context, page, errors, foreign = local_page(browser, site, locale="zh-CN", viewport=PHONE)
         try:
             response = page.goto(site + "complaints/batch/r3/no-such-page/")

@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from generator.errors import ContentError
+from generator.markup import cn_date
 from generator.models import Content
 from generator.pipeline import load_and_check
 
@@ -344,7 +345,7 @@ def build_announcement(raw: Data, notices: Data, tasks_by_id: dict[str, Data], t
         if done is None:
             raise SampleError(f"{where}: 第{t['number']}项在公示开始前没有 completed 记录")
         parts.append(templates["task"].format(number=t["number"], title=t["title"], target=t["target"],
-                                              done_note=done["note"], done_date=done["date"].isoformat()))
+                                              done_note=done["note"], done_date=cn_date(done["date"])))
     parts.append(templates["closing"].format(unit=unit, rules=notices["rules"][inspection]))
     numbers = templates["number_separator"].join(templates["number"].format(number=t["number"]) for t in tasks)
     notice: Data = {

@@ -91,30 +91,28 @@ def mini(tmp_path: Path) -> Path:
     return target
 
 
+def _built(tmp_path_factory: pytest.TempPathFactory, name: str, content: Path) -> Path:
+    output = tmp_path_factory.mktemp(name) / "output"
+    result = build(content, output)
+    assert result.code == 0, result.err
+    return output
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled sample content, built once as of AS_OF."""
-    output = tmp_path_factory.mktemp("sample") / "output"
-    result = build(SAMPLE, output)
-    assert result.code == 0, result.err
-    return output
+    return _built(tmp_path_factory, "sample", SAMPLE)
 
 
 @pytest.fixture(scope="session")
 def mini_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("mini") / "output"
-    result = build(MINI, output)
-    assert result.code == 0, result.err
-    return output
+    return _built(tmp_path_factory, "mini", MINI)
 
 
 @pytest.fixture(scope="session")
 def rounds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """tests/fixtures/rounds (version 2: rounds 2 and 3, two provinces), built once as of AS_OF."""
-    output = tmp_path_factory.mktemp("rounds") / "output"
-    result = build(ROUNDS, output)
-    assert result.code == 0, result.err
-    return output
+    return _built(tmp_path_factory, "rounds", ROUNDS)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -19,6 +19,7 @@ from typing import Any, ClassVar, TypeAlias
 from generator import incremental, pipeline
 from generator.config import Config
 from generator.errors import ContentError, PortalError, UsageError, os_error_message
+from generator.publish import preview
 from generator.publish import swap as publish
 
 
@@ -107,7 +108,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     output = Path(args.output)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output.resolve()))
+    handler = functools.partial(preview.SiteHandler, directory=str(output.resolve()))  # 404.html for missing pages
     try:  # before building: a port in use is known at once
         server = http.server.ThreadingHTTPServer((args.bind, args.port), handler)
     except OSError as exc:  # the address is what the message must name

@@ -1,16 +1,26 @@
 """Shared by render, index and publish: run file-writing jobs, in parallel, skipping unchanged ones.
 
 Every page and feed is a :class:`Job` that writes one or more files. A job may carry a *digest* of
-everything its files are made from. The digests of a build are kept in the output folder
-(``.portal-digests.json``). When the next build finds a job whose digest is unchanged and whose files
-exist in the previously published output, it does not render it again: it notes them as kept
+everything its files are made from. When the next build finds a job whose digest is unchanged and whose
+files exist in the previously published output, it does not render it again: it notes them as kept
 (:func:`keep`), and publishing links the published files into the new site (same bytes, same
 modification time, no work; see publish.py). Other jobs run, split over
 ``workers`` forked processes when there are enough of them to be worth it.
+
+**Build state lives outside the published folder**, so that copying or syncing ``output/`` publishes
+nothing but the site. A build writes its digests into its staging folder (``.portal-digests.json``,
+only under ``portal build``, which removes it again before publishing); publishing keeps each site's
+digests and list of files in the state folder ``.<output>.state/`` beside ``output/``
+(:func:`save_state`), under the folder's device and inode number, with the folder's change time as
+its identity. State whose folder is gone, was replaced (a new folder: another change time, even with
+a reused inode number) or was touched reads as missing (:func:`load_files`, :func:`load_digests`),
+which only costs a full render: never a file taken from the wrong site. ``incremental`` is shared by
+render, index and publish, so the state is here and not in publish.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -24,7 +34,8 @@ from typing import Any
 
 from generator.errors import PortalError
 
-MANIFEST = ".portal-digests.json"
+MANIFEST = ".portal-digests.json"  # in a staging folder only: the digests of the build being made
+STATE_FORMAT = "portal-site-state 1"  # first line of a state's identity file
 PARALLEL_MIN_JOBS = 1000  # below this, forking costs more than it saves
 
 
@@ -133,8 +144,8 @@ class Jobs:
         self.parallel_min = parallel_min
         self.jobs: list[Job] = []
         self.old: dict[str, str] = {}
-        if self.previous is not None and (self.previous / MANIFEST).is_file():
-            self.old = read_digests(self.previous / MANIFEST) or {}  # damaged: a full render (the CLI warns)
+        if self.previous is not None:
+            self.old = load_digests(self.previous) or {}  # none, stale or damaged: a full render (the CLI warns)
 
     def add(self, outputs: Sequence[str], digest: str, run: Callable[[], None]) -> None:
         self.jobs.append(Job(tuple(outputs), digest, run))
@@ -159,17 +170,18 @@ class Jobs:
                 job.run()
         else:
             _run_forked(pending, workers)
-        manifest = {name: job.digest for job in self.jobs if job.digest for name in job.outputs}
-        (self.output / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n",
-                                           encoding="utf-8")
+        if (self.output / KEPT).is_file():  # under `portal build`: publishing moves the digests to the state
+            manifest = {name: job.digest for job in self.jobs if job.digest for name in job.outputs}
+            (self.output / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n",
+                                               encoding="utf-8")
         report = RunReport(len(pending), len(self.jobs) - len(pending), workers)
         self.jobs = []
         return report
 
 
 def read_digests(path: Path) -> dict[str, str] | None:
-    """The digests a published build wrote in ``path``; None when the file is damaged (not UTF-8 JSON
-    mapping names to digests), which only costs a full render."""
+    """The digests written in ``path``; None when the file is missing or damaged (not UTF-8 JSON mapping
+    names to digests), which only costs a full render."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # ValueError: not UTF-8, or not JSON
@@ -179,11 +191,105 @@ def read_digests(path: Path) -> dict[str, str] | None:
     return None
 
 
-def damaged_digests(previous: Path | None) -> str | None:
-    """A warning for the user when the published site's digest file exists but is damaged."""
-    if previous is None or not (Path(previous) / MANIFEST).is_file() or read_digests(Path(previous) / MANIFEST) is not None:
+def take_digests(staged: Path) -> dict[str, str]:
+    """The digests the build in ``staged`` wrote (none without pages); the file is removed from the site."""
+    path = Path(staged) / MANIFEST
+    digests = read_digests(path) or {}
+    path.unlink(missing_ok=True)
+    return digests
+
+
+# -- the build state beside the published folder ------------------------------------------------
+
+
+def state_folder(output: Path) -> Path:
+    """Where the state of ``output`` and its spare is kept: ``.<name>.state`` beside it."""
+    output = Path(output)
+    return output.parent / f".{output.name}.state"
+
+
+def _identity(site: Path) -> tuple[str, str]:
+    """The key of ``site``'s state files and the identity they must carry to be its own."""
+    st = os.stat(site)
+    return f"{st.st_dev}-{st.st_ino}", f"{STATE_FORMAT}\n{st.st_dev} {st.st_ino} {st.st_ctime_ns}\n"
+
+
+def _state_paths(output: Path, site: Path) -> tuple[Path, Path, Path, str]:
+    key, identity = _identity(site)
+    folder = state_folder(output)
+    return folder / f"{key}.id", folder / f"{key}.files", folder / f"{key}.digests.json", identity
+
+
+def save_state(output: Path, site: Path, files: Sequence[str], digests: dict[str, str] | None = None) -> None:
+    """Keep ``site``'s sorted ``files`` (and the ``digests`` of its jobs) as its state. Only once the site
+    will not change any more (after the swap): the identity is the folder's change time. The identity
+    file is written last, so a state interrupted while written is no state."""
+    ident, listing, digest_file, identity = _state_paths(output, site)
+    ident.parent.mkdir(parents=True, exist_ok=True)
+    ident.unlink(missing_ok=True)
+    _write_replacing(listing, "".join(f"{name}\n" for name in files))
+    if digests is None:
+        digest_file.unlink(missing_ok=True)
+    else:
+        _write_replacing(digest_file, json.dumps(digests, sort_keys=True, separators=(",", ":")) + "\n")
+    _write_replacing(ident, identity)
+
+
+def _write_replacing(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.new")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _valid(output: Path, site: Path) -> tuple[Path, Path] | None:
+    """The files and digests paths of ``site``'s state when it is still its own; None otherwise."""
+    try:
+        ident, listing, digest_file, identity = _state_paths(output, site)
+        return (listing, digest_file) if ident.read_text(encoding="utf-8") == identity else None
+    except (OSError, UnicodeDecodeError):
         return None
-    return (f"{Path(previous) / MANIFEST} 已损坏（不是门户写的摘要清单）：本次不复用已发布的页面，全部重新生成；"
+
+
+def load_files(output: Path, site: Path) -> set[str] | None:
+    """The files of ``site`` as its state lists them; None without a valid state."""
+    paths = _valid(output, site)
+    if paths is None:
+        return None
+    try:
+        return set(paths[0].read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def load_digests(output: Path) -> dict[str, str] | None:
+    """The digests of the jobs of the published ``output``; None without a valid state or when damaged."""
+    paths = _valid(output, output)
+    return read_digests(paths[1]) if paths is not None else None
+
+
+def forget_state(output: Path, site: Path) -> None:
+    """``site``'s state no longer describes it (it is about to change)."""
+    with contextlib.suppress(OSError):
+        _state_paths(output, site)[0].unlink(missing_ok=True)
+
+
+def prune_state(output: Path, sites: Sequence[Path]) -> None:
+    """Remove the state files of every folder but ``sites``."""
+    keys = {_identity(site)[0] for site in sites if site.is_dir()}
+    with contextlib.suppress(OSError):
+        for path in state_folder(output).iterdir():
+            if path.name.lstrip(".").split(".", 1)[0] not in keys:
+                path.unlink(missing_ok=True)
+
+
+def damaged_digests(previous: Path | None) -> str | None:
+    """A warning for the user when the published site's kept digests exist but are damaged."""
+    if previous is None:
+        return None
+    paths = _valid(previous, previous)
+    if paths is None or not paths[1].is_file() or read_digests(paths[1]) is not None:
+        return None
+    return (f"{paths[1]} 已损坏（不是门户写的摘要清单）：本次不复用已发布的页面，全部重新生成；"
             f"构建结束后它会被重新写好")
 
 

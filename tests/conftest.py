@@ -33,6 +33,7 @@ import pytest
 from pelican import signals
 
 from generator.cli import main
+from generator.publish import preview
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "content"
@@ -129,18 +130,14 @@ def serve(site: Path, prefix: str = "site", not_found: bool = False) -> Iterator
     if root.exists():
         shutil.rmtree(root)
     shutil.copytree(site, root / prefix)
-    page = (site / "404.html").read_bytes() if not_found else b""
+    page = (site / "404.html").read_bytes() if not_found else None
 
-    class Handler(QuietHandler):
-        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-            if code != 404 or not page:
-                super().send_error(code, message, explain)
-                return
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            self.wfile.write(page)
+    class Handler(preview.SiteHandler):  # as `portal serve` answers, with the site's 404.html (served under a prefix)
+        def not_found_page(self) -> bytes | None:
+            return page
+
+        def log_message(self, *args: object) -> None:
+            pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

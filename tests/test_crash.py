@@ -50,4 +50,4 @@ def test_killed_builds_leave_the_previous_site(tmp_path: Path) -> None:
     result = build(SAMPLE, output, "2026-11-02")
     assert result.code == 0, result.err
     assert tree_digest(output) == after
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".output.spare", "output", "reference"]  # no temporary folders left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".output.spare", ".output.state", ".reference.state", "output", "reference"]  # no temporary folders left

@@ -14,9 +14,12 @@ files. :func:`_assemble` brings the spare up to the new site — files that chan
 equal to the published ones become links to them (so they keep their modification time and uploads
 skip them), files that are gone are removed — and the spare is then exchanged with output/. The
 previous site becomes the next spare. Only the first rebuild pays for making the spare (a hard link per
-file); later ones touch only changed files, plus a ``stat`` per file. ``.portal-files.txt``, in the
-site, lists its files; in the spare it is written last, so a spare without it (an interrupted
-assembly) is thrown away and made again.
+file); later ones touch only changed files, plus a ``stat`` per file.
+
+Nothing but the site is in the published folder. The list of each site's files (and the digests of the
+published one's jobs) is kept beside it, in ``.output.state/`` (:func:`incremental.save_state`), written
+after the swap; a spare's state is forgotten before its assembly starts, so a spare without a valid
+state (an interrupted assembly) is thrown away and made again.
 
 **One build at a time.** A build holds ``.output.lock`` (beside output/, so it exists before output/
 does) with ``flock`` from before :func:`recover` until its site is published (:func:`locked`); it
@@ -45,7 +48,6 @@ from pathlib import Path
 from generator import incremental
 from generator.errors import PortalError
 
-FILES = ".portal-files.txt"  # in a site: every file of it, one per line, sorted
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 LOCK_WAIT_S = 600.0  # how long a second build waits for the first before it refuses
@@ -183,7 +185,7 @@ def recover(output: Path) -> None:
     for path in _leftovers(output):
         shutil.rmtree(path, ignore_errors=True)
     spare = spare_of(output)
-    if spare.exists() and not (spare / FILES).is_file():
+    if spare.exists() and incremental.load_files(output, spare) is None:
         shutil.rmtree(spare, ignore_errors=True)
 
 
@@ -220,16 +222,10 @@ def _files(root: Path) -> list[str]:
     return sorted(out)
 
 
-def _write_listing(site: Path, files: list[str]) -> None:
-    (site / FILES).write_text("".join(f"{name}\n" for name in files), encoding="utf-8")
-
-
 def listing(site: Path) -> set[str] | None:
-    """The files of a site ``portal build`` published (its ``.portal-files.txt``); None without one."""
-    try:
-        return set((site / FILES).read_text(encoding="utf-8").splitlines())
-    except OSError:
-        return None
+    """The files of the site ``portal build`` published in ``site`` (kept in its state); None without one."""
+    site = Path(site).resolve()
+    return incremental.load_files(site, site)
 
 
 def _put(source: Path, target: Path, move: bool) -> None:
@@ -248,14 +244,17 @@ def _put(source: Path, target: Path, move: bool) -> None:
     os.replace(temporary, target)
 
 
-def _assemble(staged: Path, published: Path, spare: Path) -> None:
+def _assemble(staged: Path, published: Path, spare: Path) -> list[str]:
     """Turn ``spare`` into the new site: ``staged`` (what this build wrote) plus the files it kept
-    from ``published``. Files whose bytes equal the published ones are links to those."""
+    from ``published``. Files whose bytes equal the published ones are links to those. Returns the
+    new site's files, sorted."""
     kept = incremental.kept(staged)
-    written = [name for name in _files(staged) if name != FILES]
-    wanted = {*written, *kept, FILES}
-    before = listing(spare) or set(_files(spare))
-    (spare / FILES).unlink(missing_ok=True)  # from here until the listing is rewritten, the spare is unfinished
+    written = _files(staged)
+    wanted = {*written, *kept}
+    before = incremental.load_files(published, spare)
+    if before is None:
+        before = set(_files(spare))
+    incremental.forget_state(published, spare)  # from here until the swap, the spare is unfinished
     for name in written:
         new, old = staged / name, published / name
         if old.is_file() and new.stat().st_size == old.stat().st_size and _same_bytes(new, old):
@@ -276,10 +275,7 @@ def _assemble(staged: Path, published: Path, spare: Path) -> None:
             (spare / name).unlink()
     _remove_empty_folders(spare, {os.path.dirname(name) for name in gone})
     spare.chmod(0o755)
-    if listing(published) == wanted:  # the same files as before: keep the published listing (and its time)
-        _put(published / FILES, spare / FILES, move=False)
-    else:
-        _write_listing(spare, sorted(wanted))
+    return sorted(wanted)
 
 
 def _remove_empty_folders(root: Path, folders: set[str]) -> None:
@@ -313,15 +309,24 @@ def publish(output: Path, build: Callable[[Path], None]) -> None:
     with locked(output), staging(output) as tmp:
         incremental.begin_keeping(tmp)
         build(tmp)
+        digests = incremental.take_digests(tmp)  # build state: kept beside the site, never in it
         if not output.exists():  # the first build: the staging folder is the whole site
             incremental.kept(tmp)
-            _write_listing(tmp, sorted([*_files(tmp), FILES]))
+            files = _files(tmp)
             tmp.chmod(0o755)  # mkdtemp makes 0700 folders; a web server must be able to read the site
             tmp.rename(output)
+            incremental.save_state(output, output, files, digests)
+            incremental.prune_state(output, [output])
             return
         spare = spare_of(output)
-        if listing(spare) is None:  # no spare yet (or an unfinished one): the published site, linked
+        previous_files = listing(output)
+        if previous_files is None:
+            previous_files = set(_files(output))
+        if incremental.load_files(output, spare) is None:  # no spare yet (or an unfinished one): the published site, linked
             shutil.rmtree(spare, ignore_errors=True)
             incremental.link_tree(output, spare)
-        _assemble(tmp, output, spare)
+        files = _assemble(tmp, output, spare)
         _exchange_or_rename(spare, output)
+        incremental.save_state(output, output, files, digests)  # after the swap: the folders' identities are final
+        incremental.save_state(output, spare, sorted(previous_files))
+        incremental.prune_state(output, [output, spare])

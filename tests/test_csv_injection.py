@@ -41,15 +41,18 @@ def csv_rows(path: Path) -> list[list[str]]:
 
 
 def assert_inert(site: Path) -> int:
-    """Every cell of every CSV under data/ is inert; returns the number of cells seen."""
+    """Every cell of every CSV under data/ (the Chinese-header copies in data/zh/ too) is inert; returns the
+    number of cells seen."""
     seen = 0
-    files = sorted((site / "data").glob("*.csv"))
-    assert {p.name for p in files} >= {"tasks.csv", "complaints.csv", "notices.csv", "regions.csv", "events.csv"}
+    files = sorted((site / "data").rglob("*.csv"))
+    names = {p.relative_to(site / "data").as_posix() for p in files}
+    tables = {"tasks.csv", "complaints.csv", "notices.csv", "regions.csv", "events.csv"}
+    assert names >= tables | {f"zh/{t}" for t in tables}
     for path in files:
         for row in csv_rows(path):
             for cell in row:
                 seen += 1
-                assert not formula_like(cell), f"{path.name}: {cell!r}"
+                assert not formula_like(cell), f"{path}: {cell!r}"
     return seen
 
 
@@ -101,6 +104,9 @@ def test_no_csv_cell_starts_a_formula(mini: Path, tmp_path: Path) -> None:
     tasks = {row["id"]: row for row in csv.DictReader(io.StringIO(csv_rows_text(out / "data" / "tasks.csv"), newline=""))}
     assert tasks["T-2"]["title"] == "'" + PAYLOADS[0]
     assert tasks["T-1"]["title"] == "甲市某垃圾填埋场渗滤液处理能力不足"  # ordinary text is unchanged
+    # the Chinese-header copy carries the same neutralised cells under 任务编号, 任务名称
+    zh = {row["任务编号"]: row for row in csv.DictReader(io.StringIO(csv_rows_text(out / "data" / "zh" / "tasks.csv"), newline=""))}
+    assert zh["T-2"]["任务名称"] == "'" + PAYLOADS[0] and zh["T-2"]["整改目标"] == "'" + PAYLOADS[1]
     # JSON and SQLite are not opened as spreadsheets: they keep the original text
     everything = json.loads((out / "data" / "portal.json").read_text(encoding="utf-8"))
     assert {t["id"]: t for t in everything["tables"]["tasks"]}["T-2"]["title"] == PAYLOADS[0]
@@ -135,15 +141,19 @@ def test_numbers_stay_numbers_and_text_is_quoted(mini: Path, tmp_path: Path) -> 
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(["", *STARTS, " ", "\u3000", " \t"]), st.text(max_size=30), st.integers(-5, 5))
-def test_the_writer_neutralises_every_formula_start(start: str, rest: str, number: int) -> None:
+@given(st.sampled_from(["", *STARTS, " ", "\u3000", " \t"]), st.text(max_size=30), st.integers(-5, 5), st.booleans())
+def test_the_writer_neutralises_every_formula_start(start: str, rest: str, number: int, labels: bool) -> None:
+    """The English-header and the Chinese-header (``labels``, data/zh/) files alike."""
     from generator.render.opendata import TABLE, csv_bytes
 
     table = TABLE["regions"]
     value = start + rest
     row = {"code": value, "name": value, "parent": value, "tasks": number, "complaints": number, "url": value}
-    header, cells = csv.reader(io.StringIO(csv_bytes(table, [row])[3:].decode("utf-8"), newline=""))
-    assert header == [c.name for c in table.columns]
+    raw = csv_bytes(table, [row], labels=labels)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    header, cells = csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline=""))
+    assert header == ([c.label for c in table.columns] if labels else [c.name for c in table.columns])
+    assert header[0] == ("地区代码" if labels else "code")
     for name, cell in zip([c.name for c in table.columns], cells):
         if name in ("tasks", "complaints"):
             assert cell == str(number)

@@ -74,7 +74,8 @@ def test_data_page_documents_every_column_date_and_licence(sample_site: Path) ->
 
     page = html(sample_site, "data/")
     text = page.get_text()
-    assert "2026-11-01" in text and "CC BY 4.0" in text
+    assert "2026年11月1日" in text and "CC BY 4.0" in text  # the data date as the site writes dates
+    assert page.select_one("dl.fields time")["datetime"] == "2026-11-01"
     documented = {code.get_text() for code in page.select("table.columns code")}
     for table in TABLES:
         assert {c.name for c in table.columns} <= documented

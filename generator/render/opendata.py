@@ -7,11 +7,14 @@
   (OWASP "CSV injection"): a text cell that starts with = + - @ (also after spaces, and in their
   full-width and small forms) or with a tab, CR or LF gets a leading ``'`` (:func:`spreadsheet_text`);
   every text cell is quoted; numbers are written bare, so they stay numbers (-3 is the number -3);
+- ``data/zh/<table>.csv``: the same files with the Chinese column labels (:attr:`Column.label`) as their
+  header row, for journalists' spreadsheets; the English-header files stay as they are, for programs;
 - ``data/portal.json``: every table in one JSON file, with the site, the data date and the licence
   (JSON and SQLite are not opened as spreadsheets: they keep every text exactly as written);
 - ``data/portal.sqlite``: the same tables in one SQLite database (ready for Datasette), built in
   memory with a fixed row order and copied out with ``VACUUM INTO`` so the bytes are the same for the
-  same content and as-of date;
+  same content and as-of date; besides the tables, ``meta``, ``columns`` and the link tables of
+  :data:`LINK_TABLES` (one row per pollution type, region or responsible unit of an item, for GROUP BY);
 - ``data/tasks/<id>.json``, ``data/complaints/<ref>.json``, ``data/notices/<id>.json``: one item with
   its full history, linked from the item's page; a task's and a complaint's file also carries ``extra``
   (其他信息, label → text) when it has any (the tables and CSV files leave it out).
@@ -58,6 +61,7 @@ if TYPE_CHECKING:
 class Column:
     name: str
     type: str  # "text", "integer", "real", "date" (text YYYY-MM-DD in SQLite), "boolean" (0/1)
+    label: str  # the short Chinese header of the column in data/zh/<table>.csv (unique in its table)
     doc: str
 
 
@@ -72,9 +76,14 @@ class Table:
     def csv_url(self) -> str:
         return urls.data_table(self.name)
 
+    @property
+    def zh_csv_url(self) -> str:
+        """The same table with the Chinese column labels as its header row (data/zh/<table>.csv)."""
+        return urls.data_table_zh(self.name)
 
-def _c(name: str, type_: str, doc: str) -> Column:
-    return Column(name, type_, doc)
+
+def _c(name: str, type_: str, label: str, doc: str) -> Column:
+    return Column(name, type_, label, doc)
 
 
 LIST_SEP = ";"  # several values in one cell (codes, units, types)
@@ -91,90 +100,90 @@ def _names(labels: dict[str, str]) -> str:
 
 TABLES: tuple[Table, ...] = (
     Table("tasks", "整改任务", "one row per rectification task, with its derived status as of the data date", (
-        _c("id", "text", "任务编号（网址中使用，不会改变）"),
-        _c("number", "integer", "序号"),
-        _c("title", "text", "任务名称"),
-        _c("problem", "text", "督察反馈问题（Markdown）"),
-        _c("target", "text", "整改目标"),
-        _c("measures", "text", "整改措施，多项以换行分隔"),
-        _c("responsible_units", "text", f"责任单位，多个以 {LIST_SEP} 分隔"),
-        _c("supervising_units", "text", f"督导单位，多个以 {LIST_SEP} 分隔"),
-        _c("acceptance_unit", "text", "验收销号单位"),
-        _c("regions", "text", f"涉及地区的6位代码，多个以 {LIST_SEP} 分隔"),
-        _c("region_names", "text", f"涉及地区名称，多个以 {LIST_SEP} 分隔"),
-        _c("deadline", "text", "整改时限，原文（2023-12-31、2023年底、长期坚持、立行立改）"),
-        _c("deadline_date", "date", "整改时限折算的日期（长期坚持、立行立改为空）"),
-        _c("status", "text", f"当前状态代码（{_codes(TASK_STATUS_LABELS)}）"),
-        _c("status_label", "text", "当前状态（中文）"),
-        _c("status_date", "date", "当前状态的起始日期"),
-        _c("completed_on", "date", "完成日期（本轮整改首次完成的日期）"),
-        _c("overdue", "boolean", "逾期未完成：1 是，0 否"),
-        _c("overdue_days", "integer", "已逾期天数（从进入逾期之日算起，当天为第1天：整改时限次日，或时限后重新整改之日）"),
-        _c("late", "boolean", "逾期完成：1 是，0 否"),
-        _c("behind_schedule", "boolean", "最近一次进展未达到序时进度：1 是，0 否"),
-        _c("history_count", "integer", "进展记录条数（每条见 events 表或本任务的 JSON 文件）"),
-        _c("url", "text", "任务页面地址"),
+        _c("id", "text", "任务编号", "任务编号（网址中使用，不会改变）"),
+        _c("number", "integer", "序号", "序号"),
+        _c("title", "text", "任务名称", "任务名称"),
+        _c("problem", "text", "督察反馈问题", "督察反馈问题（Markdown）"),
+        _c("target", "text", "整改目标", "整改目标"),
+        _c("measures", "text", "整改措施", "整改措施，多项以换行分隔"),
+        _c("responsible_units", "text", "责任单位", f"责任单位，多个以 {LIST_SEP} 分隔"),
+        _c("supervising_units", "text", "督导单位", f"督导单位，多个以 {LIST_SEP} 分隔"),
+        _c("acceptance_unit", "text", "验收销号单位", "验收销号单位"),
+        _c("regions", "text", "涉及地区代码", f"涉及地区的6位代码，多个以 {LIST_SEP} 分隔"),
+        _c("region_names", "text", "涉及地区", f"涉及地区名称，多个以 {LIST_SEP} 分隔"),
+        _c("deadline", "text", "整改时限", "整改时限，原文（2023-12-31、2023年底、长期坚持、立行立改）"),
+        _c("deadline_date", "date", "整改时限日期", "整改时限折算的日期（长期坚持、立行立改为空）"),
+        _c("status", "text", "状态代码", f"当前状态代码（{_codes(TASK_STATUS_LABELS)}）"),
+        _c("status_label", "text", "当前状态", "当前状态（中文）"),
+        _c("status_date", "date", "状态起始日期", "当前状态的起始日期"),
+        _c("completed_on", "date", "完成日期", "完成日期（本轮整改首次完成的日期）"),
+        _c("overdue", "boolean", "逾期未完成", "逾期未完成：1 是，0 否"),
+        _c("overdue_days", "integer", "逾期天数", "已逾期天数（从进入逾期之日算起，当天为第1天：整改时限次日，或时限后重新整改之日）"),
+        _c("late", "boolean", "逾期完成", "逾期完成：1 是，0 否"),
+        _c("behind_schedule", "boolean", "未达到序时进度", "最近一次进展未达到序时进度：1 是，0 否"),
+        _c("history_count", "integer", "进展记录条数", "进展记录条数（每条见 events 表或本任务的 JSON 文件）"),
+        _c("url", "text", "页面地址", "任务页面地址"),
     )),
     Table("complaints", "信访举报", "one row per complaint forwarded by the inspectors", (
-        _c("ref", "text", "受理编号"),
-        _c("batch", "integer", "交办批次"),
-        _c("forwarded_on", "date", "交办日期"),
-        _c("channel", "text", f"受理方式代码（{_codes(CHANNEL_LABELS)}）"),
-        _c("channel_label", "text", f"受理方式（{_names(CHANNEL_LABELS)}）"),
-        _c("regions", "text", f"行政区域的6位代码，合办件多个以 {LIST_SEP} 分隔"),
-        _c("region_names", "text", f"行政区域名称，多个以 {LIST_SEP} 分隔"),
-        _c("types", "text", f"污染类型，多个以 {LIST_SEP} 分隔"),
-        _c("priority", "boolean", "重点关注：1 是，0 否"),
-        _c("summary", "text", "交办问题基本情况"),
-        _c("findings", "text", "调查核实情况"),
-        _c("substantiated", "text", "是否属实（属实、基本属实、部分属实、不属实；空为未说明）"),
-        _c("handling", "text", "处理和整改情况"),
-        _c("accountability", "text", "责任追究情况"),
-        _c("orders", "integer", "责令整改（家次）"),
-        _c("fines_wan_yuan", "real", "罚款金额（万元）"),
-        _c("cases", "integer", "立案处罚（件）"),
-        _c("interviews", "integer", "约谈（人次）"),
-        _c("accountable_persons", "integer", "问责（人次）"),
-        _c("reported_status", "text", "交办时报告的办结状态代码"),
-        _c("status", "text", f"当前办结状态代码（{_codes(COMPLAINT_STATUS_LABELS)}）"),
-        _c("status_label", "text", f"当前办结状态（{_names(COMPLAINT_STATUS_LABELS)}）"),
-        _c("tasks", "text", f"相关整改任务编号，多个以 {LIST_SEP} 分隔"),
-        _c("url", "text", "信访举报页面地址"),
+        _c("ref", "text", "受理编号", "受理编号"),
+        _c("batch", "integer", "交办批次", "交办批次"),
+        _c("forwarded_on", "date", "交办日期", "交办日期"),
+        _c("channel", "text", "受理方式代码", f"受理方式代码（{_codes(CHANNEL_LABELS)}）"),
+        _c("channel_label", "text", "受理方式", f"受理方式（{_names(CHANNEL_LABELS)}）"),
+        _c("regions", "text", "行政区域代码", f"行政区域的6位代码，合办件多个以 {LIST_SEP} 分隔"),
+        _c("region_names", "text", "行政区域", f"行政区域名称，多个以 {LIST_SEP} 分隔"),
+        _c("types", "text", "污染类型", f"污染类型，多个以 {LIST_SEP} 分隔"),
+        _c("priority", "boolean", "重点关注", "重点关注：1 是，0 否"),
+        _c("summary", "text", "交办问题基本情况", "交办问题基本情况"),
+        _c("findings", "text", "调查核实情况", "调查核实情况"),
+        _c("substantiated", "text", "是否属实", "是否属实（属实、基本属实、部分属实、不属实；空为未说明）"),
+        _c("handling", "text", "处理和整改情况", "处理和整改情况"),
+        _c("accountability", "text", "责任追究情况", "责任追究情况"),
+        _c("orders", "integer", "责令整改（家次）", "责令整改（家次）"),
+        _c("fines_wan_yuan", "real", "罚款金额（万元）", "罚款金额（万元）"),
+        _c("cases", "integer", "立案处罚（件）", "立案处罚（件）"),
+        _c("interviews", "integer", "约谈（人次）", "约谈（人次）"),
+        _c("accountable_persons", "integer", "问责（人次）", "问责（人次）"),
+        _c("reported_status", "text", "交办时办结状态代码", "交办时报告的办结状态代码"),
+        _c("status", "text", "办结状态代码", f"当前办结状态代码（{_codes(COMPLAINT_STATUS_LABELS)}）"),
+        _c("status_label", "text", "办结状态", f"当前办结状态（{_names(COMPLAINT_STATUS_LABELS)}）"),
+        _c("tasks", "text", "相关整改任务编号", f"相关整改任务编号，多个以 {LIST_SEP} 分隔"),
+        _c("url", "text", "页面地址", "信访举报页面地址"),
     )),
     Table("notices", "销号公示", "one row per close-out notice (公示)", (
-        _c("id", "text", "公示编号"),
-        _c("title", "text", "公示标题"),
-        _c("tasks", "text", f"公示的整改任务编号，多个以 {LIST_SEP} 分隔"),
-        _c("start", "date", "公示期第一天"),
-        _c("end", "date", "公示期最后一天（含）"),
-        _c("length_days", "integer", "公示期天数"),
-        _c("state", "text", f"截至数据日期的状态代码（{_codes(NOTICE_STATE_LABELS)}）"),
-        _c("state_label", "text", f"公示状态（{_names(NOTICE_STATE_LABELS)}）"),
-        _c("acceptance_unit", "text", "验收单位"),
-        _c("acceptance_date", "date", "验收日期"),
-        _c("outcome", "text", f"公示结果代码（{_codes(OUTCOME_LABELS)}；空为尚未作出）"),
-        _c("outcome_label", "text", "公示结果（中文）"),
-        _c("outcome_date", "date", "公示结果作出日期"),
-        _c("url", "text", "公示页面地址"),
+        _c("id", "text", "公示编号", "公示编号"),
+        _c("title", "text", "公示标题", "公示标题"),
+        _c("tasks", "text", "公示任务编号", f"公示的整改任务编号，多个以 {LIST_SEP} 分隔"),
+        _c("start", "date", "公示开始日期", "公示期第一天"),
+        _c("end", "date", "公示结束日期", "公示期最后一天（含）"),
+        _c("length_days", "integer", "公示天数", "公示期天数"),
+        _c("state", "text", "公示状态代码", f"截至数据日期的状态代码（{_codes(NOTICE_STATE_LABELS)}）"),
+        _c("state_label", "text", "公示状态", f"公示状态（{_names(NOTICE_STATE_LABELS)}）"),
+        _c("acceptance_unit", "text", "验收单位", "验收单位"),
+        _c("acceptance_date", "date", "验收日期", "验收日期"),
+        _c("outcome", "text", "公示结果代码", f"公示结果代码（{_codes(OUTCOME_LABELS)}；空为尚未作出）"),
+        _c("outcome_label", "text", "公示结果", "公示结果（中文）"),
+        _c("outcome_date", "date", "公示结果日期", "公示结果作出日期"),
+        _c("url", "text", "页面地址", "公示页面地址"),
     )),
     Table("regions", "地区", "the regions used by tasks and complaints", (
-        _c("code", "text", "6位行政区划代码"),
-        _c("name", "text", "名称"),
-        _c("parent", "text", "上级地区代码（省为空）"),
-        _c("tasks", "integer", "涉及本地区（含下级地区）的整改任务数"),
-        _c("complaints", "integer", "涉及本地区（含下级地区）的信访举报数"),
-        _c("url", "text", "地区页面地址"),
+        _c("code", "text", "地区代码", "6位行政区划代码"),
+        _c("name", "text", "地区名称", "名称"),
+        _c("parent", "text", "上级地区代码", "上级地区代码（省为空）"),
+        _c("tasks", "integer", "整改任务数", "涉及本地区（含下级地区）的整改任务数"),
+        _c("complaints", "integer", "信访举报数", "涉及本地区（含下级地区）的信访举报数"),
+        _c("url", "text", "页面地址", "地区页面地址"),
     )),
     Table("events", "变化记录", f"every status change, oldest first (also {urls.data_table('events')} and {urls.DATA_EVENTS_JSON})", (
-        _c("id", "text", "变化记录的固定编号"),
-        _c("date", "date", "日期"),
-        _c("kind", "text", "类别（task 任务进展、overdue 逾期、complaint 信访举报、notice 公示）"),
-        _c("item", "text", "所属条目的编号（任务编号、受理编号或公示编号）"),
-        _c("title", "text", "所属条目"),
-        _c("from", "text", "原状态"),
-        _c("to", "text", "新状态（与原状态相同的是进展记录，状态未变）"),
-        _c("note", "text", "说明"),
-        _c("url", "text", "所属条目的页面地址"),
+        _c("id", "text", "记录编号", "变化记录的固定编号"),
+        _c("date", "date", "日期", "日期"),
+        _c("kind", "text", "类别", "类别（task 任务进展、overdue 逾期、complaint 信访举报、notice 公示）"),
+        _c("item", "text", "条目编号", "所属条目的编号（任务编号、受理编号或公示编号）"),
+        _c("title", "text", "所属条目", "所属条目"),
+        _c("from", "text", "原状态", "原状态"),
+        _c("to", "text", "新状态", "新状态（与原状态相同的是进展记录，状态未变）"),
+        _c("note", "text", "说明", "说明"),
+        _c("url", "text", "页面地址", "所属条目的页面地址"),
     )),
 )
 TABLE = {t.name: t for t in TABLES}
@@ -185,47 +194,47 @@ assert [c.name for c in TABLE["events"].columns] == EVENT_COLUMNS
 _ROUND = "督察编号（inspections 表的 id）"
 ROUND_COLUMNS: dict[str, tuple[Column, ...]] = {
     "tasks": (
-        _c("inspection", "text", f"本任务所整改的反馈问题来自的{_ROUND}"),
-        _c("plan", "text", "所属整改方案的编号（与 inspection 一起对应 plans 表的一行；该督察只有一个未编号的方案时为空）"),
-        _c("follows", "text", f"本任务再次整改的往轮督察任务编号（问题反弹），多个以 {LIST_SEP} 分隔"),
+        _c("inspection", "text", "督察编号", f"本任务所整改的反馈问题来自的{_ROUND}"),
+        _c("plan", "text", "整改方案编号", "所属整改方案的编号（与 inspection 一起对应 plans 表的一行；该督察只有一个未编号的方案时为空）"),
+        _c("follows", "text", "再次整改的往轮任务编号", f"本任务再次整改的往轮督察任务编号（问题反弹），多个以 {LIST_SEP} 分隔"),
     ),
     "complaints": (
-        _c("inspection", "text", f"交办本件的{_ROUND}；交办批次在每个督察内分别编号"),
-        _c("repeats", "text", f"本件重复的往期信访举报受理编号（重复件），多个以 {LIST_SEP} 分隔"),
+        _c("inspection", "text", "督察编号", f"交办本件的{_ROUND}；交办批次在每个督察内分别编号"),
+        _c("repeats", "text", "所重复的受理编号", f"本件重复的往期信访举报受理编号（重复件），多个以 {LIST_SEP} 分隔"),
     ),
     "notices": (
-        _c("inspection", "text", f"公示的整改任务所属的{_ROUND}，多个以 {LIST_SEP} 分隔"),
+        _c("inspection", "text", "督察编号", f"公示的整改任务所属的{_ROUND}，多个以 {LIST_SEP} 分隔"),
     ),
     "events": (
-        _c("inspection", "text", f"所属条目的{_ROUND}；公示涉及多个督察时多个以 {LIST_SEP} 分隔"),
+        _c("inspection", "text", "督察编号", f"所属条目的{_ROUND}；公示涉及多个督察时多个以 {LIST_SEP} 分隔"),
     ),
 }
 ROUND_TABLES: tuple[Table, ...] = (
     Table("inspections", "督察轮次", "one row per inspection (a round, a 回头看, a provincial inspection …)", (
-        _c("id", "text", "督察编号（网址中使用，不会改变；其他各表的 inspection 列即此编号）"),
-        _c("kind", "text", f"类别代码（{_codes(INSPECTION_KIND_LABELS)}）"),
-        _c("kind_label", "text", f"类别（{_names(INSPECTION_KIND_LABELS)}）"),
-        _c("title", "text", "督察名称"),
-        _c("short", "text", "简称（轮次，列表和检索中使用；未设简称时同督察名称）"),
-        _c("team", "text", "督察组"),
-        _c("stay_start", "date", "进驻日期"),
-        _c("stay_end", "date", "进驻结束日期"),
-        _c("feedback_on", "date", "反馈日期"),
-        _c("plans", "integer", "整改方案数（每个方案见 plans 表）"),
-        _c("tasks", "integer", "整改任务数"),
-        _c("complaints", "integer", "交办信访举报数"),
-        _c("url", "text", "督察页面地址"),
+        _c("id", "text", "督察编号", "督察编号（网址中使用，不会改变；其他各表的 inspection 列即此编号）"),
+        _c("kind", "text", "类别代码", f"类别代码（{_codes(INSPECTION_KIND_LABELS)}）"),
+        _c("kind_label", "text", "类别", f"类别（{_names(INSPECTION_KIND_LABELS)}）"),
+        _c("title", "text", "督察名称", "督察名称"),
+        _c("short", "text", "简称", "简称（轮次，列表和检索中使用；未设简称时同督察名称）"),
+        _c("team", "text", "督察组", "督察组"),
+        _c("stay_start", "date", "进驻日期", "进驻日期"),
+        _c("stay_end", "date", "进驻结束日期", "进驻结束日期"),
+        _c("feedback_on", "date", "反馈日期", "反馈日期"),
+        _c("plans", "integer", "整改方案数", "整改方案数（每个方案见 plans 表）"),
+        _c("tasks", "integer", "整改任务数", "整改任务数"),
+        _c("complaints", "integer", "交办信访举报数", "交办信访举报数"),
+        _c("url", "text", "页面地址", "督察页面地址"),
     )),
     Table("plans", "整改方案", "one row per rectification plan, one per province an inspection binds", (
-        _c("inspection", "text", f"方案所属的{_ROUND}"),
-        _c("id", "text", "方案编号（督察只有一个方案时可为空；与 inspection 一起对应 tasks 表的 plan 列）"),
-        _c("region", "text", "方案适用的省（地区）的6位代码（只涉及一个省的网站可为空）"),
-        _c("region_name", "text", "方案适用的省（地区）名称"),
-        _c("title", "text", "方案名称"),
-        _c("approved_on", "date", "方案批准日期"),
-        _c("document", "text", "方案文件的编号（见文件页面；未登记为空）"),
-        _c("document_number", "text", "方案文件的文号"),
-        _c("tasks", "integer", "依据本方案的整改任务数"),
+        _c("inspection", "text", "督察编号", f"方案所属的{_ROUND}"),
+        _c("id", "text", "方案编号", "方案编号（督察只有一个方案时可为空；与 inspection 一起对应 tasks 表的 plan 列）"),
+        _c("region", "text", "适用地区代码", "方案适用的省（地区）的6位代码（只涉及一个省的网站可为空）"),
+        _c("region_name", "text", "适用地区", "方案适用的省（地区）名称"),
+        _c("title", "text", "方案名称", "方案名称"),
+        _c("approved_on", "date", "批准日期", "方案批准日期"),
+        _c("document", "text", "方案文件编号", "方案文件的编号（见文件页面；未登记为空）"),
+        _c("document_number", "text", "文号", "方案文件的文号"),
+        _c("tasks", "integer", "整改任务数", "依据本方案的整改任务数"),
     )),
 )
 
@@ -248,6 +257,33 @@ def tables_for(version: int) -> tuple[Table, ...]:
 def tables_of(portal: Portal) -> tuple[Table, ...]:
     """The tables ``portal`` publishes (for the 数据下载 page)."""
     return tables_for(portal.content.version)
+
+
+# portal.sqlite only: one row per value of a list column (what a CSV cell holds as "a;b"), so that a query can
+# GROUP BY or JOIN on a type, region or unit without LIKE. Rows in the order of the items (as in their table),
+# then of the values as written; a value written twice in one item is one row. Same for both content versions.
+LINK_TABLES: tuple[Table, ...] = (
+    Table("complaint_types", "信访举报的污染类型", "one row per pollution type of a complaint (complaints.types)", (
+        _c("ref", "text", "受理编号", "受理编号（complaints 表的 ref）"),
+        _c("type", "text", "污染类型", "污染类型，一行一个"),
+    )),
+    Table("complaint_regions", "信访举报的行政区域", "one row per region of a complaint (complaints.regions)", (
+        _c("ref", "text", "受理编号", "受理编号（complaints 表的 ref）"),
+        _c("region", "text", "行政区域代码", "行政区域的6位代码（regions 表的 code），合办件一个地区一行"),
+        _c("region_name", "text", "行政区域", "行政区域名称"),
+    )),
+    Table("task_regions", "整改任务的涉及地区", "one row per region of a task (tasks.regions)", (
+        _c("task_id", "text", "任务编号", "任务编号（tasks 表的 id）"),
+        _c("region", "text", "涉及地区代码", "涉及地区的6位代码（regions 表的 code），一个地区一行"),
+        _c("region_name", "text", "涉及地区", "涉及地区名称"),
+    )),
+    Table("task_responsible_units", "整改任务的责任单位", "one row per responsible unit of a task (tasks.responsible_units)", (
+        _c("task_id", "text", "任务编号", "任务编号（tasks 表的 id）"),
+        _c("unit", "text", "责任单位", "责任单位，一行一个"),
+    )),
+)
+_LINK_INDEXES = {"complaint_types": "type", "complaint_regions": "region", "task_regions": "region",
+                 "task_responsible_units": "unit"}  # the value column; the key pair is the primary key
 ITEM_JSON_DOC = "每个整改任务、信访举报和销号公示页面都链接其自身的 JSON 文件（含完整的进展记录）。"
 
 
@@ -261,6 +297,11 @@ def _d(day: Any) -> str:
 
 def _id(inspection: Inspection | None) -> str:
     return inspection.id if inspection else ""
+
+
+def _once(values: Any) -> list[str]:
+    """The values in their written order, each once."""
+    return list(dict.fromkeys(str(v) for v in values))
 
 
 class Rows:
@@ -366,6 +407,22 @@ class Rows:
             "tasks": sum(1 for t in v.tasks if p.content.plan_of(t.task) is plan),
         }
 
+    def links(self) -> dict[str, list[dict[str, Any]]]:
+        """The rows of :data:`LINK_TABLES`, from the items' own lists (not by splitting the joined cells)."""
+        p = self.portal
+
+        def name(code: str) -> str:
+            region = p.region_by_code.get(code)
+            return region.region.name if region else ""
+
+        return {
+            "complaint_types": [{"ref": c.complaint.ref, "type": v} for c in p.complaints for v in _once(c.complaint.types)],
+            "complaint_regions": [{"ref": c.complaint.ref, "region": v, "region_name": name(v)}
+                                  for c in p.complaints for v in _once(c.complaint.region)],
+            "task_regions": [{"task_id": t.task.id, "region": v, "region_name": name(v)} for t in p.tasks for v in _once(t.task.regions)],
+            "task_responsible_units": [{"task_id": t.task.id, "unit": v} for t in p.tasks for v in _once(t.task.responsible_units)],
+        }
+
     def tables(self) -> dict[str, list[dict[str, Any]]]:
         p = self.portal
         return {
@@ -411,26 +468,30 @@ def spreadsheet_text(value: str) -> str:
     return "'" + value if formula_like(value) else value
 
 
-def csv_bytes(table: Table, rows: list[dict[str, Any]]) -> bytes:
+def csv_bytes(table: Table, rows: list[dict[str, Any]], labels: bool = False) -> bytes:
     """The one CSV writer of the portal: every text cell through :func:`spreadsheet_text` and quoted (so a
-    spreadsheet that splits on ';' never starts a cell inside a text), numbers bare."""
+    spreadsheet that splits on ';' never starts a cell inside a text), numbers bare. The header row holds the
+    column names, or with ``labels`` their Chinese labels (data/zh/); the rows are the same."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[c.name for c in table.columns], lineterminator="\r\n",
                             quoting=csv.QUOTE_NONNUMERIC)
-    writer.writeheader()
+    writer.writerow({c.name: spreadsheet_text(c.label if labels else c.name) for c in table.columns})
     writer.writerows({k: spreadsheet_text(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel then reads UTF-8
 
 
 _SQL_TYPES = {"text": "TEXT", "date": "TEXT", "integer": "INTEGER", "boolean": "INTEGER", "real": "REAL"}
 _KEYS: dict[str, str | tuple[str, ...]] = {"tasks": "id", "complaints": "ref", "notices": "id", "regions": "code",
-                                           "events": "id", "inspections": "id", "plans": ("inspection", "id")}
+                                           "events": "id", "inspections": "id", "plans": ("inspection", "id"),
+                                           "complaint_types": ("ref", "type"), "complaint_regions": ("ref", "region"),
+                                           "task_regions": ("task_id", "region"), "task_responsible_units": ("task_id", "unit")}
 
 
 def sqlite_file(tables: dict[str, list[dict[str, Any]]], info: dict[str, str], target: Path,
                 schema: tuple[Table, ...] = TABLES) -> None:
     """The tables of ``schema`` as one SQLite database: built in memory in a fixed order, then written with
-    VACUUM INTO, which lays the pages out afresh, so the same data gives the same bytes."""
+    VACUUM INTO, which lays the pages out afresh, so the same data gives the same bytes. A table of
+    :data:`LINK_TABLES` in ``schema`` gets an index on its value column."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         target.unlink()
@@ -439,10 +500,10 @@ def sqlite_file(tables: dict[str, list[dict[str, Any]]], info: dict[str, str], t
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(info.items()))
         db.execute("CREATE TABLE columns (\"table\" TEXT, position INTEGER, name TEXT, type TEXT, description TEXT, "
-                   "PRIMARY KEY (\"table\", name))")
+                   "label TEXT, PRIMARY KEY (\"table\", name))")
         for table in schema:
-            db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?, ?)",
-                           [(table.name, i, c.name, c.type, c.doc) for i, c in enumerate(table.columns)])
+            db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?)",
+                           [(table.name, i, c.name, c.type, c.doc, c.label) for i, c in enumerate(table.columns)])
             key = _KEYS[table.name]
             cols = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' + (" PRIMARY KEY" if c.name == key else "")
                              for c in table.columns)
@@ -453,6 +514,9 @@ def sqlite_file(tables: dict[str, list[dict[str, Any]]], info: dict[str, str], t
             db.executemany(f'INSERT INTO "{table.name}" VALUES ({", ".join("?" * len(names))})',
                            [[(row[n] if row[n] != "" or table.columns[i].type == "text" else None) for i, n in enumerate(names)]
                             for row in tables[table.name]])
+            if table.name in _LINK_INDEXES:
+                value = _LINK_INDEXES[table.name]
+                db.execute(f'CREATE INDEX "{table.name}_{value}" ON "{table.name}" ("{value}")')
         db.commit()
         db.execute("VACUUM INTO ?", (str(target),))
     finally:
@@ -502,11 +566,13 @@ def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, 
     info = meta(portal, base)
     schema = tables_of(portal)
     (output / urls.DATA).mkdir(parents=True, exist_ok=True)
+    (output / urls.DATA_ZH).mkdir(parents=True, exist_ok=True)
     for table in schema:
         (output / table.csv_url).write_bytes(csv_bytes(table, tables[table.name]))
+        (output / table.zh_csv_url).write_bytes(csv_bytes(table, tables[table.name], labels=True))
     (output / urls.DATA_EVENTS_JSON).write_bytes(_json_bytes(tables["events"], compact=True))  # the event history alone, too
     (output / urls.DATA_JSON).write_bytes(_json_bytes({"meta": info, "tables": tables}, compact=True))
-    sqlite_file(tables, info, output / urls.DATA_SQLITE, schema)
+    sqlite_file(tables | rows.links(), info, output / urls.DATA_SQLITE, schema + LINK_TABLES)
     stamp = {"as_of": info["as_of"], "licence": info["licence"]}
     code = code_digest()
     hashes: dict[str, str] = {}
@@ -524,14 +590,16 @@ def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, 
 
 
 def downloads(portal: Portal) -> list[tuple[str, str, str]]:
-    """(url, label, description) of every download, for the 数据下载 page."""
+    """(url, label, description) of every download, for the 数据下载 page: each table's CSV file, then the same
+    with Chinese column labels (data/zh/), then the files of all tables."""
     out = [(t.csv_url, f"{t.title}，{len(_count(portal, t.name))} 行") for t in tables_of(portal)]
+    out += [(t.zh_csv_url, f"{t.title}，表头为中文列名（内容与 {t.name}.csv 相同）") for t in tables_of(portal)]
     out += [
         (urls.DATA_EVENTS_JSON, "变化记录（JSON）"),
         (urls.DATA_JSON, "以上全部表格（JSON，含数据日期和许可）"),
-        (urls.DATA_SQLITE, "以上全部表格（SQLite 数据库，可直接用 Datasette 等工具打开）"),
+        (urls.DATA_SQLITE, "以上全部表格（SQLite 数据库，可直接用 Datasette 等工具打开），另含按污染类型、地区、责任单位拆分的关联表"),
     ]
-    return [(url, url.rsplit("/", 1)[-1], description) for url, description in out]  # labelled by file name
+    return [(url, url.removeprefix(urls.DATA), description) for url, description in out]  # labelled by path in data/
 
 
 def _count(portal: Portal, name: str) -> list[Any]:

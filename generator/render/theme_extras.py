@@ -51,4 +51,4 @@ def _path(data: bytes, size: int) -> str:
 def install(env: Any) -> None:
     env.globals.update(qr_svg=qr_svg, figures_on=stats.figures_on, statistics=stats.statistics, charts=charts,
                        rate=stats.rate, data_tables=opendata.tables_of, data_downloads=opendata.downloads,
-                       ITEM_JSON_DOC=opendata.ITEM_JSON_DOC)
+                       data_link_tables=opendata.LINK_TABLES, ITEM_JSON_DOC=opendata.ITEM_JSON_DOC)

@@ -329,6 +329,14 @@ class Outcome(Node):
 
 
 @dataclass
+class Revision(Node):
+    """更正记录: one correction of a notice already published, as the publisher records it."""
+
+    date: dt.date = doc("date the correction was published")
+    note: str = doc("what was corrected, shown publicly", kind="text")
+
+
+@dataclass
 class Announcement(Node):
     id: str = doc("identifier, equals the file name", kind="id")
     title: str = doc("title of the notice")
@@ -340,6 +348,13 @@ class Announcement(Node):
     documents: list[str] = doc("ids of evidence documents", factory=list)
     contact: Contact | None = doc("overrides site.yaml contact", default=None)
     outcome: Outcome | None = doc("absent while undecided", default=None)
+    revisions: list[Revision] = doc("更正记录: each correction of the published notice, oldest first", factory=list)
+
+    @property
+    def last_changed(self) -> dt.date:
+        """The day the notice as published last changed: the date of its last correction (更正记录), else its
+        publication date (发布日期), the first day of its period. The calendar file stamps itself with it."""
+        return self.revisions[-1].date if self.revisions else self.period.start
 
     @property
     def acceptance_steps(self) -> list[Acceptance]:

@@ -76,6 +76,7 @@ REPORTS = "reports/"
 DOCUMENTS = "documents/"
 FEEDS = "feeds/"  # the feeds page, and the folder of every feed
 OPML = "feeds/all.opml"
+OPML_MAIN = "feeds/main.opml"  # the short list: site-wide, inspection, province and city feeds
 DATA = "data/"
 SEARCH = "search/"
 LOOKUP = "lookup/"
@@ -139,6 +140,7 @@ DATA_EVENTS_JSON = "data/events.json"
 DATA_TASKS = "data/tasks/"  # each task's own JSON file
 DATA_COMPLAINTS = "data/complaints/"
 DATA_NOTICES = "data/notices/"
+DATA_ZH = "data/zh/"  # the CSV tables again, with Chinese column labels as their header row
 STATS = "stats/"
 HANT = "zh-hant/"  # the Traditional Chinese reading of every page mirrors the site under this folder
 T2S_TABLE = HANT + "t2s.json"  # what the 繁體 search converts a query with (render/search_assets.py)
@@ -147,6 +149,11 @@ T2S_TABLE = HANT + "t2s.json"  # what the 繁體 search converts a query with (r
 def data_table(name: str) -> str:
     """The CSV file of one open-data table (tasks, complaints, notices, regions, events)."""
     return f"{DATA}{name}.csv"
+
+
+def data_table_zh(name: str) -> str:
+    """The same table with the Chinese column labels as its header row (for journalists' spreadsheets)."""
+    return f"{DATA_ZH}{name}.csv"
 
 
 def task_json(task_id: str) -> str:

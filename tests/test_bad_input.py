@@ -36,6 +36,7 @@ CASES = [
     ("closed-after-upheld", "announcements/N-1.yaml", "result: no_objection", "result: objection_upheld", ["content/tasks/T-1.yaml:18: history[3].announcement:", "有异议成立", "content/announcements/N-1.yaml:10: outcome.result: 异议成立，但任务 T-1 在 2024-01-15 当天或之后没有 'reopened' 记录"]),
     ("closed-notice-for-other-task", "announcements/N-1.yaml", "tasks: [T-1]", "tasks: [T-2]", ["content/tasks/T-1.yaml:18: history[3].announcement: 已销号，但没有一份公示符合销号规则（N-1：没有列出任务 T-1）"]),
     ("notice-too-short", "announcements/N-1.yaml", "end: 2024-01-10", "end: 2024-01-04", ["content/announcements/N-1.yaml:4: period.end: 公示期为 3 天；至少需要 5 天"]),
+    ("revisions-out-of-order", "announcements/N-1.yaml", "documents: [doc-accept]\n", "documents: [doc-accept]\nrevisions:\n  - {date: 2024-01-05, note: 更正验收意见}\n  - {date: 2024-01-03, note: 更正联系电话}\n", ["content/announcements/N-1.yaml:10: revisions[1].date: 2024-01-03 早于上一条更正记录的日期（2024-01-05）", "从早到晚"]),
     ("outcome-before-end", "announcements/N-1.yaml", "decided_on: 2024-01-15", "decided_on: 2024-01-09", ["content/announcements/N-1.yaml:9: outcome.decided_on: 认定日期 2024-01-09 不晚于公示期的最后一天（2024-01-10）"]),
     ("same-document-number", "documents.yaml", "number: 测环函〔2023〕9号", "number: 测环〔2021〕1号", ["content/documents.yaml:9: number: 文号 '测环〔2021〕1号' 也是文件 'doc-plan'（content/documents.yaml:2）的文号"]),
     ("document-hash", "documents.yaml", "sha256: 2d29", "sha256: 1d29", ["content/documents.yaml:7: sha256: 与文件不符"]),
@@ -62,7 +63,7 @@ def test_bad_input_is_reported_and_output_kept(mini: Path, tmp_path: Path, file:
     assert "未发布任何内容" in result.err
     assert "Traceback" not in result.err
     assert tree_digest(output) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]  # no temporary folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".output.state", "content", "output"]  # no temporary folder left (the build state is kept beside output/)
 
     checked = portal("check", "--content", mini, "--as-of", "2026-11-01")
     assert checked.code == 2 and checked.err == result.err

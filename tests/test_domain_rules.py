@@ -221,7 +221,10 @@ def test_calendar_stamp_is_the_first_day_at_midnight_in_shanghai() -> None:
     portal = derive(load(MINI), dt.date(2024, 1, 1))
     n1 = portal.notices[0]  # upcoming: it offers a calendar
     text = ics.calendar(n1, portal.content.site, "https://zhenggai.example.gov.cn").decode("utf-8")
-    assert "DTSTAMP:20240101T160000Z" in text  # 2024-01-02 00:00 +08:00
+    assert "DTSTAMP:20240101T160000Z" in text  # 2024-01-02 00:00 +08:00, the first day of the period
+    # as the build writes it: never later than the data date (2024-01-01 00:00 +08:00), for a notice not yet open
+    text = ics.calendar(n1, portal.content.site, "https://zhenggai.example.gov.cn", portal.as_of).decode("utf-8")
+    assert "DTSTAMP:20231231T160000Z" in text and "SEQUENCE:0" in text
     assert "DTSTART;VALUE=DATE:20240110" in text and "DTEND;VALUE=DATE:20240111" in text
 
 
@@ -234,10 +237,11 @@ def test_published_paths(sample_site: Path) -> None:
     task = portal.tasks[0].task.id
     ref = portal.complaints[0].complaint.ref
     code = portal.regions[0].region.code
-    expected = ["feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/all.opml", "feeds/announcements.atom.xml",
+    expected = ["feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/all.opml", "feeds/main.opml", "feeds/announcements.atom.xml",
                 "feeds/closed.rss.xml", "feeds/overdue.atom.xml", f"feeds/regions/{code}.atom.xml",
                 f"feeds/tasks/{task}.rss.xml", f"feeds/complaints/{ref}.atom.xml",
-                "data/events.json", "data/events.csv", "data/tasks.csv", "data/portal.json", "data/portal.sqlite",
+                "data/events.json", "data/events.csv", "data/tasks.csv", "data/zh/tasks.csv", "data/portal.json",
+                "data/portal.sqlite",
                 f"data/tasks/{task}.json", f"data/complaints/{ref}.json"]
     expected += [f"announcements/{n.ann.id}/{n.ann.id}.ics" for n in portal.notices if n.state != "closed"]
     assert [p for p in expected if not (site / p).is_file()] == []

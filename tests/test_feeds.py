@@ -187,6 +187,65 @@ def test_feeds_page_and_opml_list_every_feed(sample_site: Path) -> None:
     assert {o.get("text") for o in root.find("body")} == {"全站", "督察轮次", "地区", "整改任务", "信访举报"}
 
 
+# The short OPML of the sample, worked out from content/: the four site-wide feeds; the feeds of its three
+# inspections (content/inspections/r1.yaml, r2.yaml, r3.yaml); and the regions of the top two levels of
+# content/regions.yaml: the province 江川省 (990000, no parent) and its six cities (parent 990000), not the eight
+# counties and districts below them (990102, 990121, 990202, 990223, 990322, 990421, 990502, 990602).
+MAIN_OPML = {
+    "全站": ["feeds/all", "feeds/announcements", "feeds/closed", "feeds/overdue"],
+    "督察轮次": ["feeds/inspections/r1", "feeds/inspections/r2", "feeds/inspections/r3"],
+    "地区": [f"feeds/regions/{code}" for code in ("990000", "990100", "990200", "990300", "990400", "990500", "990600")],
+}
+
+
+def opml_groups(path: Path) -> dict[str, list[str]]:
+    """Group → the xmlUrl of each feed outline in it, in order, as a feed reader importing the file reads it."""
+    root = ET.parse(path).getroot()
+    assert root.tag == "opml" and root.get("version") == "2.0"
+    body = root.find("body")
+    assert body is not None
+    groups: dict[str, list[str]] = {}
+    for group in body:
+        assert group.tag == "outline" and not group.get("xmlUrl")
+        feeds = list(group)
+        assert feeds and all(o.get("type") == "rss" and o.get("text") and not list(o) for o in feeds)
+        groups[group.get("text", "")] = [o.get("xmlUrl", "") for o in feeds]
+    return groups
+
+
+def test_short_opml_lists_the_site_wide_round_and_province_and_city_feeds(sample_site: Path) -> None:
+    main = opml_groups(sample_site / urls.OPML_MAIN)
+    assert main == {group: [f"{BASE}/{path}.atom.xml" for path in paths] for group, paths in MAIN_OPML.items()}
+    for xml_url in (u for urls_ in main.values() for u in urls_):
+        assert xml_url.startswith(f"{BASE}/")
+        path = sample_site / xml_url.removeprefix(f"{BASE}/")
+        assert path.is_file(), xml_url
+        parse(path)  # a feed a reader can read
+    full = [u for urls_ in opml_groups(sample_site / urls.OPML).values() for u in urls_]
+    short = [u for urls_ in main.values() for u in urls_]
+    assert set(short) < set(full)
+    assert len(short) == 14 and len(full) == len(feed_files(sample_site)) // 2  # every feed, once (Atom)
+    assert len(short) * 10 < len(full)  # far shorter: 14 feeds against several hundred
+    title = ET.parse(sample_site / urls.OPML_MAIN).getroot().findtext("head/title")
+    assert title == f"{CONTENT.site.title} - 主要订阅"
+
+
+def test_feeds_page_offers_the_short_opml_first_with_what_each_holds(sample_site: Path) -> None:
+    soup = BeautifulSoup((sample_site / "feeds" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    opml_links = [a for a in soup.find_all("a", href=True) if a["href"].endswith(".opml")]
+    assert [re.sub(r"^\.\./", "", a["href"]) for a in opml_links] == [urls.OPML_MAIN, urls.OPML]
+    for a in opml_links:
+        assert (sample_site / "feeds" / a["href"]).resolve().is_file()
+    short, full = (" ".join(a.find_parent("li").get_text(" ").split()) for a in opml_links)
+    full_count = sum(len(v) for v in opml_groups(sample_site / urls.OPML).values())
+    assert "主要订阅" in short and "共 14 个" in short
+    assert all(word in short for word in ("全站动态", "销号公示", "新销号任务", "新逾期任务", "每轮督察", "省和各市"))
+    assert "全部订阅" in full and f"共 {full_count} 个" in full and "每个区县" in full and "每件信访举报" in full
+    # offered first: before the table of the site-wide feeds and every other list of feeds on the page
+    first_feed_link = soup.find("a", href=re.compile(r"\.xml$"))
+    assert opml_links[0] in first_feed_link.find_all_previous("a")
+
+
 def _append_history(content: Path, task_id: str, entry: str) -> None:
     path = content / "tasks" / f"{task_id}.yaml"
     text = path.read_text(encoding="utf-8")
@@ -236,6 +295,7 @@ def test_without_site_url_feeds_are_skipped_with_one_message(mini: Path, tmp_pat
     assert result.code == 0
     assert result.err.count("没有生成订阅") == 1 and "site_url" in result.err
     assert not list((site / "feeds").rglob("*.xml")) and not (site / urls.OPML).exists()
+    assert not (site / urls.OPML_MAIN).exists()
     assert not alternate_links(site, urls.HOME)
     assert "暂不提供订阅源" in (site / "feeds" / "index.html").read_text(encoding="utf-8")
     assert json.loads((site / "data" / "events.json").read_text(encoding="utf-8"))

@@ -167,3 +167,18 @@ def test_the_feeds_page_and_the_opml_file_list_every_round(site: Path) -> None:
     assert len(group) == 1
     assert sorted(urlsplit(o.get("xmlUrl", "")).path for o in group[0]) == ["/portal/feeds/inspections/r2.atom.xml",
                                                                           "/portal/feeds/inspections/r3.atom.xml"]
+
+
+def test_the_short_opml_file_lists_both_provinces_and_their_cities_but_no_district(site: Path) -> None:
+    """tests/fixtures/rounds/regions.yaml: two provinces, 测试省 (990000) with 甲市 (990100) and 乙市 (990200), and
+    邻省 (980000) with 丙市 (980100); 甲市东区 (990102) is a district, a level too deep for the short list."""
+    body = ET.parse(site / "feeds/main.opml").getroot().find("body")
+    assert body is not None
+    groups = {g.get("text"): [urlsplit(o.get("xmlUrl", "")).path for o in g] for g in body}
+    assert list(groups) == ["全站", "督察轮次", "地区"]
+    assert groups["全站"] == [f"/portal/feeds/{name}.atom.xml" for name in ("all", "announcements", "closed", "overdue")]
+    assert groups["督察轮次"] == ["/portal/feeds/inspections/r2.atom.xml", "/portal/feeds/inspections/r3.atom.xml"]
+    assert sorted(groups["地区"]) == sorted(f"/portal/feeds/regions/{code}.atom.xml"
+                                          for code in ("990000", "990100", "990200", "980000", "980100"))
+    for path in (p for paths in groups.values() for p in paths):
+        assert (site / path.removeprefix("/portal/")).is_file(), path

@@ -280,17 +280,29 @@ def test_calendar_has_the_last_day_to_object_and_the_period(sample_site: Path) -
     assert "0999-12345678" in description and "zhenggai@example.gov.cn" in description
     period = events[f"{NOTICE}-period@jiangchuan.example.org"]
     assert (period.decoded("dtstart"), period.decoded("dtend")) == (dt.date(2026, 11, 10), dt.date(2026, 11, 24))
-    # DTSTAMP comes from the content (the first day, 00:00 in Shanghai), not from the clock
-    assert deadline.decoded("dtstamp") == dt.datetime(2026, 11, 9, 16, 0, tzinfo=dt.UTC)
+    # DTSTAMP is not the clock: the notice was never corrected, so it is its publication date (the first day,
+    # 2026-11-10) at 00:00 in Shanghai; but that is after the build's as-of day (2026-11-01), and a stamp never
+    # lies in the future, so it is the start of the as-of day, 2026-11-01 00:00 +08:00; SEQUENCE: no correction
+    for event in events.values():
+        assert event.decoded("dtstamp") == event.decoded("last-modified") == dt.datetime(2026, 10, 31, 16, 0, tzinfo=dt.UTC)
+        assert int(event["sequence"]) == 0
     # linked from the notice page, the lists and the task page
     for url in (f"announcements/{NOTICE}", "announcements", "", "tasks/R2-29"):
         links = soup_of(sample_site, url).find_all("a", href=re.compile(rf"announcements/{NOTICE}/{NOTICE}\.ics$"))
         assert links, url
 
 
-def test_calendar_is_the_same_whatever_the_build_date(sample_at) -> None:  # type: ignore[no-untyped-def]
+def test_calendar_is_the_same_whatever_the_build_date_once_published(sample_at) -> None:  # type: ignore[no-untyped-def]
     name = f"announcements/{NOTICE}/{NOTICE}.ics"
-    assert (sample_at("2026-11-01") / name).read_bytes() == (sample_at("2026-11-15") / name).read_bytes()
+    # from the first day (2026-11-10) on, stamped at that day: the build date changes nothing
+    assert (sample_at("2026-11-15") / name).read_bytes() == (sample_at("2026-11-23") / name).read_bytes()
+    # before it, only the stamp differs: the as-of day (2026-11-01) instead of the first day
+    upcoming = (sample_at("2026-11-01") / name).read_bytes()
+    stamps = b"DTSTAMP:20261031T160000Z\r\n", b"LAST-MODIFIED:20261031T160000Z\r\n"
+    published = b"DTSTAMP:20261109T160000Z\r\n", b"LAST-MODIFIED:20261109T160000Z\r\n"
+    assert all(upcoming.count(s) == 2 for s in stamps)
+    moved = upcoming.replace(stamps[0], published[0]).replace(stamps[1], published[1])
+    assert moved == (sample_at("2026-11-15") / name).read_bytes()
     assert not (sample_at("2026-11-24") / name).exists()
     assert sorted(p.name for p in sample_at(AS_OF).rglob("*.ics")) == ["N-2026-003.ics", "N-2026-004.ics", "N-2026-005.ics"]
 

@@ -368,6 +368,19 @@ class Checker:
                        "公示的是已经通过的验收：公示期应在验收（有多个步骤时为最后一步）当天或之后开始；"
                        "检查公示期和验收日期是否写错")
 
+    def revisions(self, ann: Announcement) -> None:
+        """更正记录: each correction has happened, says what it corrected, and follows the one before it."""
+        for i, rev in enumerate(ann.revisions):
+            name = f"revisions[{i}]"
+            self.not_future(rev, "date", rev.date, f"{name}.date")
+            prev = ann.revisions[i - 1] if i else None
+            if prev and rev.date < prev.date:
+                self.p.add(rev.at("date"), f"{name}.date", f"{rev.date} 早于上一条更正记录的日期（{prev.date}）",
+                           "更正记录按时间从早到晚排列，新的更正追加在最后；检查日期是否写错")
+            if not rev.note.strip():
+                self.p.add(rev.at("note"), f"{name}.note", "必须写明更正了什么",
+                           "写成 'note: <更正内容>'，例如 更正验收日期（原为2023年12月1日）")
+
     # -- complaints --------------------------------------------------------------------------
 
     def complaints(self) -> None:
@@ -403,6 +416,7 @@ class Checker:
                        f"公示期为 {period.days} 天；至少需要 {self.c.site.notice_min_days} 天",
                        "最短天数见 site.yaml 的 notice_min_days；第一天和最后一天都计算在内")
         self.acceptance(ann)
+        self.revisions(ann)
         outcome = ann.outcome
         if outcome:
             self.not_future(outcome, "decided_on", outcome.decided_on, "outcome.decided_on")

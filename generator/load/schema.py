@@ -225,7 +225,8 @@ REQUIRED_FIELD_DOCS = {
     "Acceptance.unit": "验收单位", "Acceptance.date": "验收日期",
     "Outcome.decided_on": "公示结果的认定日期", "Outcome.result": "公示结果：no_objection、objections_rejected 或 objection_upheld",
     "Announcement.id": "编号，与文件名相同", "Announcement.title": "公示标题", "Announcement.tasks": "公示涉及的任务编号",
-    "Announcement.period": "公示期", "Report.title": "报告标题", "Report.date": "报告日期", "Page.title": "页面标题",
+    "Announcement.period": "公示期", "Revision.date": "更正的日期", "Revision.note": "更正了什么（公开显示）",
+    "Report.title": "报告标题", "Report.date": "报告日期", "Page.title": "页面标题",
 }
 
 

@@ -1,4 +1,6 @@
-"""Stage 4, render (feeds): Atom 1.0 and RSS 2.0 feeds of status changes, and an OPML list of them.
+"""Stage 4, render (feeds): Atom 1.0 and RSS 2.0 feeds of status changes, and two OPML lists of them: every
+feed (``feeds/all.opml``), and the short list a journalist imports first (``feeds/main.opml``: the site-wide
+feeds, each inspection's, and the provinces' and cities').
 (The complete event history as data files is written by :mod:`generator.render.opendata`, with
 :func:`event_rows` from here.)
 
@@ -65,10 +67,17 @@ class FeedPlan:
     tasks: dict[str, Feed]  # by task id
     complaints: dict[str, Feed]  # by complaint ref
     inspections: dict[str, Feed]  # by inspection id, earliest first; version-2 content only (else empty)
+    # the regions of the short OPML, in the order of the region tree: the top two levels (the province or
+    # provinces, and the regions directly inside them: the cities), not the counties
+    main_regions: tuple[str, ...] = ()
 
     @property
     def general(self) -> list[Feed]:
         return [self.site, self.announcements, self.closed, self.overdue]
+
+    def main(self) -> list[Feed]:
+        """The short list (feeds/main.opml): the site-wide feeds, every inspection's, the provinces' and cities'."""
+        return [*self.general, *self.inspections.values(), *(self.regions[code] for code in self.main_regions)]
 
     def all(self) -> list[Feed]:
         return [*self.general, *self.inspections.values(), *self.regions.values(), *self.tasks.values(),
@@ -115,6 +124,7 @@ def plan(portal: Portal) -> FeedPlan:
                                           f"受理编号{c.complaint.ref}的信访举报的办理情况变化。", c.url, "信访举报",
                                           tuple(by_complaint.get(c.complaint.ref, ()))) for c in portal.complaints},
         inspections=_inspection_feeds(portal) if portal.content.version == 2 else {},
+        main_regions=tuple(r.region.code for r in portal.regions if r.depth <= 1),
     )
 
 
@@ -196,12 +206,23 @@ def write_feed(feed: Feed, site_title: str, publisher: str, base: str, output: P
 
 
 def opml(feeds: FeedPlan, site_title: str, base: str) -> bytes:
+    """feeds/all.opml: every feed."""
+    return _opml(feeds.all(), f"{site_title} - 全部订阅", base)
+
+
+def main_opml(feeds: FeedPlan, site_title: str, base: str) -> bytes:
+    """feeds/main.opml: the short list (:meth:`FeedPlan.main`)."""
+    return _opml(feeds.main(), f"{site_title} - 主要订阅", base)
+
+
+def _opml(feeds: list[Feed], title: str, base: str) -> bytes:
+    """An OPML 2.0 subscription list of ``feeds`` (their Atom addresses), in outlines by group."""
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
-    ET.SubElement(head, "title").text = f"{site_title} - 全部订阅"
+    ET.SubElement(head, "title").text = title
     body = ET.SubElement(root, "body")
     groups: dict[str, ET.Element] = {}
-    for feed in feeds.all():
+    for feed in feeds:
         if feed.group not in groups:
             groups[feed.group] = ET.SubElement(body, "outline", text=feed.group, title=feed.group)
         ET.SubElement(groups[feed.group], "outline", type="rss", text=feed.title, title=feed.title,
@@ -223,7 +244,7 @@ def event_rows(events: Iterable[Event], base: str) -> list[dict[str, str]]:
 
 def write_all(portal: Portal, feeds: FeedPlan, base: str, output: Path, jobs: Jobs) -> None:
     """Queue every feed on ``jobs`` (with a digest of what it is made of, so an unchanged feed is reused)
-    and write the OPML file, if ``base``, the absolute site URL, is known. The event history as data
+    and write the OPML files, if ``base``, the absolute site URL, is known. The event history as data
     (data/events.csv, data/events.json) is written with the other tables by :mod:`generator.render.opendata`."""
     if not base:
         return
@@ -235,3 +256,4 @@ def write_all(portal: Portal, feeds: FeedPlan, base: str, output: Path, jobs: Jo
                  functools.partial(write_feed, feed, site.title, site.publisher, base, output))
     (output / urls.OPML).parent.mkdir(parents=True, exist_ok=True)
     (output / urls.OPML).write_bytes(opml(feeds, site.title, base))
+    (output / urls.OPML_MAIN).write_bytes(main_opml(feeds, site.title, base))

@@ -191,3 +191,54 @@ def test_the_code_digest_covers_sub_packages_and_not_caches(tmp_path: Path) -> N
     assert third not in (first, second)
     (tmp_path / "load" / "reader.py").rename(tmp_path / "reader.py")  # the same bytes in another place
     assert package_digest(tmp_path) != third
+
+
+# -- the build state beside output/ (incremental.save_state): losing or damaging it costs time, never correctness
+
+
+def _inodes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
+
+
+def _rebuild_without_trustworthy_state(tmp_path: Path, spoil: str) -> None:
+    output = tmp_path / "output"
+    assert build(MINI, output, "2026-11-01").code == 0
+    assert build(MINI, output, "2026-11-01").code == 0  # a rebuild: there is a spare and a state for both sites
+    state = tmp_path / ".output.state"
+    assert sorted(p.suffix for p in state.iterdir()) == [".files", ".files", ".id", ".id", ".json"]
+    before, times, inodes = tree_digest(output), stamps(output), _inodes(output)
+    if spoil == "deleted":
+        shutil.rmtree(state)
+    elif spoil == "corrupted":
+        for path in state.iterdir():
+            path.write_bytes(b"\x00garbage\n" * 3)
+    elif spoil == "replaced":  # output/ swapped for a copy of itself (cp -a): its state is no longer its own
+        shutil.copytree(output, tmp_path / "copy", copy_function=shutil.copy2)
+        shutil.rmtree(output)
+        (tmp_path / "copy").rename(output)
+        inodes = _inodes(output)
+    result = build(MINI, output, "2026-11-01")
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err
+    assert tree_digest(output) == before  # the same content and date: the same site
+    clean = tmp_path / "clean"
+    assert build(MINI, clean, "2026-11-01").code == 0
+    assert tree_digest(output) == tree_digest(clean)
+    assert stamps(output) == times  # nothing rewritten: every file kept its time …
+    assert _inodes(output) == inodes  # … and is the same file
+    assert not list(output.rglob(".portal*"))
+    # the state is whole again: the next rebuild reuses every page
+    again = build(MINI, output, "2026-11-01")
+    assert again.code == 0 and tree_digest(output) == before
+
+
+def test_a_deleted_build_state_only_costs_time(tmp_path: Path) -> None:
+    _rebuild_without_trustworthy_state(tmp_path, "deleted")
+
+
+def test_a_corrupted_build_state_only_costs_time(tmp_path: Path) -> None:
+    _rebuild_without_trustworthy_state(tmp_path, "corrupted")
+
+
+def test_the_state_of_a_replaced_output_folder_is_not_trusted(tmp_path: Path) -> None:
+    _rebuild_without_trustworthy_state(tmp_path, "replaced")

@@ -160,3 +160,65 @@ def test_the_sample_needs_more_than_one_lookup_page() -> None:
     refs = [c["ref"] for f in (SAMPLE / "complaints").rglob("*.yaml")
             for c in yaml.safe_load(f.read_text(encoding="utf-8"))["complaints"]]
     assert len(refs) > LOOKUP_PAGE_MAX
+
+
+def full_width(text: str) -> str:
+    """``text`` as typed with a full-width (全角) input method: ASCII letters and digits at U+FF01–U+FF5E."""
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+@pytest.mark.parametrize(("where", "typed"), [
+    ("search/", REF.lower()),  # a phone's keyboard starts in lower case
+    ("search/", full_width(REF.lower())),  # ｄ３ｊｃ… from a Chinese input method in full-width mode
+    ("complaints/", "\u3000" + full_width(REF[:4]) + " " + REF[4:].lower() + "\u3000"),  # ideographic spaces, mixed
+    ("zh-hant/search/", full_width(REF)),  # the 繁體 reading: its own page, under zh-hant/
+])
+def test_blocked_lookup_files_still_lead_from_any_typing_to_the_page_the_build_named(phone, served, where: str, typed: str) -> None:  # type: ignore[no-untyped-def]
+    """Without lookup/*.json the page is found by its number alone: the build names a complaint's page by its
+    ref as written in content (complaints/<ref>/), which for the sample's refs is the normal form (NFKC, no
+    spaces, upper case: generator/markup.normalize_ref), so every way of typing it must land there."""
+    context, page = phone
+    assert REF == REF.upper() and REF.isascii()  # the sample writes refs in the normal form
+    expected = served + ("zh-hant/" if where.startswith("zh-hant/") else "") + COMPLAINT_URL
+    context.route("**/lookup/*.json", lambda route: route.abort())
+    try:
+        page.goto(served + where)
+        field = page.locator("form.ref-lookup input[name=ref]").first
+        field.fill(typed)
+        field.press("Enter")
+        page.wait_for_url(expected, timeout=15000)
+        assert REF in page.locator("h1").inner_text()
+    finally:
+        context.unroute("**/lookup/*.json")
+
+
+def test_the_404_page_has_a_hant_copy_that_the_simplified_one_links_and_its_lookup_works(browser, sample_site) -> None:  # type: ignore[no-untyped-def]
+    with serve(sample_site, SITE_PATH.strip("/"), not_found=True) as site:
+        context, page, errors, foreign = local_page(browser, site, locale="zh-TW", viewport=PHONE)
+        try:
+            response = page.goto(site + "complaints/no-such-page/")
+            assert response is not None and response.status == 404
+            page.locator("a.lang-switch").click()
+            page.wait_for_url(site + "zh-hant/404.html")
+            assert page.evaluate("document.documentElement.lang") == "zh-Hant"
+            assert page.locator("h1").inner_text() == "找不到這個頁面"
+            # its style sheet loaded (path-absolute from site_url's path): the label sits left of the box
+            label, field = page.locator("label[for=ref-notfound]").bounding_box(), page.locator("#ref-notfound").bounding_box()
+            assert label and field and label["x"] + label["width"] <= field["x"]
+            # its links lead to the 繁體 pages, its switch back to the Simplified 404
+            assert page.locator("main a", has_text="信訪舉報").get_attribute("href") == SITE_PATH + "zh-hant/complaints/"
+            assert page.locator("a.lang-switch").get_attribute("href") == SITE_PATH + "404.html"
+            look_up(page, "#ref-notfound", "ｎｏ")  # well-formed, but no complaint is numbered so
+            message = page.locator("#ref-notfound ~ .lookup-message")
+            page.wait_for_function("() => document.querySelector('.lookup-message').innerText.includes('沒有找到')")
+            assert "沒有找到受理編號為「NO」的信訪舉報" in message.inner_text()
+            look_up(page, "#ref-notfound", REF.lower())
+            page.wait_for_url(site + "zh-hant/" + COMPLAINT_URL)
+            assert page.evaluate("document.documentElement.lang") == "zh-Hant"
+            page.go_back()
+            page.locator("main a", has_text="信訪舉報").click()
+            page.wait_for_url(site + "zh-hant/complaints/")
+        finally:
+            context.close()
+        assert not errors, errors
+        assert not foreign, foreign

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 from conftest import MINI, SAMPLE, build
-from test_html_valid import NO_HANT, PAGE_KINDS, page_file
+from test_html_valid import PAGE_KINDS, page_file
 
 from generator.load.reader import load
 from generator.markup import cn_date
@@ -37,7 +37,7 @@ def visible_text(node: Tag) -> str:
 def every_page(site: Path) -> list[tuple[str, Path]]:
     """(name, file) of one page of every kind, in 简体 and 繁體."""
     pages = [(f"{kind} {prefix or 'zh-hans'}", page_file(site / prefix, url)) for kind, url in PAGE_KINDS.items()
-             for prefix in ("", "zh-hant") if not (prefix and url in NO_HANT)]
+             for prefix in ("", "zh-hant")]
     assert all(f.is_file() for _, f in pages)
     return pages
 

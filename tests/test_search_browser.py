@@ -179,3 +179,41 @@ def test_a_sharded_site_searches_one_scope_at_a_time(browser, sharded) -> None: 
     context.close()
     assert not errors, errors
     assert not foreign, foreign
+
+
+def test_a_search_that_never_answers_says_so_and_what_works_instead(page, served) -> None:  # type: ignore[no-untyped-def]
+    """Pagefind's bundle stalled (a request that is never answered): after the page's data-timeout (15 s as
+    published; 1 s here, set on the page as a publisher could) the page stops saying 正在搜索, says the search did
+    not answer, and offers the look-up by number and the lists; once the bundle answers again, a new search
+    finds results."""
+    page.goto(served + "search/")
+    assert page.locator("#search").get_attribute("data-timeout") == "15"
+    stalled: list[str] = []
+    page.route("**/pagefind/**", lambda route: stalled.append(route.request.url))  # never fulfilled
+    try:
+        page.evaluate("document.getElementById('search').setAttribute('data-timeout', '1')")
+        page.fill("#search-input", "垃圾填埋场")
+        page.press("#search-input", "Enter")
+        page.wait_for_function("() => !document.querySelector('.search-message').textContent.includes('正在搜索')",
+                               timeout=10000)
+        assert stalled, "the search did not ask for its bundle"
+        text = page.locator(".search-message").inner_text()
+        assert "搜索没有响应（等待了 1 秒）" in text and "按受理编号查询信访举报" in text, text
+        assert page.locator("#search").get_attribute("aria-busy") == "false"
+        assert not page.locator(".search-result").count()
+        fallback = page.locator(".search-fallback")
+        assert fallback.is_visible()
+        hrefs = {a.inner_text(): a.evaluate("a => a.href") for a in fallback.locator("a").all()}
+        assert hrefs["整改任务（按状态）"] == served + "tasks/" and hrefs["信访举报（按批次、按地区）"] == served + "complaints/"
+        assert hrefs["销号公示"] == served + "announcements/"
+        fallback.get_by_text("按受理编号查询信访举报").click()
+        page.wait_for_function("() => document.activeElement && document.activeElement.id === 'ref-search'")
+        page.keyboard.type(PORTAL.complaints[0].complaint.ref)  # the link leads to the number's box
+        assert page.locator("#ref-search").input_value() == PORTAL.complaints[0].complaint.ref
+    finally:
+        page.unroute("**/pagefind/**")
+    page.evaluate("document.getElementById('search').setAttribute('data-timeout', '15')")
+    page.fill("#search-input", "垃圾")
+    page.press("#search-input", "Enter")
+    assert result_links(page, "垃圾")
+    assert not page.locator(".search-fallback").is_visible()

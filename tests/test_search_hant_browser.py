@@ -195,3 +195,48 @@ def test_the_t2s_table_is_compact(sample_site) -> None:  # type: ignore[no-untyp
     table = json.loads(raw)
     assert table["config"] == "tw2s" and len(table["phrases"]) > 100
     assert len(gzip.compress(raw, 9)) < 20_000  # measured 16.6 kB; Pagefind itself loads about 85 kB (js + wasm)
+
+
+def test_the_hant_look_up_speaks_hant(page, served: str) -> None:  # type: ignore[no-untyped-def]
+    """Every message of the look-up on a 繁體 page is in 繁體: the Simplified words these messages are made of
+    (没有 编号 为 信访举报 请核对 来电 来信 网络) do not appear, their Traditional forms do."""
+    missing = PORTAL.complaints[0].complaint.ref[:-4] + "9999"
+    assert all(c.complaint.ref != missing for c in PORTAL.complaints)
+    page.goto(served + "zh-hant/complaints/")
+    out = page.locator("#ref-complaints ~ .lookup-message")
+    page.fill("#ref-complaints", missing)
+    page.press("#ref-complaints", "Enter")
+    page.wait_for_function("() => document.querySelector('.lookup-message').innerText.includes('信訪舉報。')")
+    text = out.inner_text()
+    assert f"沒有找到受理編號為「{missing}」的信訪舉報。" in text
+    assert "請核對編號" in text and "D（來電）、X（來信）或 W（網絡）" in text and "刚交办" not in text
+    assert not re.search("[没编为访举报请对来电网络]", text), text
+
+    page.fill("#ref-complaints", "第3号")  # not a number at all
+    page.press("#ref-complaints", "Enter")
+    page.wait_for_function("() => document.querySelector('.lookup-message').innerText.includes('不是受理編號')")
+    text = out.inner_text()
+    assert "「第3号」不是受理編號。" in text  # the typed text is shown as typed, the words around it in 繁體
+    assert not re.search("[没编为访举报请对来电网络]", text.replace("第3号", "")), text
+
+
+def test_the_hant_search_says_in_hant_when_it_did_not_answer(page, served: str) -> None:  # type: ignore[no-untyped-def]
+    """The timeout message and what works instead, on zh-hant/search/: 繁體, and links to the 繁體 lists."""
+    page.route("**/pagefind/**", lambda route: None)  # the bundle never answers
+    try:
+        page.goto(served + "zh-hant/search/")
+        page.evaluate("document.getElementById('search').setAttribute('data-timeout', '1')")
+        page.get_by_role("searchbox", name="搜索關鍵詞").fill("汙水")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.querySelector('.search-message').textContent.includes('沒有響應')",
+                               timeout=10000)
+        text = page.locator(".search-message").inner_text()
+        assert "搜索沒有響應（等待了 1 秒）" in text and "按受理編號查詢信訪舉報" in text
+        assert not re.search("[没响应编询访举报栏]", text), text
+        fallback = page.locator(".search-fallback")
+        assert fallback.is_visible()
+        hrefs = [a.evaluate("a => a.href") for a in fallback.locator("a").all()]
+        assert served + "zh-hant/tasks/" in hrefs and served + "zh-hant/complaints/" in hrefs, hrefs
+        assert all(h.startswith(served + "zh-hant/") for h in hrefs), hrefs
+    finally:
+        page.unroute("**/pagefind/**")

@@ -12,6 +12,13 @@ Made at build time from the finished Simplified pages with OpenCC (the ``opencc`
 
 Each page's render job writes its Traditional file right after the Simplified one (render.Renderer.write),
 so both are made in the same worker, and an incremental build reuses both or neither.
+
+``404.html`` gets its copy too, ``zh-hant/404.html`` (:func:`write_not_found`): a web server shows one page for
+every missing address, the Simplified one, whose 繁體 switch leads to the copy. When the site has a
+``site_url``, 404.html's links are path-absolute (``/zhenggai/tasks/``) so that it works at any depth; in the copy
+those to pages (and the forms' actions) gain ``zh-hant/`` and those to files stay, the ``portal-root`` meta stays the site's root (the
+look-up finds the 繁體 pages from ``lang``), and the switch goes back to ``/zhenggai/404.html``. Without a
+``site_url`` its links are relative to the root, and the copy is made as any other page's.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ if TYPE_CHECKING:
     from opencc import OpenCC
 
 _ATTR = re.compile(r'(?P<pre>\s(?:href|src)=")(?P<url>[^"]*)(?P<post>")')
+_ATTR_404 = re.compile(r'(?P<pre>\s(?:href|src|action)=")(?P<url>[^"]*)(?P<post>")')  # forms go to pages too
 _ROOT_META = re.compile(r'(<meta name="portal-root" content=")([^"]*)(")')
 _SWITCH = re.compile(r'<a class="tool-button lang-switch" href="(?P<base>[^"]*?)/' + re.escape(urls.HANT)
                      + r'(?P<page>[^"]*)" hreflang="zh-Hant" lang="zh-Hant">[^<]*</a>')
@@ -82,3 +90,35 @@ def write_page(output: Path, page: str) -> None:
     target = Path(output) / urls.HANT / page
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(convert_page(source.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def convert_not_found(html: str, siteurl: str) -> str:
+    """The Traditional reading of 404.html, whose links begin with ``siteurl`` (the path of site_url, "" at a
+    domain's root, or "." when the site has no site_url: then its links are relative, as on any page)."""
+    if not siteurl.startswith("/") and siteurl != "":
+        return convert_page(html)
+    prefix = siteurl + "/"
+    text = converter().convert(html)
+    text = text.replace('<html lang="zh-CN">', '<html lang="zh-Hant">', 1)
+
+    def relink(m: re.Match[str]) -> str:
+        url = m.group("url")
+        if not url.startswith(prefix) or url.startswith("//"):
+            return m.group(0)
+        rest = url[len(prefix):]
+        if _is_file(rest) or rest.startswith(urls.HANT):
+            return m.group(0)
+        return f'{m.group("pre")}{prefix}{urls.HANT}{rest}{m.group("post")}'
+
+    text = _ATTR_404.sub(relink, text)
+    back = (f'<a class="tool-button lang-switch" href="{prefix}{urls.NOT_FOUND}" '
+            f'hreflang="zh-CN" lang="zh-CN">简体</a>')
+    return _replace_converted_switch(text, back)
+
+
+def write_not_found(output: Path, siteurl: str) -> None:
+    """Write ``zh-hant/404.html`` from the Simplified ``404.html`` just written into ``output``."""
+    source = Path(output) / urls.NOT_FOUND
+    target = Path(output) / urls.HANT / urls.NOT_FOUND
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(convert_not_found(source.read_text(encoding="utf-8"), siteurl), encoding="utf-8")

@@ -208,8 +208,9 @@ class Renderer:
         def run() -> None:
             writer.write_file(urls.NOT_FOUND, tmpl, self.context, relative_urls=False, SITEURL=siteurl,
                               page_url=urls.NOT_FOUND, page_title="找不到这个页面", page_feeds=[self.feeds.site])
+            hant.write_not_found(self.output_path, siteurl)  # zh-hant/404.html, which its 繁體 switch leads to
 
-        self.jobs.add([urls.NOT_FOUND], incremental.fingerprint(self.chrome, siteurl), run)
+        self.jobs.add([urls.NOT_FOUND, urls.HANT + urls.NOT_FOUND], incremental.fingerprint(self.chrome, siteurl), run)
 
     def write_all(self, writer: Any) -> None:
         """Queue every page, then write the other emitters' files (run :meth:`finish` to write the pages)."""

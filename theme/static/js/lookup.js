@@ -4,7 +4,17 @@
    goes straight to complaints/<number>/, where its page is if it exists: only a file that was read and
    lacks the number says 没有找到. Without JavaScript the form goes to the look-up index (lookup/);
    a ?ref= in the address (that form, submitted before this script ran) is looked up on arrival.
-   Every message is static text plus the typed number, set with textContent. */
+
+   The number is normalized as the build normalizes it (generator/markup.normalize_ref: NFKC, every
+   character Python counts as white space removed, upper case) and checked against the ids' rule
+   (generator/load/schema.ID_RE, at most MAX_ID characters); the shard is named as urls.lookup_shard names
+   it, and the page without the shard is urls.complaint of the normalized number: the build names a
+   complaint's page by its ref as written, which is that same string for every ref written in the normal
+   (upper-case) form.
+
+   Every message comes from the page (<template class="lookup-text"> in theme/templates/_search.html), so
+   the 繁體 reading of a page (zh-hant/, converted by generator/render/hant.py) says it in 繁體; there the
+   number's page is the zh-hant/ one. Messages are set with textContent: the typed number stays text. */
 (function () {
   "use strict";
   var meta = document.querySelector('meta[name="portal-root"]');
@@ -12,11 +22,20 @@
   var pages = document.documentElement.lang === "zh-Hant" ? new URL("zh-hant/", root) : root;  // the 繁體 reading's pages
   var fromDisk = window.location.protocol === "file:";
   var WAIT_MS = 8000;
-  var HINT = "请核对编号：受理编号印在信访举报受理回执或短信通知上，由字母和数字组成，" +
-    "以 D（来电）、X（来信）或 W（网络）开头，例如 D2JC202105070012。";
+  var MAX_ID = 64;
+  // what Python's str.split() splits on (normalize_ref), after NFKC has made the other spaces U+0020
+  var SPACE = /[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/g;
+
+  /* The page's words: words("checking", {ref: "…"}) fills {ref} of the text named "checking". */
+  var WORDS = {};
+  var wordList = document.querySelector("template.lookup-text");
+  if (wordList) wordList.content.querySelectorAll("data").forEach(function (d) { WORDS[d.value] = d.textContent; });
+  function words(key, values) {
+    return (WORDS[key] || key).replace(/\{(\w+)\}/g, function (_, name) { return String((values || {})[name]); });
+  }
 
   function normalize(text) {
-    return text.normalize("NFKC").replace(/\s+/g, "").toUpperCase();
+    return text.normalize("NFKC").replace(SPACE, "").toUpperCase();
   }
 
   /* Only pages of this site: same protocol and host as the site root, below its path. */
@@ -62,17 +81,15 @@
 
   function lookUp(input, out) {
     var ref = normalize(input.value);
-    if (!/^[A-Z0-9][A-Z0-9-]+$/.test(ref)) {
-      say(out, ["「" + input.value.trim() + "」不是受理编号。", HINT]);
+    if (ref.length > MAX_ID || !/^[A-Z0-9-]+$/.test(ref)) {
+      say(out, [words("invalid", { typed: input.value.trim() }), words("hint")]);
       return;
     }
-    say(out, ["正在查询受理编号「" + ref + "」…"]);
+    say(out, [words("checking", { ref: ref })]);
     shard(ref).then(function (map) {
       if (map === null) {
         var page = inside("complaints/" + encodeURIComponent(ref) + "/");
-        say(out, ["未能读取编号索引" + (fromDisk ? "（从本地磁盘打开时浏览器不允许读取）" : "（网络错误或被拦截）") +
-                  "，正在直接打开受理编号「" + ref + "」的页面。如果该页面不存在，请核对编号，" +
-                  "或在信访举报栏目按批次、按地区查找。"]);
+        say(out, [words(fromDisk ? "unread-disk" : "unread", { ref: ref })]);
         if (page) window.location.href = page;
         return;
       }
@@ -80,8 +97,7 @@
       if (target) {
         window.location.href = target;
       } else {
-        say(out, ["没有找到受理编号为「" + ref + "」的信访举报。",
-                  HINT + "刚交办的信访举报可能尚未公开，也可以在信访举报栏目按批次或地区查找。"]);
+        say(out, [words("missing", { ref: ref }), words("hint") + words("recent")]);
       }
     });
   }
@@ -106,9 +122,7 @@
     var note = document.createElement("p");
     note.className = "notice-box search-offline";
     note.setAttribute("role", "note");
-    note.textContent = "本网站是从本地磁盘打开的：浏览器不允许网页读取磁盘上的搜索索引，因此全文搜索无法使用。" +
-      "按受理编号查询信访举报（本页上方）仍可使用，也可以直接浏览整改任务、信访举报和销号公示栏目；" +
-      "要使用全文搜索，请通过网站服务器访问本站。";
+    note.textContent = words("search-offline");
     search.parentNode.insertBefore(note, search);
   }
 })();

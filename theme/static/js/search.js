@@ -12,6 +12,11 @@
    to Simplified with zh-hant/t2s.json (OpenCC's tw2s, longest phrase first) before searching the one
    (Simplified) index, and results link to the 繁體 pages.
 
+   A search that has not answered after the page's data-timeout seconds (15 by default; a Pagefind bundle
+   or a fragment that never arrives) stops waiting: the page says so and shows what works without it, the
+   look-up by number above and the lists (<template id="search-fallback">); its late answer is dropped and
+   the next search loads the bundle afresh.
+
    Filters: each option shows how many results choosing it gives with the other filters as they are
    (one more search per filter in use); options that would give none are not shown. The query, the
    scope and the chosen filters are kept in the address (search/?q=…&scope=…&地区=…), so a search can
@@ -33,6 +38,7 @@
   var select = document.getElementById("search-scope");
   var PAGE_SIZE = 10;
   var engines = {};  // scope id → Promise of its pagefind instance
+  var attempts = 0;  // bundles given up on: a new import() of the same address would wait on the same request
   var state = { query: "", selected: {}, results: [], shown: 0, serial: 0 };
   var has = function (object, key) { return Object.prototype.hasOwnProperty.call(object, key); };
 
@@ -78,7 +84,8 @@
   function engine() {
     var s = scope();
     if (!engines[s.id]) {
-      engines[s.id] = import(s.paths[0] + "pagefind.js?scope=" + encodeURIComponent(s.id)).then(function (pf) {
+      var again = attempts ? "&again=" + attempts : "";
+      engines[s.id] = import(s.paths[0] + "pagefind.js?scope=" + encodeURIComponent(s.id) + again).then(function (pf) {
         return pf.options({ baseUrl: root.pathname, excerptLength: 30 }).then(function () {
           return Promise.all(s.paths.slice(1).map(function (path) { return pf.mergeIndex(path); }));
         }).then(function () {
@@ -131,10 +138,50 @@
   var message = el("p", { "class": "search-message", role: "status", "aria-live": "polite" });
   var list = el("ol", { "class": "search-results" });
   var more = el("button", { type: "button", "class": "search-more", hidden: "" }, words("more"));
+  var instead = el("div", { "class": "search-fallback", hidden: "" });  // what works without the search
+  var insteadList = document.getElementById("search-fallback");
+  if (insteadList) instead.appendChild(document.importNode(insteadList.content, true));
+  instead.querySelectorAll("a[href]").forEach(function (a) { a.setAttribute("href", a.href); });  // absolute, as results are
   form.hidden = false;
-  [filters, message, list, more].forEach(function (node) { box.appendChild(node); });
+  [filters, message, instead, list, more].forEach(function (node) { box.appendChild(node); });
 
-  function say(text) { message.textContent = text; }
+  function say(text, fallback) {
+    message.textContent = text;
+    instead.hidden = !fallback;
+  }
+
+  /* Seconds the page waits for a search (data-timeout on #search). */
+  function waitMs() {
+    var seconds = parseFloat(box.getAttribute("data-timeout") || "");
+    return (seconds > 0 ? seconds : 15) * 1000;
+  }
+
+  /* ``promise``, or a rejection with {timeout: true} after waitMs(). */
+  function limited(promise) {
+    var timer;
+    var late = new Promise(function (_, reject) {
+      timer = setTimeout(function () { reject({ timeout: true }); }, waitMs());
+    });
+    return Promise.race([promise, late]).then(function (value) {
+      clearTimeout(timer);
+      return value;
+    }, function (error) {
+      clearTimeout(timer);
+      throw error;
+    });
+  }
+
+  /* A search that failed or did not answer: say so, and what works instead. */
+  function failed(error) {
+    box.setAttribute("aria-busy", "false");
+    engines = {};  // the next search loads its bundle afresh
+    attempts++;
+    if (error && error.timeout) {
+      say(words("timeout", { s: Math.round(waitMs() / 1000) }), true);
+    } else {
+      say(words(window.location.protocol === "file:" ? "offline" : "failed"), true);
+    }
+  }
 
   /* A filter value as written in content: generator/index/pagefind.py (filter_value) percent-encodes %, "
      and \\; ``encoded`` is the value as Pagefind has it. */
@@ -298,7 +345,7 @@
     say(words("searching"));
     box.setAttribute("aria-busy", "true");
     var pf;
-    return Promise.all([engine(), simplified(query)]).then(function (both) {
+    return limited(Promise.all([engine(), simplified(query)]).then(function (both) {
       pf = both[0];
       return pf.search(both[1], { filters: chosenFilters() }).then(function (search) {
         return facetCounts(pf, both[1], search).then(function (counts) { return { search: search, counts: counts }; });
@@ -308,16 +355,15 @@
       state.results = found.search.results;
       state.shown = 0;
       renderFilters(found.counts);
-      var n = found.search.results.length;
-      return showMore().then(function () {  // the count is shown once the first results are on screen
-        if (serial !== state.serial) return;
-        say(words(n ? "found" : "none", { n: n, q: query }));
-        box.setAttribute("aria-busy", "false");
-      });
-    }).catch(function () {
-      if (serial !== state.serial) return;
+      return showMore().then(function () { return found.search.results.length; });
+    })).then(function (n) {  // the count is shown once the first results are on screen
+      if (serial !== state.serial || n === undefined) return;
+      say(words(n ? "found" : "none", { n: n, q: query }));
       box.setAttribute("aria-busy", "false");
-      say(words(window.location.protocol === "file:" ? "offline" : "failed"));
+    }).catch(function (error) {
+      if (serial !== state.serial) return;
+      state.serial++;  // an answer that comes after all is not shown
+      failed(error);
     });
   }
 
@@ -371,7 +417,17 @@
     remember(true);
     run(input.value);
   });
-  more.addEventListener("click", function () { showMore(); });
+  more.addEventListener("click", function () {
+    var serial = state.serial;
+    box.setAttribute("aria-busy", "true");
+    limited(showMore()).then(function () {
+      if (serial === state.serial) box.setAttribute("aria-busy", "false");
+    }, function (error) {
+      if (serial !== state.serial) return;
+      state.serial++;
+      failed(error);
+    });
+  });
   if (select) {
     select.addEventListener("change", function () {
       state.selected = {};

@@ -8,9 +8,11 @@
 
 For each size it writes synthetic content with `portal demo-data` (content format version 2: four rounds,
 one plan per province and round; written once, kept in bench/data/, which git ignores), copies it to a
-scratch folder and runs `portal build` four times in fresh processes: cold (no previous output), warm
-(nothing changed), after one task's status changed, and after a batch of 200 complaints was added to the
-latest round. It prints a Markdown table: wall time and its parts (prepare =
+scratch folder and runs `portal build` five times in fresh processes: cold (no previous output), warm
+(nothing changed), the next day with nothing changed (`--as-of` one day later: the daily cron job), after one
+task's status changed, and after a batch of 200 complaints was added to the latest round (both on that next
+day). Each row also counts the files the build rewrote: published files whose inode or modification time
+changed, plus new ones (what rsync or an object-store sync uploads). It prints a Markdown table: wall time and its parts (prepare =
 load, check, derive; render = pages, feeds, data files; search index = Pagefind shards; publish),
 render jobs run/reused and their rate, Pagefind shards indexed/reused, peak memory (the sum of the
 PSS of the build and every process it started, sampled every 0.2 s) and the largest single
@@ -37,6 +39,16 @@ sys.path.insert(0, str(REPO / "bench"))
 
 SIZES = {"provincial": (60, 30_000, 1), "national": (2_200, 150_000, 31)}  # tasks, complaints, provinces
 AS_OF = "2026-11-01"
+NEXT_DAY = "2026-11-02"
+
+
+def _stamps(root: Path) -> dict[str, tuple[int, int]]:
+    out = {}
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            st = os.stat(os.path.join(folder, name))
+            out[os.path.join(folder, name)] = (st.st_ino, st.st_mtime_ns)
+    return out
 
 
 def _tree_memory(root: int) -> int:
@@ -63,13 +75,14 @@ def _tree_memory(root: int) -> int:
     return total
 
 
-def build(content: Path, output: Path, env: dict[str, str]) -> dict[str, object]:
+def build(content: Path, output: Path, env: dict[str, str], as_of: str = AS_OF) -> dict[str, object]:
+    before = _stamps(output) if output.is_dir() else {}
     log = output.parent / "build.log"
     started = time.perf_counter()
     peak = [0]
     with log.open("w+", encoding="utf-8") as sink:  # a file, not a pipe: a full pipe would stall the build
         proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--content", str(content), "--output",
-                                 str(output), "--as-of", AS_OF], cwd=REPO, env=env, stdout=sink, stderr=subprocess.STDOUT)
+                                 str(output), "--as-of", as_of], cwd=REPO, env=env, stdout=sink, stderr=subprocess.STDOUT)
         done = threading.Event()
 
         def sample() -> None:
@@ -89,7 +102,10 @@ def build(content: Path, output: Path, env: dict[str, str]) -> dict[str, object]
     line = next((x for x in out.splitlines() if "构建统计：" in x), "")  # portal build's figures line
     stats = dict(re.findall(r"([a-z_]+) ([\d.]+)", line))
     files = [p for p in output.rglob("*") if p.is_file()]
+    after = _stamps(output)
+    rewritten = sum(1 for name, stamp in after.items() if before.get(name) != stamp)
     return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "tree_mb": peak[0] / 2**20, "files": len(files),
+            "rewritten": rewritten,
             "size_mb": sum(p.stat().st_size for p in files) / 1e6, **stats}
 
 
@@ -143,11 +159,13 @@ def run_size(name: str, data: Path, search_index: bool, query: str,
     if not search_index:
         env["PORTAL_PAGEFIND"] = "0"
     rows = []
-    for label, prepare in [("full build, cold", None), ("full build, warm (nothing changed)", None),
-                           ("one task's status changed", change_one_task), ("one batch of 200 complaints added", add_one_batch)]:
+    for label, prepare, as_of in [("full build, cold", None, AS_OF), ("full build, warm (nothing changed)", None, AS_OF),
+                                  ("the next day, nothing changed", None, NEXT_DAY),
+                                  ("one task's status changed (next day)", change_one_task, NEXT_DAY),
+                                  ("one batch of 200 complaints added (next day)", add_one_batch, NEXT_DAY)]:
         if prepare:
             prepare(content)
-        row = build(content, output, env)
+        row = build(content, output, env, as_of)
         print(f"[{name}] {label}: {row}", file=sys.stderr)
         rows.append((label, row))
     if search_index:
@@ -184,11 +202,11 @@ def main() -> None:
         print(f"### {name}: {tasks:,} tasks, {complaints:,} complaints, {provinces} province(s), {len(demo.ROUNDS)} rounds "
               f"({provinces * len(demo.ROUNDS)} plans)\n")
         print("| build | wall (s) | prepare (s) | jobs run / reused | jobs/s | render (s) | search index (s) | shards indexed / reused "
-              "| publish (s) | peak memory (MB) | largest process (MB) | files | output (MB) |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+              "| publish (s) | peak memory (MB) | largest process (MB) | files | files rewritten | output (MB) |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for label, r in rows:
             if "kib" in r:
-                print(f"| {label} | | | | | | | | | | | | {r['kib']:.0f} KiB downloaded ({r['bundle_kib']:.0f} KiB Pagefind); "
+                print(f"| {label} | | | | | | | | | | | | | {r['kib']:.0f} KiB downloaded ({r['bundle_kib']:.0f} KiB Pagefind); "
                       f"{r['gz_kib']:.0f} KiB with gzip |")
                 continue
             ran, render = float(r.get("rendered", 0)), float(r.get("render_s", 0) or 0)
@@ -198,7 +216,7 @@ def main() -> None:
             print(f"| {label} | {r['wall']:.1f} | {float(r.get('prepare_s', 0)):.1f} | {int(ran):,} / "
                   f"{int(float(r.get('reused', 0))):,} | {rate} | {render:.1f} | {search} | {shards} | "
                   f"{float(r.get('publish_s', 0)):.1f} | {r['tree_mb']:,.0f} | {r['rss_mb']:,.0f} | {r['files']:,} | "
-                  f"{r['size_mb']:,.0f} |")
+                  f"{r['rewritten']:,} ({100 * int(r['rewritten']) / max(1, int(r['files'])):.1f}%) | {r['size_mb']:,.0f} |")
         print()
 
 

@@ -143,6 +143,7 @@ DATA_NOTICES = "data/notices/"
 DATA_ZH = "data/zh/"  # the CSV tables again, with Chinese column labels as their header row
 STATS = "stats/"
 HANT = "zh-hant/"  # the Traditional Chinese reading of every page mirrors the site under this folder
+AS_OF_SCRIPT = "data/as-of.js"  # the data date, for pages that do not carry it (the one file a new day rewrites)
 T2S_TABLE = HANT + "t2s.json"  # what the 繁體 search converts a query with (render/search_assets.py)
 
 

@@ -573,11 +573,15 @@ def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, 
     (output / urls.DATA_EVENTS_JSON).write_bytes(_json_bytes(tables["events"], compact=True))  # the event history alone, too
     (output / urls.DATA_JSON).write_bytes(_json_bytes({"meta": info, "tables": tables}, compact=True))
     sqlite_file(tables | rows.links(), info, output / urls.DATA_SQLITE, schema + LINK_TABLES)
+    # An item's own file says the data date only where its figures are dated by it (a task's overdue days, a
+    # notice's state): a complaint's file is then the same from one day's build to the next (issue 18).
     stamp = {"as_of": info["as_of"], "licence": info["licence"]}
+    undated = {"licence": info["licence"]}
+    complaints = urls.DATA_COMPLAINTS
     code = code_digest()
     hashes: dict[str, str] = {}
     for path, make in item_records(portal, rows):
-        data = _json_bytes({**make(), **stamp})
+        data = _json_bytes({**make(), **(undated if path.startswith(complaints) else stamp)})
         hashes[path] = hashlib.sha256(data).hexdigest()
 
         def run(path: str = path, data: bytes = data) -> None:

@@ -136,9 +136,10 @@ class Renderer:
                             feed_plan=self.feeds, FEEDS_ENABLED=bool(self.base_url))
         install_filters(env)
         self.jobs = incremental.Jobs(self.output_path, previous, config.workers, config.parallel_min)
-        # what every page is made of besides its own data: a change here re-renders everything
+        # what every page is made of besides its own data: a change here re-renders everything. Not the data date:
+        # pages with a digest do not show it (they read data/as-of.js), so that a new day re-renders only what moved
         self.chrome = incremental.fingerprint(
-            portal.as_of, repr(site), self.nav, self.base_url, [(p.slug, p.title, p.order) for p in pages],
+            repr(site), self.nav, self.base_url, [(p.slug, p.title, p.order) for p in pages],
             _source_digest(Path(str(context.get("THEME", ""))) / "templates"),
         )
         self._complaint_fp: dict[str, str] = {}
@@ -172,9 +173,14 @@ class Renderer:
         if ref not in self._complaint_fp:
             regions = [(r.code, r.name, [a.region.name for a in self.portal.region_by_code[r.code].ancestors()])
                        for r in c.regions]
-            tasks = [(t.task.id, t.task.number, t.task.title, t.status, t.url) for t in c.tasks]
+            tasks = [(t.task.id, t.name, t.number_label, t.status, t.status_label, t.url) for t in c.tasks]
+            repeats = [[(r.complaint.ref, r.url, r.batch_name, r.status_label) for r in rs] for rs in (c.repeats, c.repeated_by)]
+            # the history as shown as of the data date (a later-dated entry appears when the date reaches it)
+            timeline = [(e.date, e.status, e.label, e.note, e.progress, e.correction, e.closeout_exception, e.on_schedule,
+                         repr(e.documents), e.announcement.url if e.announcement else "") for e in c.timeline]
             self._complaint_fp[ref] = incremental.fingerprint(
-                repr(c.complaint), c.batch.batch, c.batch.forwarded_on, c.status, regions, tasks)
+                repr(c.complaint), c.batch.batch, c.batch.forwarded_on, c.batch.inspection, c.batch_name, c.url, c.status,
+                c.status_label, c.status_date, regions, tasks, repeats, timeline)
         return self._complaint_fp[ref]
 
     def paginate(self, writer: Any, url_of: Any, template: str, title: str, items: Sequence[Any],
@@ -328,11 +334,22 @@ def write_files(portal: Portal, output: Path, feed_plan: feeds.FeedPlan, base_ur
     are written with the pages and reused when unchanged."""
     item_hashes = opendata.write_all(portal, base_url, output, jobs)
     manifest.write(portal, output, item_hashes)
+    write_as_of(portal, output)
     write_lookup(portal, output)
     search_assets.write_t2s_table(output)
     copy_documents(portal, output)
     ics.write_all(portal, output, base_url)
     feeds.write_all(portal, feed_plan, base_url, output, jobs)
+
+
+def write_as_of(portal: Portal, output: Path) -> None:
+    """data/as-of.js: the data date, which prefs.js writes into the pages that do not carry it themselves
+    (``site_date`` in _macros.html), so that those pages stay the same from one day's build to the next."""
+    day = portal.as_of
+    text = (f'window.portalAsOf = {{"iso": "{day.isoformat()}", "text": "{day.year}年{day.month}月{day.day}日"}};\n')
+    target = output / urls.AS_OF_SCRIPT
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
 
 
 def write_lookup(portal: Portal, output: Path) -> None:

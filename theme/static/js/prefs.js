@@ -29,7 +29,26 @@
     }
     apply(root.classList.contains("elder"));
     printDate();
+    siteDate();
   });
+
+  /* Pages whose content does not move with the data date (a complaint, its listings, the look-up) do not carry
+     it, so a new day's build leaves them unchanged: data/as-of.js (loaded with defer, so before this runs)
+     gives it, and it is written into their [data-site-date] element. Without it the element stays hidden. */
+  function siteDate() {
+    var day = window.portalAsOf;
+    if (!day || typeof day.iso !== "string" || typeof day.text !== "string") return;
+    var holders = document.querySelectorAll("[data-site-date]");
+    for (var i = 0; i < holders.length; i++) {
+      var slot = holders[i].querySelector(".as-of");
+      if (!slot) continue;
+      var time = document.createElement("time");
+      time.setAttribute("datetime", day.iso);
+      time.textContent = day.text;
+      slot.replaceChildren(time);
+      holders[i].hidden = false;
+    }
+  }
 
   /* On paper an item page says when it was printed: today in Beijing time (the site's dates are), filled in
      when the page opens and again just before printing. Without JavaScript it gives the data date only. */

@@ -34,17 +34,19 @@ def _get(url: str) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    output = tmp_path_factory.mktemp("serve") / "output"
+    folder = tmp_path_factory.mktemp("serve")
+    output, log = folder / "output", folder / "serve.log"
     port = _free_port()
     env = dict(os.environ, PYTHONPATH=str(REPO))
+    sink = log.open("wb")  # a file, not a pipe: a pipe nobody reads could stall the server
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(MINI), "--output", str(output),
                              "--as-of", AS_OF, "--port", str(port)], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=sink, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 300
     try:
         while time.monotonic() < deadline:
-            assert proc.poll() is None, proc.communicate()[1][-2000:]
+            assert proc.poll() is None, log.read_text(encoding="utf-8", errors="replace")[-2000:]
             if (output / "index.html").is_file():
                 try:
                     if _get(base)[0] == 200:
@@ -58,6 +60,7 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        sink.close()
 
 
 def test_a_missing_page_gets_the_sites_404_page(preview: tuple[str, Path]) -> None:

@@ -17,7 +17,10 @@ def task(task_id: str) -> str:
 
 
 def complaint(ref: str) -> str:
-    return f"complaints/{ref}/"
+    """A complaint's page, named by its reference in upper case (references are ASCII letters, digits and "-",
+    unique regardless of case): the look-up finds it from the number as typed, in any case, even when it cannot
+    read lookup/*.json (theme/static/js/lookup.js)."""
+    return f"complaints/{ref.upper()}/"
 
 
 def announcement(ann_id: str) -> str:

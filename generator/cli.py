@@ -64,10 +64,14 @@ def build(args: argparse.Namespace, stats: dict[str, int | float] | None = None)
     return output
 
 
+LOAD_CACHE = "load"  # in the state folder: load/cache.py
+
+
 def _build(content: Path, output: Path, as_of: dt.date, settings_file: Path | None, flags: dict[str, Any],
            verbose: bool, stats: dict[str, int | float] | None) -> None:
     started = time.perf_counter()
-    portal = pipeline.prepare(content, as_of)
+    # the models of unchanged content files are kept beside output/, with the rest of the build state
+    portal = pipeline.prepare(content, as_of, incremental.state_folder(output.resolve()) / LOAD_CACHE)
     settings = pipeline.pelican_settings(portal, settings_file)  # after the content: it names the folder
     config = Config.resolve(flags, os.environ, settings)
     figures = stats if stats is not None else {}

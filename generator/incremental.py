@@ -276,9 +276,13 @@ def forget_state(output: Path, site: Path) -> None:
 def prune_state(output: Path, sites: Sequence[Path]) -> None:
     """Remove the state files of every folder but ``sites``."""
     keys = {_identity(site)[0] for site in sites if site.is_dir()}
-    with contextlib.suppress(OSError):
-        for path in state_folder(output).iterdir():
-            if path.name.lstrip(".").split(".", 1)[0] not in keys:
+    try:
+        entries = list(state_folder(output).iterdir())
+    except OSError:
+        return
+    for path in entries:
+        if path.is_file() and path.name.lstrip(".").split(".", 1)[0] not in keys:  # folders: other state (load/)
+            with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)
 
 

@@ -44,9 +44,10 @@ def parse_as_of(value: Any) -> dt.date:
         raise UsageError(f"--as-of: '{value}' 不是日期；写成 YYYY-MM-DD，例如 2026-11-01") from None
 
 
-def load_and_check(content_dir: Path, as_of: dt.date) -> Content:
-    """Load and check; raise one :class:`ContentError` with every problem of both stages."""
-    content, problems = read(content_dir)
+def load_and_check(content_dir: Path, as_of: dt.date, cache: Path | None = None) -> Content:
+    """Load and check; raise one :class:`ContentError` with every problem of both stages. ``cache``: the
+    folder where loaded models are kept between builds (load/cache.py)."""
+    content, problems = read(content_dir, cache=cache)
     if content is not None:
         problems.extend(check(content, as_of))
     problems.raise_if_any()
@@ -54,8 +55,8 @@ def load_and_check(content_dir: Path, as_of: dt.date) -> Content:
     return content
 
 
-def prepare(content_dir: Path, as_of: dt.date) -> Portal:
-    return derive(load_and_check(content_dir, as_of), as_of)
+def prepare(content_dir: Path, as_of: dt.date, cache: Path | None = None) -> Portal:
+    return derive(load_and_check(content_dir, as_of, cache), as_of)
 
 
 @dataclass

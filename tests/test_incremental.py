@@ -205,13 +205,15 @@ def _rebuild_without_trustworthy_state(tmp_path: Path, spoil: str) -> None:
     assert build(MINI, output, "2026-11-01").code == 0
     assert build(MINI, output, "2026-11-01").code == 0  # a rebuild: there is a spare and a state for both sites
     state = tmp_path / ".output.state"
-    assert sorted(p.suffix for p in state.iterdir()) == [".files", ".files", ".id", ".id", ".json"]
+    assert sorted(p.suffix for p in state.iterdir() if p.is_file()) == [".files", ".files", ".id", ".id", ".json"]
+    assert list((state / "load").iterdir())  # the models of the content files (load/cache.py)
     before, times, inodes = tree_digest(output), stamps(output), _inodes(output)
     if spoil == "deleted":
         shutil.rmtree(state)
     elif spoil == "corrupted":
-        for path in state.iterdir():
-            path.write_bytes(b"\x00garbage\n" * 3)
+        for path in state.rglob("*"):  # the sites' state and every kept model
+            if path.is_file():
+                path.write_bytes(b"\x00garbage\n" * 3)
     elif spoil == "replaced":  # output/ swapped for a copy of itself (cp -a): its state is no longer its own
         shutil.copytree(output, tmp_path / "copy", copy_function=shutil.copy2)
         shutil.rmtree(output)
@@ -242,3 +244,26 @@ def test_a_corrupted_build_state_only_costs_time(tmp_path: Path) -> None:
 
 def test_the_state_of_a_replaced_output_folder_is_not_trusted(tmp_path: Path) -> None:
     _rebuild_without_trustworthy_state(tmp_path, "replaced")
+
+
+def test_kept_models_are_used_while_their_files_are_unchanged(tmp_path: Path) -> None:
+    content, output = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(MINI, content)
+    assert build(content, output).code == 0
+    kept = tmp_path / ".output.state" / "load"
+    # one model per item file of the content: inspections, tasks, notices, complaint batches
+    item_files = [p for folder in ("inspections", "tasks", "announcements", "complaints") for p in (content / folder).rglob("*.yaml")]
+    first = {p.name: p.read_bytes() for p in kept.iterdir()}
+    assert len(first) == len(item_files)
+    _append(content / "tasks" / "T-2.yaml", "  - {date: 2026-10-20, status: completed, note: 整改完成}\n")
+    assert build(content, output).code == 0
+    second = {p.name: p.read_bytes() for p in kept.iterdir()}
+    assert len(second) == len(first) and len(set(second) - set(first)) == 1  # only the changed file's entry is new
+    clean = tmp_path / "clean"
+    assert build(content, clean).code == 0
+    assert tree_digest(output) == tree_digest(clean)
+    # a file with a problem is never kept; the build refuses it and publishes nothing new
+    before = tree_digest(output)
+    (content / "tasks" / "T-2.yaml").write_text("id: T-2\n", encoding="utf-8")
+    assert build(content, output).code == 2
+    assert tree_digest(output) == before

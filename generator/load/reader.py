@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from generator.errors import Location, Problems, os_error_reason
+from generator.load.cache import LoadCache
 from generator.load.profiles import check_profiles
 from generator.load.schema import ID_RE, Builder, build_list, path_name_problem
 from generator.load.text import shown, text_problem
@@ -159,10 +160,13 @@ _WRITTEN_ID = re.compile(r"""(?:^|[\s{,-])(?:id|ref|code|batch):\s*["']?([A-Za-z
 
 
 class Loader:
-    def __init__(self, root: Path, overrides: Mapping[str, str] | None = None, skip: Collection[str] = ()):
+    def __init__(self, root: Path, overrides: Mapping[str, str] | None = None, skip: Collection[str] = (),
+                 cache: LoadCache | None = None):
         """``overrides`` (file name relative to ``root`` → text) are read as if written there, new files
-        included; the files named in ``skip`` are left out, as if absent (see :func:`read`)."""
+        included; the files named in ``skip`` are left out, as if absent (see :func:`read`). ``cache`` keeps
+        the models of files that loaded without a problem (load/cache.py)."""
         self.root = root
+        self.cache = cache
         self.problems = Problems()
         self.unbuilt: set[str] = set()  # ids of items that had problems and were left out
         self.overrides = {root / rel: text for rel, text in (overrides or {}).items()}
@@ -322,18 +326,37 @@ class Loader:
         out = []
         for path in self.files(folder, ".yaml"):
             stem = self.stem_id(path)
+            key = self.cache_key(path, cls) if stem is not None else None
+            if key is not None and self.cache is not None:
+                kept = self.cache.get(key, cls)
+                if kept is not None:
+                    out.append(kept)
+                    continue
+            before = len(self.problems.items)
             data = self.read_yaml(path)
             if data is None:
                 self.remember_unreadable(path, stem)
                 continue
             item = self.builder(path).model(cls, data, "", 1)
             if item is not None and stem is not None:
+                if key is not None and self.cache is not None and len(self.problems.items) == before:
+                    self.cache.put(key, item)
                 out.append(item)
             else:
                 self.remember_unbuilt(data)
                 if stem is not None:
                     self.unbuilt.add(stem)  # an inspection, task or notice is named after its file
         return out
+
+    def cache_key(self, path: Path, cls: type) -> str | None:
+        """The cache entry of ``path`` as it is now; None without a cache, for an overridden file, or one that
+        cannot be read (reading it again reports why)."""
+        if self.cache is None or path in self.overrides:
+            return None
+        try:
+            return self.cache.key(cls, self.name(path), read_content_file(self.root, path))
+        except (OSError, RefusedFile):
+            return None
 
     def batches(self) -> list[Batch]:
         """complaints/<N>.yaml, then complaints/<inspection>/<N>.yaml folder by folder: a batch in a sub-folder
@@ -405,7 +428,8 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return None, text, 1
 
 
-def read(root: Path, overrides: Mapping[str, str] | None = None, skip: Collection[str] = ()) -> tuple[Content | None, Problems]:
+def read(root: Path, overrides: Mapping[str, str] | None = None, skip: Collection[str] = (),
+         cache: Path | None = None) -> tuple[Content | None, Problems]:
     """Load what can be loaded from a content folder, with every problem found on the way.
 
     ``overrides`` maps file names relative to ``root`` (complaints/9.yaml) to the text they are read with
@@ -414,10 +438,13 @@ def read(root: Path, overrides: Mapping[str, str] | None = None, skip: Collectio
 
     Items that could not be built are left out, and their ids are remembered in
     ``Content.unbuilt`` so that the check stage does not also call references to them dangling.
-    Returns ``None`` for the content when there is no usable site.yaml.
+    Returns ``None`` for the content when there is no usable site.yaml. With ``cache`` (a folder), the
+    models of the tasks, notices, inspections and batches that load without a problem are kept there and
+    taken from it while their files are unchanged (load/cache.py).
     """
     root = Path(root)
-    loader = Loader(root, overrides, skip)
+    kept = LoadCache(cache) if cache is not None else None
+    loader = Loader(root, overrides, skip, kept)
     if not root.is_dir():
         loader.problems.add(Location(str(root)), "", "找不到内容文件夹",
                             "用 --content 指向含有 site.yaml 的文件夹")
@@ -446,6 +473,8 @@ def read(root: Path, overrides: Mapping[str, str] | None = None, skip: Collectio
         inspections=inspections,
     )
     check_profiles(loader)  # import-profiles/: checked, never published
+    if kept is not None:
+        kept.prune()
     return content, loader.problems
 
 

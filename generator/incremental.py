@@ -250,6 +250,11 @@ def _valid(output: Path, site: Path) -> tuple[Path, Path] | None:
         return None
 
 
+def has_state(output: Path, site: Path) -> bool:
+    """``site`` has a valid state (without reading its list of files)."""
+    return _valid(output, site) is not None
+
+
 def load_files(output: Path, site: Path) -> set[str] | None:
     """The files of ``site`` as its state lists them; None without a valid state."""
     paths = _valid(output, site)

@@ -185,7 +185,7 @@ def recover(output: Path) -> None:
     for path in _leftovers(output):
         shutil.rmtree(path, ignore_errors=True)
     spare = spare_of(output)
-    if spare.exists() and incremental.load_files(output, spare) is None:
+    if spare.exists() and not incremental.has_state(output, spare):
         shutil.rmtree(spare, ignore_errors=True)
 
 
@@ -244,16 +244,19 @@ def _put(source: Path, target: Path, move: bool) -> None:
     os.replace(temporary, target)
 
 
-def _assemble(staged: Path, published: Path, spare: Path) -> list[str]:
-    """Turn ``spare`` into the new site: ``staged`` (what this build wrote) plus the files it kept
-    from ``published``. Files whose bytes equal the published ones are links to those. Returns the
-    new site's files, sorted."""
+def _files_of(output: Path, site: Path) -> set[str]:
+    """The files of ``site`` (output/ or its spare), as its state lists them, else as found on disk."""
+    listed = incremental.load_files(output, site)
+    return listed if listed is not None else set(_files(site))
+
+
+def _assemble(staged: Path, published: Path, spare: Path, before: set[str]) -> list[str]:
+    """Turn ``spare``, whose files are ``before``, into the new site: ``staged`` (what this build wrote)
+    plus the files it kept from ``published``. Files whose bytes equal the published ones are links to
+    those. Returns the new site's files, sorted."""
     kept = incremental.kept(staged)
     written = _files(staged)
     wanted = {*written, *kept}
-    before = incremental.load_files(published, spare)
-    if before is None:
-        before = set(_files(spare))
     incremental.forget_state(published, spare)  # from here until the swap, the spare is unfinished
     for name in written:
         new, old = staged / name, published / name
@@ -319,13 +322,11 @@ def publish(output: Path, build: Callable[[Path], None]) -> None:
             incremental.prune_state(output, [output])
             return
         spare = spare_of(output)
-        previous_files = listing(output)
-        if previous_files is None:
-            previous_files = set(_files(output))
-        if incremental.load_files(output, spare) is None:  # no spare yet (or an unfinished one): the published site, linked
+        previous_files = _files_of(output, output)
+        if not incremental.has_state(output, spare):  # no spare yet (or an unfinished one): the published site, linked
             shutil.rmtree(spare, ignore_errors=True)
             incremental.link_tree(output, spare)
-        files = _assemble(tmp, output, spare)
+        files = _assemble(tmp, output, spare, _files_of(output, spare))
         _exchange_or_rename(spare, output)
         incremental.save_state(output, output, files, digests)  # after the swap: the folders' identities are final
         incremental.save_state(output, spare, sorted(previous_files))

@@ -24,6 +24,7 @@ look-up finds the 繁體 pages from ``lang``), and the switch goes back to ``/zh
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,11 +58,16 @@ def _is_file(url: str) -> bool:
     return bool(last) and "." in last and not last.endswith((".html", "."))
 
 
+def _traditional(html: str) -> str:
+    """The page's text in 繁體, and its language said so; its links as they were."""
+    text: str = converter().convert(html)
+    return text.replace('<html lang="zh-CN">', '<html lang="zh-Hant">', 1)
+
+
 def convert_page(html: str) -> str:
     """The Traditional reading of one Simplified page (written for the page one folder deeper)."""
     switch = _SWITCH.search(html)
-    text = converter().convert(html)
-    text = text.replace('<html lang="zh-CN">', '<html lang="zh-Hant">', 1)
+    text = _traditional(html)
 
     def relink(m: re.Match[str]) -> str:
         url = m.group("url")
@@ -84,12 +90,12 @@ def _replace_converted_switch(text: str, back: str) -> str:
     return pattern.sub(lambda m: back, text, count=1)
 
 
-def write_page(output: Path, page: str) -> None:
+def write_page(output: Path, page: str, convert: Callable[[str], str] = convert_page) -> None:
     """Write ``zh-hant/<page>`` from the Simplified ``<page>`` just written into ``output``."""
     source = Path(output) / page
     target = Path(output) / urls.HANT / page
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(convert_page(source.read_text(encoding="utf-8")), encoding="utf-8")
+    target.write_text(convert(source.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def convert_not_found(html: str, siteurl: str) -> str:
@@ -98,8 +104,7 @@ def convert_not_found(html: str, siteurl: str) -> str:
     if not siteurl.startswith("/") and siteurl != "":
         return convert_page(html)
     prefix = siteurl + "/"
-    text = converter().convert(html)
-    text = text.replace('<html lang="zh-CN">', '<html lang="zh-Hant">', 1)
+    text = _traditional(html)
 
     def relink(m: re.Match[str]) -> str:
         url = m.group("url")
@@ -118,7 +123,4 @@ def convert_not_found(html: str, siteurl: str) -> str:
 
 def write_not_found(output: Path, siteurl: str) -> None:
     """Write ``zh-hant/404.html`` from the Simplified ``404.html`` just written into ``output``."""
-    source = Path(output) / urls.NOT_FOUND
-    target = Path(output) / urls.HANT / urls.NOT_FOUND
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(convert_not_found(source.read_text(encoding="utf-8"), siteurl), encoding="utf-8")
+    write_page(output, urls.NOT_FOUND, lambda html: convert_not_found(html, siteurl))

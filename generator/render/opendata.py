@@ -282,8 +282,6 @@ LINK_TABLES: tuple[Table, ...] = (
         _c("unit", "text", "责任单位", "责任单位，一行一个"),
     )),
 )
-_LINK_INDEXES = {"complaint_types": "type", "complaint_regions": "region", "task_regions": "region",
-                 "task_responsible_units": "unit"}  # the value column; the key pair is the primary key
 ITEM_JSON_DOC = "每个整改任务、信访举报和销号公示页面都链接其自身的 JSON 文件（含完整的进展记录）。"
 
 
@@ -514,8 +512,8 @@ def sqlite_file(tables: dict[str, list[dict[str, Any]]], info: dict[str, str], t
             db.executemany(f'INSERT INTO "{table.name}" VALUES ({", ".join("?" * len(names))})',
                            [[(row[n] if row[n] != "" or table.columns[i].type == "text" else None) for i, n in enumerate(names)]
                             for row in tables[table.name]])
-            if table.name in _LINK_INDEXES:
-                value = _LINK_INDEXES[table.name]
+            if table in LINK_TABLES:  # key (item, value): an index on the value column too
+                value = key[1]
                 db.execute(f'CREATE INDEX "{table.name}_{value}" ON "{table.name}" ("{value}")')
         db.commit()
         db.execute("VACUUM INTO ?", (str(target),))

@@ -345,8 +345,8 @@ def write_files(portal: Portal, output: Path, feed_plan: feeds.FeedPlan, base_ur
 def write_as_of(portal: Portal, output: Path) -> None:
     """data/as-of.js: the data date, which prefs.js writes into the pages that do not carry it themselves
     (``site_date`` in _macros.html), so that those pages stay the same from one day's build to the next."""
-    day = portal.as_of
-    text = (f'window.portalAsOf = {{"iso": "{day.isoformat()}", "text": "{day.year}年{day.month}月{day.day}日"}};\n')
+    day = {"iso": portal.as_of.isoformat(), "text": cn_date(portal.as_of)}
+    text = f"window.portalAsOf = {json.dumps(day, ensure_ascii=False)};\n"
     target = output / urls.AS_OF_SCRIPT
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")

@@ -27,12 +27,7 @@
   var SPACE = /[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/g;
 
   /* The page's words: words("checking", {ref: "…"}) fills {ref} of the text named "checking". */
-  var WORDS = {};
-  var wordList = document.querySelector("template.lookup-text");
-  if (wordList) wordList.content.querySelectorAll("data").forEach(function (d) { WORDS[d.value] = d.textContent; });
-  function words(key, values) {
-    return (WORDS[key] || key).replace(/\{(\w+)\}/g, function (_, name) { return String((values || {})[name]); });
-  }
+  var words = window.portalWords(document.querySelector("template.lookup-text"));
 
   function normalize(text) {
     return text.normalize("NFKC").replace(SPACE, "").toUpperCase();

@@ -69,4 +69,15 @@
     }
   }
   window.addEventListener("beforeprint", printDate);
+
+  /* The words a script says, as the page gives them (so the 繁體 reading of a page says them in 繁體): the
+     <data value="key">text</data> elements of ``template``. words("checking", {ref: "…"}) fills {ref} of
+     the text named "checking"; an unknown key is said as itself. Used by lookup.js and search.js. */
+  window.portalWords = function (template) {
+    var known = {};
+    if (template) template.content.querySelectorAll("data").forEach(function (d) { known[d.value] = d.textContent; });
+    return function (key, values) {
+      return (known[key] || key).replace(/\{(\w+)\}/g, function (_, name) { return String((values || {})[name]); });
+    };
+  };
 })();

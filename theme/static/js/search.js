@@ -50,12 +50,7 @@
   }
 
   /* The page's words: words("found", {n: 3, q: "…"}) fills {n} and {q} of the text named "found". */
-  var WORDS = {};
-  var wordList = document.getElementById("search-text");
-  if (wordList) wordList.content.querySelectorAll("data").forEach(function (d) { WORDS[d.value] = d.textContent; });
-  function words(key, values) {
-    return (WORDS[key] || key).replace(/\{(\w+)\}/g, function (_, name) { return String((values || {})[name]); });
-  }
+  var words = window.portalWords(document.getElementById("search-text"));
 
   /* The filters in order, each with its values in order and the label the page gives each. */
   var NAMES = [], LABELS = {}, ORDER = {};

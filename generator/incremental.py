@@ -144,6 +144,7 @@ class Jobs:
         self.parallel_min = parallel_min
         self.jobs: list[Job] = []
         self.old: dict[str, str] = {}
+        self._previous_root = os.path.join(self.previous, "") if self.previous is not None else ""
         if self.previous is not None:
             self.old = load_digests(self.previous) or {}  # none, stale or damaged: a full render (the CLI warns)
 
@@ -156,7 +157,8 @@ class Jobs:
             return False
         if any(self.old.get(name) != job.digest for name in job.outputs):
             return False
-        return all((self.previous / name).is_file() for name in job.outputs)
+        root = self._previous_root  # strings, not Paths: this runs for every job of a national site
+        return all(os.path.isfile(root + name) for name in job.outputs)
 
     def run(self) -> RunReport:
         reused: list[Job] = []

@@ -203,3 +203,18 @@ def test_an_xlsx_formula_is_imported_as_its_result_never_as_a_formula(mini: Path
     out = tmp_path / "out"
     assert build(mini, out).code == 0
     assert_inert(out)
+
+
+def test_the_chinese_header_copy_has_the_same_rows_byte_for_byte() -> None:
+    from generator.render.opendata import TABLE, csv_files
+
+    table = TABLE["complaints"]
+    rows = [{c.name: ("=1+1" if c.type == "text" else 0) for c in table.columns},
+            {c.name: ("普通文字" if c.type == "text" else 3) for c in table.columns}]
+    named, labelled = csv_files(table, rows)
+    head_named, rest_named = named.split(b"\r\n", 1)
+    head_labelled, rest_labelled = labelled.split(b"\r\n", 1)
+    assert rest_named == rest_labelled and rest_named.count(b"\r\n") == 2
+    assert head_named.decode("utf-8-sig").split(",")[0] == f'"{table.columns[0].name}"'
+    assert head_labelled.decode("utf-8-sig").split(",")[0] == f'"{table.columns[0].label}"'
+    assert b"\"'=1+1\"" in rest_named and b'"=1+1"' not in rest_named

@@ -267,3 +267,26 @@ def test_kept_models_are_used_while_their_files_are_unchanged(tmp_path: Path) ->
     (content / "tasks" / "T-2.yaml").write_text("id: T-2\n", encoding="utf-8")
     assert build(content, output).code == 2
     assert tree_digest(output) == before
+
+
+def test_compiled_templates_are_kept_and_a_broken_template_cache_only_costs_time(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    assert build(MINI, output, "2026-11-01").code == 0
+    assert build(MINI, output, "2026-11-01").code == 0  # the first rebuild keeps the compiled templates
+    cache = tmp_path / ".output.state" / "templates"
+    theme = {p.name for p in (REPO / "theme" / "templates").glob("*.html")}
+    kept = list(cache.iterdir())
+    assert kept and len(kept) <= len(theme)
+    before = tree_digest(output)
+    for path in kept:  # damaged entries: compiled again, never a wrong page
+        path.write_bytes(b"\x00garbage")
+    result = build(MINI, output, "2026-11-02")
+    assert result.code == 0 and "Traceback" not in result.err
+    shutil.rmtree(cache)
+    cache.write_text("not a folder\n", encoding="utf-8")  # nowhere to keep them: compiled every time
+    result = build(MINI, output, "2026-11-01")
+    assert result.code == 0 and "Traceback" not in result.err
+    assert tree_digest(output) == before
+    clean = tmp_path / "clean"
+    assert build(MINI, clean, "2026-11-01").code == 0
+    assert tree_digest(clean) == before

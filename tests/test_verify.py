@@ -525,3 +525,18 @@ def test_any_mutation_of_a_real_manifest_gives_a_clean_report(built: Path, scrat
     (scratch / MANIFEST).write_text(json.dumps(m, ensure_ascii=False), encoding="utf-8")
     _clean(verify(built, scratch))
     _clean(verify(scratch, built))
+
+
+def test_the_manifest_has_a_line_per_record_and_per_event(built: Path) -> None:
+    """Two days' manifests compare line by line: each record and each event on a line of its own."""
+    data = _manifest(built)
+    lines = (built / MANIFEST).read_text(encoding="utf-8").splitlines()
+    records = sum(len(ids) for ids in data["records"].values())
+    assert records > 10 and data["events"]
+    for kind, ids in data["records"].items():
+        for key, entry in ids.items():
+            line = f"   {json.dumps(key, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(',', ':'))}"
+            assert line in lines or line + "," in lines, (kind, key)
+    for event in data["events"]:
+        line = "  " + json.dumps(event, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        assert line in lines or line + "," in lines, event["key"]

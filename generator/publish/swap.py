@@ -264,14 +264,16 @@ def _assemble(staged: Path, published: Path, spare: Path, before: set[str]) -> l
             kept.add(name)
         else:
             _put(new, spare / name, move=True)
+    # strings, not Paths, below: this runs for every kept file of a national site
+    source_root, target_root = os.path.join(published, ""), os.path.join(spare, "")
     for name in kept:
-        source, target = published / name, spare / name
+        source, target = source_root + name, target_root + name
         try:
             if os.path.samefile(source, target):
                 continue
         except FileNotFoundError:
             pass
-        _put(source, target, move=False)
+        _put(Path(source), Path(target), move=False)
     gone = sorted(before - wanted)
     for name in gone:
         with contextlib.suppress(FileNotFoundError, IsADirectoryError):

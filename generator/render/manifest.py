@@ -73,17 +73,16 @@ GENESIS = "0" * 64
 
 def plain(value: Any) -> Any:
     """A model value as plain JSON data (content fields only, empty values left out)."""
-    if isinstance(value, Node):
-        names = [f.name for f in content_fields(type(value))]
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = [f.name for f in dataclasses.fields(value)]
-    elif isinstance(value, (list, tuple)):
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
-    elif isinstance(value, dict):
+    if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
-    elif isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    else:
+    names = _field_names(type(value))
+    if names is None:
         return value
     out = {}
     for name in names:
@@ -92,6 +91,21 @@ def plain(value: Any) -> Any:
             continue
         out[name] = v
     return out
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The fields :func:`plain` writes of an instance of ``cls``; None for a value that is not a record."""
+    if cls not in _FIELD_NAMES:
+        if issubclass(cls, Node):
+            _FIELD_NAMES[cls] = tuple(f.name for f in content_fields(cls))
+        elif dataclasses.is_dataclass(cls):
+            _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+        else:
+            _FIELD_NAMES[cls] = None
+    return _FIELD_NAMES[cls]
 
 
 def canonical(data: Any) -> bytes:
@@ -260,7 +274,23 @@ def write(portal: Portal, output: Path, items: dict[str, str]) -> None:
     data = build(portal, Path(portal.content.root) / "documents", output, items)
     target = output / urls.MANIFEST
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8") + b"\n")
+    # one line per record, event and file (records are two levels down: kind, id)
+    body = ",\n".join(f' {json.dumps(k)}: {json_lines(data[k], 2 if k == "records" else 1, " ")}' for k in sorted(data))
+    target.write_bytes(("{\n" + body + "\n}\n").encode("utf-8"))
+
+
+def json_lines(value: Any, depth: int, indent: str = "") -> str:
+    """JSON with sorted keys, indented ``depth`` levels deep and compact below (written by the C encoder): the
+    manifest with a line per record and per event, so that two days' manifests compare line by line."""
+    if depth <= 0 or not isinstance(value, (dict, list)) or not value:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    inner = indent + " "
+    if isinstance(value, list):
+        parts = [inner + json_lines(v, depth - 1, inner) for v in value]
+        return "[\n" + ",\n".join(parts) + "\n" + indent + "]"
+    parts = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {json_lines(value[k], depth - 1, inner)}"
+             for k in sorted(value)]
+    return "{\n" + ",\n".join(parts) + "\n" + indent + "}"
 
 
 # -- reading a built site, only inside it --------------------------------------------------------

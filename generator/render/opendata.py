@@ -309,6 +309,7 @@ class Rows:
         self.portal = portal
         self.base = base
         self.rounds = portal.content.version >= 2  # the columns and tables of ROUND_COLUMNS, ROUND_TABLES
+        self._complaints: dict[str, dict[str, Any]] = {}
         self.notice_rounds: dict[str, list[str]] = {}  # notice id → the inspections of its tasks, earliest first
         for view in portal.inspections if self.rounds else ():
             for n in view.notices:
@@ -344,6 +345,13 @@ class Rows:
                                            "follows": _join(task.follows)})
 
     def complaint(self, c: ComplaintView) -> dict[str, Any]:
+        """The complaint's row (made once: the table and the complaint's own file both use it; not to be changed)."""
+        row = self._complaints.get(c.complaint.ref)
+        if row is None:
+            row = self._complaints[c.complaint.ref] = self._complaint(c)
+        return row
+
+    def _complaint(self, c: ComplaintView) -> dict[str, Any]:
         m = c.complaint
         p = m.penalties
         row = {
@@ -470,12 +478,22 @@ def csv_bytes(table: Table, rows: list[dict[str, Any]], labels: bool = False) ->
     """The one CSV writer of the portal: every text cell through :func:`spreadsheet_text` and quoted (so a
     spreadsheet that splits on ';' never starts a cell inside a text), numbers bare. The header row holds the
     column names, or with ``labels`` their Chinese labels (data/zh/); the rows are the same."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[c.name for c in table.columns], lineterminator="\r\n",
-                            quoting=csv.QUOTE_NONNUMERIC)
-    writer.writerow({c.name: spreadsheet_text(c.label if labels else c.name) for c in table.columns})
-    writer.writerows({k: spreadsheet_text(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel then reads UTF-8
+    return csv_files(table, rows)[1 if labels else 0]
+
+
+def csv_files(table: Table, rows: list[dict[str, Any]]) -> tuple[bytes, bytes]:
+    """The table as CSV twice, headed by its column names and by their Chinese labels (:func:`csv_bytes`):
+    the rows are written once, for both."""
+    names = [c.name for c in table.columns]
+    header, labelled, body = io.StringIO(), io.StringIO(), io.StringIO()
+    for buffer, heads in ((header, names), (labelled, [c.label for c in table.columns])):
+        csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC).writerow(
+            [spreadsheet_text(h) for h in heads])
+    csv.writer(body, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC).writerows(
+        [spreadsheet_text(v) if isinstance(v, str) else v for v in (row[n] for n in names)] for row in rows)
+    rest = body.getvalue()
+    # BOM: Excel then reads UTF-8
+    return ("\ufeff" + header.getvalue() + rest).encode("utf-8"), ("\ufeff" + labelled.getvalue() + rest).encode("utf-8")
 
 
 _SQL_TYPES = {"text": "TEXT", "date": "TEXT", "integer": "INTEGER", "boolean": "INTEGER", "real": "REAL"}
@@ -521,11 +539,10 @@ def sqlite_file(tables: dict[str, list[dict[str, Any]]], info: dict[str, str], t
         db.close()
 
 
-def _json_bytes(data: Any, compact: bool = False) -> bytes:
-    """JSON as UTF-8; ``compact`` (one line) for the big files: Python's fast C encoder cannot indent."""
-    if compact:
-        return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+def _json_bytes(data: Any) -> bytes:
+    """JSON as UTF-8 on one line: Python's C encoder (which cannot indent) is what makes writing every item's
+    own file on every build cheap (a browser or ``jq`` shows it indented)."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def item_records(portal: Portal, rows: Rows) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
@@ -566,10 +583,11 @@ def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, 
     (output / urls.DATA).mkdir(parents=True, exist_ok=True)
     (output / urls.DATA_ZH).mkdir(parents=True, exist_ok=True)
     for table in schema:
-        (output / table.csv_url).write_bytes(csv_bytes(table, tables[table.name]))
-        (output / table.zh_csv_url).write_bytes(csv_bytes(table, tables[table.name], labels=True))
-    (output / urls.DATA_EVENTS_JSON).write_bytes(_json_bytes(tables["events"], compact=True))  # the event history alone, too
-    (output / urls.DATA_JSON).write_bytes(_json_bytes({"meta": info, "tables": tables}, compact=True))
+        named, labelled = csv_files(table, tables[table.name])
+        (output / table.csv_url).write_bytes(named)
+        (output / table.zh_csv_url).write_bytes(labelled)
+    (output / urls.DATA_EVENTS_JSON).write_bytes(_json_bytes(tables["events"]))  # the event history alone, too
+    (output / urls.DATA_JSON).write_bytes(_json_bytes({"meta": info, "tables": tables}))
     sqlite_file(tables | rows.links(), info, output / urls.DATA_SQLITE, schema + LINK_TABLES)
     # An item's own file says the data date only where its figures are dated by it (a task's overdue days, a
     # notice's state): a complaint's file is then the same from one day's build to the next (issue 18).

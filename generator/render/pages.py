@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import jinja2
+
 from generator import incremental, urls
 from generator.config import Config
 from generator.derive import flags, stats
@@ -40,6 +42,7 @@ from generator.render import feeds, hant, ics, manifest, opendata, search_assets
 from generator.render import mailto as notices
 
 PER_PAGE = 50
+TEMPLATE_CACHE = "templates"  # in the state folder: the theme's templates, compiled (TemplateCache)
 LOOKUP_PAGE_MAX = 100  # references listed on one page of the look-up index before it is split by the next character
 _REF_PREFIX = re.compile(r"[A-Z0-9-]+")
 FEEDS_SKIPPED = ("site.yaml 中没有 site_url（设置中也没有完整网址的 SITEURL）：没有生成订阅（RSS/Atom），因为订阅阅读器"
@@ -86,6 +89,29 @@ class Pager:
                 out.append(None)
             out.append((n, self.urls[n - 1]))
         return out
+
+
+class TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Jinja2's compiled templates kept between builds (keyed by each template's source, so an edited template
+    compiles afresh). A cache only costs time: a folder that cannot be made or written, or a damaged entry,
+    means the template is compiled as without one."""
+
+    def __init__(self, folder: Path):
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - unreadable or damaged (marshal raises ValueError, EOFError, TypeError)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def install_filters(env: Any) -> None:
@@ -135,6 +161,9 @@ class Renderer:
         self.context.update(site=site, portal=portal, as_of=portal.as_of, nav=self.nav, SITE_ABS_URL=self.base_url,
                             feed_plan=self.feeds, FEEDS_ENABLED=bool(self.base_url))
         install_filters(env)
+        if previous is not None and env.bytecode_cache is None:  # compiled templates kept with the build state
+            env.bytecode_cache = TemplateCache(incremental.state_folder(previous) / TEMPLATE_CACHE)
+        self._templates: dict[str, Any] = {}
         self.jobs = incremental.Jobs(self.output_path, previous, config.workers, config.parallel_min)
         # what every page is made of besides its own data: a change here re-renders everything. Not the data date:
         # pages with a digest do not show it (they read data/as-of.js), so that a new day re-renders only what moved
@@ -148,7 +177,9 @@ class Renderer:
               digest: str = "", **kwargs: Any) -> None:
         """Queue one page; ``page_feeds`` are the feeds that concern it, most specific first. ``digest``, if
         given, must cover everything the page shows besides ``self.chrome``: an unchanged page is reused."""
-        tmpl = self.env.get_template(template)  # compiled once, here, before any worker is forked
+        tmpl = self._templates.get(template)
+        if tmpl is None:  # compiled once, here, before any worker is forked
+            tmpl = self._templates[template] = self.env.get_template(template)
         all_feeds = [*page_feeds, self.feeds.site]
 
         page = urls.page_file(url)

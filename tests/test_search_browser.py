@@ -82,6 +82,35 @@ def test_region_filter_narrows_results(page, served) -> None:  # type: ignore[no
         assert "/site/" in link
 
 
+def test_filter_indexes_load_only_when_a_filter_is_wanted(page, served) -> None:  # type: ignore[no-untyped-def]
+    """A first search downloads no filter index (a city's are a sixth of its bytes); opening a filter loads them
+    and lists its options with counts; an address that chooses a filter loads them at once."""
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(served + "search/?q=整改")
+    result_links(page, "整改")
+    total = result_count(page)
+    assert any(".pf_index" in url for url in fetched) and not [url for url in fetched if ".pf_filter" in url]
+    names = page.locator(".search-filter-name").all_inner_texts()
+    assert "地区" in names and "状态" in names  # the filters are offered before their indexes are loaded
+    page.locator(".search-filter-name", has_text="状态").click()
+    labels = page.locator(".search-filter[data-name='状态'] label.search-filter-label")
+    labels.first.wait_for()
+    assert [url for url in fetched if ".pf_filter" in url]
+    counts = [int(m.group(1)) for text in labels.all_inner_texts() if (m := re.search(r"（(\d+)）$", text))]
+    assert counts and len(counts) == labels.count() and all(n > 0 for n in counts)
+    assert sum(counts) == total  # every result has exactly one status
+    assert result_count(page) == total  # the results shown did not change
+
+    fetched.clear()
+    status = re.sub(r"（\d+）$", "", labels.first.inner_text())
+    page.goto(served + "search/?q=整改&状态=" + status)
+    settled(page, "整改")
+    assert [url for url in fetched if ".pf_filter" in url]
+    assert page.get_by_role("checkbox", name=re.compile(f"^{status}（")).is_checked()
+    assert result_count(page) == counts[0]
+
+
 @pytest.mark.parametrize("where, field", [("search/", "#ref-search"), ("", "#ref-home")])
 def test_reference_number_lookup_goes_to_the_complaint(page, served, where: str, field: str) -> None:  # type: ignore[no-untyped-def]
     c = PORTAL.complaints[12]

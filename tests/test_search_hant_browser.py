@@ -69,8 +69,18 @@ def links(page) -> list[str]:  # type: ignore[no-untyped-def]
     return [a.get_attribute("href") for a in page.locator(".search-result-link").all()]
 
 
+def open_filter(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Open one filter (its options load then, with their counts) and wait until they are listed."""
+    details = page.locator(f".search-filter[data-name='{name}']")
+    if not details.evaluate("d => d.open"):
+        details.locator(".search-filter-name").click()
+    details.locator("label.search-filter-label").first.wait_for()
+    page.wait_for_function("() => document.getElementById('search').getAttribute('aria-busy') === 'false'")
+
+
 def options(page, name: str) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
-    """(label, count) of every option of one filter, as listed (the filter need not be open)."""
+    """(label, count) of every option of one filter, as listed (opened first: its options load then)."""
+    open_filter(page, name)
     out = []
     for text in page.locator(f".search-filter[data-name='{name}'] label.search-filter-label").all_text_contents():
         m = re.fullmatch(r"(.*)（(\d+)）", text)
@@ -126,7 +136,7 @@ def test_filter_options_in_a_readers_order_each_finding_something(page, served: 
     assert len(statuses) > 3 and statuses == sorted(statuses, key=labels.index), statuses
 
     # one status chosen: each region's count is what choosing it gives, so no option finds nothing
-    page.locator(".search-filter-name", has_text="状态").click()
+    open_filter(page, "状态")
     page.locator("label.search-filter-label", has_text="已销号").click()
     page.wait_for_url(re.compile("%E5%B7%B2%E9%94%80%E5%8F%B7"))  # 已销号 in the address
     settled(page, "整改")
@@ -152,7 +162,7 @@ def test_a_filtered_search_is_kept_in_the_address(page, served: str) -> None:  #
     settled(page, "整改")
     unfiltered = links(page)
     city = next(label for label, _ in options(page, "地区") if label.endswith("市"))
-    page.locator(".search-filter-name", has_text="地区").click()
+    open_filter(page, "地区")
     page.locator("label.search-filter-label", has_text=city).first.click()
     page.wait_for_url(re.compile(r"%E5%9C%B0%E5%8C%BA="))  # 地区=
     page.wait_for_function("n => document.querySelectorAll('.search-result').length !== n", arg=len(unfiltered))

@@ -75,7 +75,8 @@ def test_round_filter_keeps_one_round(browser, site: str) -> None:  # type: igno
     page.goto(site + "search/?q=渗滤液")
     _settled(page, "渗滤液")
     assert _found(page, site) == LEACHATE
-    page.locator(".search-filter-name", has_text="轮次").click()
+    page.locator(".search-filter-name", has_text="轮次").click()  # the filter indexes load when a filter is opened
+    page.locator(".search-filter[data-name='轮次'] label.search-filter-label").first.wait_for()
     labels = page.locator(".search-filter[data-name='轮次'] label.search-filter-label").all_inner_texts()
     assert labels == ["第三轮（2）", "第二轮（2）"]  # sorted by code point: 三 (U+4E09) before 二 (U+4E8C)
     page.locator(".search-filter[data-name='轮次'] label.search-filter-label", has_text="第三轮").click()

@@ -18,7 +18,9 @@
    the next search loads the bundle afresh.
 
    Filters: each option shows how many results choosing it gives with the other filters as they are
-   (one more search per filter in use); options that would give none are not shown. The query, the
+   (one more search per filter in use); options that would give none are not shown. Their indexes are
+   loaded only when a reader opens a filter (or the address already chooses one): a city's are about a
+   sixth of what a first search downloads, and most searches never filter (issue 18). The query, the
    scope and the chosen filters are kept in the address (search/?q=…&scope=…&地区=…), so a search can
    be shared and the back button returns to it.
 
@@ -38,6 +40,7 @@
   var select = document.getElementById("search-scope");
   var PAGE_SIZE = 10;
   var engines = {};  // scope id → Promise of its pagefind instance
+  var filtersOf = {};  // scope id → Promise of its filter indexes, once a reader wanted them
   var attempts = 0;  // bundles given up on: a new import() of the same address would wait on the same request
   var state = { query: "", selected: {}, results: [], shown: 0, serial: 0 };
   var has = function (object, key) { return Object.prototype.hasOwnProperty.call(object, key); };
@@ -83,12 +86,18 @@
       engines[s.id] = import(s.paths[0] + "pagefind.js?scope=" + encodeURIComponent(s.id) + again).then(function (pf) {
         return pf.options({ baseUrl: root.pathname, excerptLength: 30 }).then(function () {
           return Promise.all(s.paths.slice(1).map(function (path) { return pf.mergeIndex(path); }));
-        }).then(function () {
-          return pf.filters();  // loads the filter indexes, so that searches report filter counts
         }).then(function () { return pf; });
       });
     }
     return engines[s.id];
+  }
+
+  /* The filter indexes of the scope, loaded once (searches then report filter counts); ``load`` false: only
+     when already loaded or being loaded. Resolves to whether they are. */
+  function filterIndexes(pf, load) {
+    var id = scope().id;
+    if (!filtersOf[id] && load) filtersOf[id] = pf.filters();
+    return filtersOf[id] ? filtersOf[id].then(function () { return true; }) : Promise.resolve(false);
   }
 
   /* The 繁體 reading: a query in Traditional characters as the Simplified the index holds. */
@@ -170,6 +179,7 @@
   function failed(error) {
     box.setAttribute("aria-busy", "false");
     engines = {};  // the next search loads its bundle afresh
+    filtersOf = {};
     attempts++;
     if (error && error.timeout) {
       say(words("timeout", { s: Math.round(waitMs() / 1000) }), true);
@@ -256,10 +266,24 @@
     };
   }
 
+  /* The filters with their options and counts; with ``counts`` null (the filter indexes not loaded yet) their
+     names only: opening one loads them (openFilters). */
   function renderFilters(counts) {
     var open = {};
     filters.querySelectorAll("details[open]").forEach(function (d) { open[d.getAttribute("data-name")] = true; });
     filters.textContent = "";
+    if (!counts) {
+      var panel0 = el("fieldset", { "class": "search-filter-panel" });
+      panel0.appendChild(el("legend", {}, words("filters")));
+      NAMES.forEach(function (name) {
+        var details = el("details", { "class": "search-filter", "data-name": name });
+        details.appendChild(el("summary", { "class": "search-filter-name" }, LABELS[name] || name));
+        details.addEventListener("toggle", function () { if (details.open) openFilters(); });
+        panel0.appendChild(details);
+      });
+      if (NAMES.length) filters.appendChild(panel0);
+      return;
+    }
     var names = Object.keys(counts || {}).sort(function (a, b) {
       return rank(NAMES, a) - rank(NAMES, b) || (a < b ? -1 : a > b ? 1 : 0);
     });
@@ -325,6 +349,27 @@
     })).then(function () { return counts; });
   }
 
+  /* A reader opened a filter: load the filter indexes, count the options for the search shown, show them. */
+  function openFilters() {
+    var serial = state.serial, query = state.query;
+    box.setAttribute("aria-busy", "true");
+    var pf;
+    return limited(Promise.all([engine(), simplified(query)]).then(function (both) {
+      pf = both[0];
+      return filterIndexes(pf, true).then(function () {
+        return pf.search(both[1], { filters: chosenFilters() });
+      }).then(function (search) { return facetCounts(pf, both[1], search); });
+    })).then(function (counts) {
+      if (serial !== state.serial) return;  // a newer search shows its own filters
+      renderFilters(counts);
+      box.setAttribute("aria-busy", "false");
+    }).catch(function (error) {
+      if (serial !== state.serial) return;
+      state.serial++;
+      failed(error);
+    });
+  }
+
   function run(typed) {
     var query = (typed || "").trim();
     state.query = query;
@@ -342,8 +387,12 @@
     var pf;
     return limited(Promise.all([engine(), simplified(query)]).then(function (both) {
       pf = both[0];
-      return pf.search(both[1], { filters: chosenFilters() }).then(function (search) {
-        return facetCounts(pf, both[1], search).then(function (counts) { return { search: search, counts: counts }; });
+      var chosen = chosenFilters();
+      return filterIndexes(pf, Object.keys(chosen).length > 0).then(function (counted) {
+        return pf.search(both[1], { filters: chosen }).then(function (search) {
+          if (!counted) return { search: search, counts: null };
+          return facetCounts(pf, both[1], search).then(function (counts) { return { search: search, counts: counts }; });
+        });
       });
     }).then(function (found) {
       if (serial !== state.serial) return;

@@ -58,9 +58,9 @@ def alternate_links(site: Path, url: str) -> set[str]:
 def test_every_feed_parses_with_titles_links_ids_and_dates(sample_site: Path) -> None:
     files = feed_files(sample_site)
     # site-wide 4 (all, notices, closed, overdue), one per region, task and complaint, and (version 2) one per
-    # inspection; each in Atom and RSS
+    # inspection; each in Atom and RSS, but a complaint's in Atom only
     rounds = len(PORTAL.inspections) if PORTAL.content.version == 2 else 0
-    expected = 2 * (4 + len(PORTAL.regions) + len(PORTAL.tasks) + len(PORTAL.complaints) + rounds)
+    expected = 2 * (4 + len(PORTAL.regions) + len(PORTAL.tasks) + rounds) + len(PORTAL.complaints)
     assert len(files) == expected
     for path in files:
         parsed = parse(path)
@@ -165,6 +165,12 @@ def test_item_pages_link_their_feeds(sample_site: Path) -> None:
     for c in PORTAL.complaints[:40]:
         links = alternate_links(sample_site, c.url)
         assert f"feeds/complaints/{c.complaint.ref}.atom.xml" in links
+        # a complaint's feed is Atom only (issue 18: one file per complaint fewer); its page offers no RSS copy
+        assert f"feeds/complaints/{c.complaint.ref}.rss.xml" not in links
+        assert not (sample_site / f"feeds/complaints/{c.complaint.ref}.rss.xml").exists()
+        soup = BeautifulSoup((sample_site / urls.page_file(c.url)).read_text(encoding="utf-8"), "html.parser")
+        offered = [a["href"] for a in soup.select(".subscribe a.feed-link")]
+        assert len(offered) == 1 and offered[0].endswith(f"feeds/complaints/{c.complaint.ref}.atom.xml"), offered
         assert {f"feeds/regions/{code}.atom.xml" for code in c.complaint.region} <= links
     for r in PORTAL.regions:
         assert f"feeds/regions/{r.region.code}.atom.xml" in alternate_links(sample_site, r.url)
@@ -224,7 +230,8 @@ def test_short_opml_lists_the_site_wide_round_and_province_and_city_feeds(sample
     full = [u for urls_ in opml_groups(sample_site / urls.OPML).values() for u in urls_]
     short = [u for urls_ in main.values() for u in urls_]
     assert set(short) < set(full)
-    assert len(short) == 14 and len(full) == len(feed_files(sample_site)) // 2  # every feed, once (Atom)
+    atom = [f for f in feed_files(sample_site) if f.name.endswith(".atom.xml")]
+    assert len(short) == 14 and len(full) == len(atom)  # every feed, once (Atom)
     assert len(short) * 10 < len(full)  # far shorter: 14 feeds against several hundred
     title = ET.parse(sample_site / urls.OPML_MAIN).getroot().findtext("head/title")
     assert title == f"{CONTENT.site.title} - 主要订阅"

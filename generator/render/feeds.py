@@ -47,6 +47,7 @@ class Feed:
     page_url: str  # the page whose changes it follows
     group: str  # 全站, 督察轮次, 地区, 整改任务, 信访举报 (sections of the feeds page and the OPML file)
     events: tuple[Event, ...]  # newest first; the feed shows the first MAX_ENTRIES
+    rss: bool = True  # also as RSS 2.0; a complaint's feed is Atom only (see plan)
 
     @property
     def atom_url(self) -> str:
@@ -54,7 +55,12 @@ class Feed:
 
     @property
     def rss_url(self) -> str:
-        return urls.rss(self.path)
+        """The RSS copy's address; "" when the feed has none."""
+        return urls.rss(self.path) if self.rss else ""
+
+    @property
+    def files(self) -> list[str]:
+        return [self.atom_url, *([self.rss_url] if self.rss else [])]
 
 
 @dataclass(frozen=True)
@@ -120,9 +126,12 @@ def plan(portal: Portal) -> FeedPlan:
         tasks={t.task.id: Feed(urls.task_feed(t.task.id), f"{t.number_label}整改任务动态",
                                f"{t.name}：每一次状态变化和相关销号公示。", t.url, "整改任务",
                                tuple(by_task.get(t.task.id, ()))) for t in portal.tasks},
+        # A complaint's feed is Atom only: one file per complaint fewer (150,000 at national size), and every
+        # reader that follows one complaint reads Atom; the site-wide, round, region and task feeds keep RSS too.
         complaints={c.complaint.ref: Feed(urls.complaint_feed(c.complaint.ref), f"信访举报{c.complaint.ref}办理动态",
                                           f"受理编号{c.complaint.ref}的信访举报的办理情况变化。", c.url, "信访举报",
-                                          tuple(by_complaint.get(c.complaint.ref, ()))) for c in portal.complaints},
+                                          tuple(by_complaint.get(c.complaint.ref, ())), rss=False)
+                    for c in portal.complaints},
         inspections=_inspection_feeds(portal) if portal.content.version == 2 else {},
         main_regions=tuple(r.region.code for r in portal.regions if r.depth <= 1),
     )
@@ -201,8 +210,9 @@ def write_feed(feed: Feed, site_title: str, publisher: str, base: str, output: P
     target.parent.mkdir(parents=True, exist_ok=True)  # workers may race to make it: exist_ok
     atom = _generator(feed, site_title, publisher, base, f"{base}/{feed.atom_url}", events)
     target.write_bytes(atom.atom_str(pretty=True))
-    rss = _generator(feed, site_title, publisher, base, f"{base}/{feed.rss_url}", events)
-    (output / feed.rss_url).write_bytes(rss.rss_str(pretty=True))
+    if feed.rss:
+        rss = _generator(feed, site_title, publisher, base, f"{base}/{feed.rss_url}", events)
+        (output / feed.rss_url).write_bytes(rss.rss_str(pretty=True))
 
 
 def opml(feeds: FeedPlan, site_title: str, base: str) -> bytes:
@@ -252,7 +262,7 @@ def write_all(portal: Portal, feeds: FeedPlan, base: str, output: Path, jobs: Jo
     for feed in feeds.all():
         digest = fingerprint(code_digest(), site.title, site.publisher, base, feed.path, feed.title,
                              feed.description, feed.page_url, feed.events[:MAX_ENTRIES])
-        jobs.add([feed.atom_url, feed.rss_url], digest,
+        jobs.add(feed.files, digest,
                  functools.partial(write_feed, feed, site.title, site.publisher, base, output))
     (output / urls.OPML).parent.mkdir(parents=True, exist_ok=True)
     (output / urls.OPML).write_bytes(opml(feeds, site.title, base))

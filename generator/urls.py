@@ -82,6 +82,7 @@ OPML = "feeds/all.opml"
 OPML_MAIN = "feeds/main.opml"  # the short list: site-wide, inspection, province and city feeds
 DATA = "data/"
 SEARCH = "search/"
+SEARCH_ORDER = "search/order.json"  # the filters' values in order, fetched by search.js when a filter is opened
 LOOKUP = "lookup/"
 
 

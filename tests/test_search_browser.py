@@ -91,12 +91,13 @@ def test_filter_indexes_load_only_when_a_filter_is_wanted(page, served) -> None:
     result_links(page, "整改")
     total = result_count(page)
     assert any(".pf_index" in url for url in fetched) and not [url for url in fetched if ".pf_filter" in url]
+    assert not [url for url in fetched if "order.json" in url]  # nor the filters' values
     names = page.locator(".search-filter-name").all_inner_texts()
     assert "地区" in names and "状态" in names  # the filters are offered before their indexes are loaded
     page.locator(".search-filter-name", has_text="状态").click()
     labels = page.locator(".search-filter[data-name='状态'] label.search-filter-label")
     labels.first.wait_for()
-    assert [url for url in fetched if ".pf_filter" in url]
+    assert [url for url in fetched if ".pf_filter" in url] and [url for url in fetched if url.endswith("search/order.json")]
     counts = [int(m.group(1)) for text in labels.all_inner_texts() if (m := re.search(r"（(\d+)）$", text))]
     assert counts and len(counts) == labels.count() and all(n > 0 for n in counts)
     assert sum(counts) == total  # every result has exactly one status
@@ -109,6 +110,26 @@ def test_filter_indexes_load_only_when_a_filter_is_wanted(page, served) -> None:
     assert [url for url in fetched if ".pf_filter" in url]
     assert page.get_by_role("checkbox", name=re.compile(f"^{status}（")).is_checked()
     assert result_count(page) == counts[0]
+
+
+def test_the_filter_values_are_a_file_of_their_own_and_its_hant_copy_converts_only_labels(sample_site) -> None:  # type: ignore[no-untyped-def]
+    import json
+    from urllib.parse import unquote
+
+    page = (sample_site / "search" / "index.html").read_text(encoding="utf-8")
+    regions = [r.region.name for r in PORTAL.regions if r.tasks or r.complaints]
+    assert regions and not any(f">{name}<" in page for name in regions)  # the page names no region as a filter value
+    names = [unquote(name) for name in re.findall(r'<ul data-name="([^"]+)"', page.split('<template id="search-order">')[1])]
+    order = json.loads((sample_site / "search" / "order.json").read_text(encoding="utf-8"))
+    hant = json.loads((sample_site / "zh-hant" / "search" / "order.json").read_text(encoding="utf-8"))
+    assert [unquote(name) for name, _ in order] == names and "地区" in names
+    values = {unquote(name): [(unquote(v), label) for v, label in pairs] for name, pairs in order}
+    assert all(value == label for pairs in values.values() for value, label in pairs)
+    assert sorted(v for v, _ in values["地区"]) == sorted(set(regions))
+    # the 繁體 copy: the same names and values (as the index holds them), the labels in 繁體
+    assert [[name, [v for v, _ in pairs]] for name, pairs in hant] == [[name, [v for v, _ in pairs]] for name, pairs in order]
+    hant_labels = [label for _, pairs in hant for _, label in pairs]
+    assert "已銷號" in hant_labels and "已销号" not in hant_labels
 
 
 @pytest.mark.parametrize("where, field", [("search/", "#ref-search"), ("", "#ref-home")])

@@ -128,8 +128,14 @@ def _show_everything(page) -> None:  # type: ignore[no-untyped-def]
         n = page.locator(".search-result").count()
         more.click()
         page.wait_for_function(f"() => document.querySelectorAll('.search-result').length > {n}", timeout=10000)
-    for summary in page.locator(".search-filter-name").all():
-        summary.click()
+    names = page.locator(".search-filter-name")
+    if names.count():  # opening one loads the filter indexes; then every filter with options is listed
+        names.first.click()
+        page.locator(".search-filter-label").first.wait_for()
+        page.wait_for_function("() => document.getElementById('search').getAttribute('aria-busy') === 'false'")
+        for details in page.locator(".search-filter").all():
+            if not details.evaluate("d => d.open"):
+                details.locator(".search-filter-name").click()
     page.wait_for_timeout(100)
 
 

@@ -360,7 +360,8 @@ def lookup_url(prefix: str) -> str:
 def write_files(portal: Portal, output: Path, feed_plan: feeds.FeedPlan, base_url: str, jobs: incremental.Jobs) -> None:
     """The emitters besides the pages, in order: open data (data/*.csv, portal.json, portal.sqlite), the
     manifest of its rows (integrity/manifest.json), the reference look-up (lookup/*.json), the 繁體 search's
-    Traditional→Simplified table (zh-hant/t2s.json), the documents,
+    Traditional→Simplified table (zh-hant/t2s.json), the search filters' values in order (search/order.json), the
+    documents,
     the notices' calendars (*.ics) and the feeds (feeds/*.atom.xml, *.rss.xml, OPML). Those given ``jobs``
     are written with the pages and reused when unchanged."""
     item_hashes = opendata.write_all(portal, base_url, output, jobs)
@@ -368,6 +369,7 @@ def write_files(portal: Portal, output: Path, feed_plan: feeds.FeedPlan, base_ur
     write_as_of(portal, output)
     write_lookup(portal, output)
     search_assets.write_t2s_table(output)
+    search_assets.write_order(portal, output)
     copy_documents(portal, output)
     ics.write_all(portal, output, base_url)
     feeds.write_all(portal, feed_plan, base_url, output, jobs)

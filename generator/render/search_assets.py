@@ -5,7 +5,10 @@
   kinds and statuses in the label order of :mod:`generator.models` (task statuses, then complaint, then
   notice), regions by level (the province, then the cities, then the counties) in regions.yaml order,
   pollution types in the schema's order, batches by number, rounds latest first. The search page lists
-  them (search.html) and search.js sorts the options by it; values it does not name come last.
+  the filters (search.html) and :func:`write_order` their values, in ``search/order.json`` and its 繁體 reading
+  ``zh-hant/search/order.json``, which search.js fetches with the filter indexes (when a reader opens a filter:
+  on a national site the regions alone are tens of KB) and sorts the options by; values it does not name come
+  last.
 - :func:`write_t2s_table` writes ``zh-hant/t2s.json`` (urls.T2S_TABLE): the Traditional→Simplified table
   that the 繁體 search page applies to a query before searching the (Simplified) index. It is made from the
   installed OpenCC with its config ``tw2s``, the inverse of the ``s2tw`` that writes the 繁體 pages
@@ -55,6 +58,22 @@ def filter_order(portal: Portal) -> list[tuple[str, list[str]]]:
         ("批次", [f"第{n}批" for n in batches]),
         ("轮次", list(dict.fromkeys(i.label for i in reversed(portal.content.rounds)))),
     ]
+
+
+def write_order(portal: Portal, output: Path) -> None:
+    """``search/order.json`` (urls.SEARCH_ORDER): [[filter name, [[value, label], …]], …] in :func:`filter_order`'s
+    order, names and values percent-encoded as the page's filter names are (search.html), so that the 繁體 copy
+    (``zh-hant/search/order.json``, the same text through the pages' OpenCC conversion) converts only the labels."""
+    from urllib.parse import quote
+
+    from generator.render import hant
+
+    order = [[quote(name), [[quote(value), value] for value in values]] for name, values in filter_order(portal)]
+    text = json.dumps(order, ensure_ascii=False, separators=(",", ":")) + "\n"
+    for target, body in ((Path(output) / urls.SEARCH_ORDER, text),
+                         (Path(output) / urls.HANT / urls.SEARCH_ORDER, hant.converter().convert(text))):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body, encoding="utf-8")
 
 
 def write_t2s_table(output: Path) -> None:

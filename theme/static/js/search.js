@@ -55,18 +55,34 @@
   /* The page's words: words("found", {n: 3, q: "…"}) fills {n} and {q} of the text named "found". */
   var words = window.portalWords(document.getElementById("search-text"));
 
-  /* The filters in order, each with its values in order and the label the page gives each. */
+  /* The filters in order with the label the page gives each (NAMES, LABELS), and each filter's values in order
+     with their labels (ORDER), from search/order.json (data-order; on the 繁體 reading its 繁體 copy), fetched
+     with the filter indexes: [[name, [[value, label], …]], …], names and values percent-encoded. */
   var NAMES = [], LABELS = {}, ORDER = {};
   var order = document.getElementById("search-order");
   if (order) order.content.querySelectorAll("ul[data-name]").forEach(function (ul) {
     var name = decodeURIComponent(ul.getAttribute("data-name"));
     NAMES.push(name);
     LABELS[name] = ul.getAttribute("data-label") || name;
-    ORDER[name] = {};
-    ul.querySelectorAll("li[data-value]").forEach(function (li, i) {
-      ORDER[name][decodeURIComponent(li.getAttribute("data-value"))] = { rank: i, label: li.textContent };
-    });
   });
+  var ordered = null;  // Promise: ORDER filled (or left empty: the options are then in code-point order)
+  function valuesInOrder() {
+    if (!ordered) {
+      ordered = fetch(new URL(box.getAttribute("data-order") || "search/order.json", pagesRoot))
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (filters) {
+          (Array.isArray(filters) ? filters : []).forEach(function (filter) {
+            var name = decodeURIComponent(String(filter[0]));
+            ORDER[name] = {};
+            (Array.isArray(filter[1]) ? filter[1] : []).forEach(function (pair, i) {
+              ORDER[name][decodeURIComponent(String(pair[0]))] = { rank: i, label: String(pair[1]) };
+            });
+          });
+        })
+        .catch(function () { ordered = null; });  // options in code-point order; asked again next time
+    }
+    return ordered;
+  }
 
   function scope() {
     var option = select ? select.options[select.selectedIndex] : null;
@@ -96,7 +112,7 @@
      when already loaded or being loaded. Resolves to whether they are. */
   function filterIndexes(pf, load) {
     var id = scope().id;
-    if (!filtersOf[id] && load) filtersOf[id] = pf.filters();
+    if (!filtersOf[id] && load) filtersOf[id] = Promise.all([pf.filters(), valuesInOrder()]);
     return filtersOf[id] ? filtersOf[id].then(function () { return true; }) : Promise.resolve(false);
   }
 
@@ -398,7 +414,7 @@
       if (serial !== state.serial) return;
       state.results = found.search.results;
       state.shown = 0;
-      renderFilters(found.counts);
+      renderFilters(found.search.results.length ? found.counts : {});  // nothing found: nothing to filter
       return showMore().then(function () { return found.search.results.length; });
     })).then(function (n) {  // the count is shown once the first results are on screen
       if (serial !== state.serial || n === undefined) return;

@@ -5,7 +5,8 @@ everything its files are made from. When the next build finds a job whose digest
 files exist in the previously published output, it does not render it again: it notes them as kept
 (:func:`keep`), and publishing links the published files into the new site (same bytes, same
 modification time, no work; see publish.py). Other jobs run, split over
-``workers`` forked processes when there are enough of them to be worth it.
+``workers`` forked processes at a time when there are enough of them to be worth it, each child running a
+run of consecutive jobs and then exiting (:func:`_fork_and_wait`).
 
 **Build state lives outside the published folder**, so that copying or syncing ``output/`` publishes
 nothing but the site. A build writes its digests into its staging folder (``.portal-digests.json``,
@@ -26,6 +27,7 @@ import hashlib
 import json
 import os
 import pickle
+import select
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ from generator.errors import PortalError
 MANIFEST = ".portal-digests.json"  # in a staging folder only: the digests of the build being made
 STATE_FORMAT = "portal-site-state 1"  # first line of a state's identity file
 PARALLEL_MIN_JOBS = 1000  # below this, forking costs more than it saves
+CHUNK_JOBS = 5000  # jobs a forked child runs before it exits and a fresh one takes the next (memory)
 
 
 def code_digest() -> str:
@@ -304,46 +307,61 @@ def damaged_digests(previous: Path | None) -> str | None:
             f"构建结束后它会被重新写好")
 
 
-def _run_forked(jobs: list[Job], workers: int) -> None:
-    """Run ``jobs`` in ``workers`` forked children (round robin); re-raise the first child's error."""
+def _run_forked(jobs: list[Job], workers: int, chunk: int = CHUNK_JOBS) -> None:
+    """Run ``jobs`` in forked children, at most ``workers`` at a time; re-raise the first child's error."""
     gc.freeze()  # the children's garbage collector then leaves the parent's objects, and their shared pages, alone
     try:
-        _fork_and_wait(jobs, workers)
+        _fork_and_wait(jobs, workers, chunk)
     finally:
         gc.unfreeze()
 
 
-def _fork_and_wait(jobs: list[Job], workers: int) -> None:
-    children = []
-    for k in range(workers):
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: run its share, report an error through the pipe, never return
-            os.close(read_end)
-            status = 0
-            try:
-                for job in jobs[k::workers]:
-                    job.run()
-            except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
-                status = 1
-                try:
-                    payload = pickle.dumps(exc)
-                except Exception:  # noqa: BLE001 - an exception that cannot be pickled is sent as its text
-                    payload = pickle.dumps(PortalError(f"{type(exc).__name__}: {exc}"))
-                with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(payload)
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        children.append((pid, read_end))
+def _fork_and_wait(jobs: list[Job], workers: int, chunk: int) -> None:
+    """Each child runs one run of at most ``chunk`` consecutive jobs (a batch's pages together) and exits: the
+    pages of the parent's memory a child copied while touching its jobs' objects are freed with it, instead of
+    growing until the child has touched every object (issue 18: peak memory). A new child starts as one ends."""
+    size = max(1, min(chunk, -(-len(jobs) // workers)))
+    runs = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    running: dict[int, int] = {}  # read end of a child's pipe → its pid
     errors: list[BaseException] = []
-    for pid, read_end in children:
-        with os.fdopen(read_end, "rb") as pipe:
-            payload = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        if payload:
-            errors.append(pickle.loads(payload))
-        elif status != 0:
-            errors.append(PortalError(f"一个生成页面的子进程异常结束（状态 {status}），本次构建没有完成"))
+    while runs or running:
+        while runs and len(running) < workers and not errors:
+            read_end, pid = _fork(runs.pop(0))
+            running[read_end] = pid
+        if not running:
+            break
+        ready, _, _ = select.select(list(running), [], [])
+        for read_end in ready:  # readable: the child wrote an error, or ended (end of file)
+            with os.fdopen(read_end, "rb") as pipe:
+                payload = pipe.read()
+            _, status = os.waitpid(running.pop(read_end), 0)
+            if payload:
+                errors.append(pickle.loads(payload))
+            elif status != 0:
+                errors.append(PortalError(f"一个生成页面的子进程异常结束（状态 {status}），本次构建没有完成"))
     if errors:
         raise errors[0]
+
+
+def _fork(run: list[Job]) -> tuple[int, int]:
+    """Start a child that runs ``run`` and reports an error through a pipe; (the pipe's read end, its pid)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: run its jobs, report an error through the pipe, never return
+        os.close(read_end)
+        status = 0
+        try:
+            for job in run:
+                job.run()
+        except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
+            status = 1
+            try:
+                payload = pickle.dumps(exc)
+            except Exception:  # noqa: BLE001 - an exception that cannot be pickled is sent as its text
+                payload = pickle.dumps(PortalError(f"{type(exc).__name__}: {exc}"))
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(payload)
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return read_end, pid

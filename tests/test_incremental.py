@@ -290,3 +290,35 @@ def test_compiled_templates_are_kept_and_a_broken_template_cache_only_costs_time
     clean = tmp_path / "clean"
     assert build(MINI, clean, "2026-11-01").code == 0
     assert tree_digest(clean) == before
+
+
+def test_forked_children_each_run_one_run_of_jobs_and_the_first_error_is_raised(tmp_path: Path) -> None:
+    """Rendering in children that each take a run of consecutive jobs and exit (their copied memory freed with
+    them): every job runs once, in runs of the given size, at most ``workers`` children at a time."""
+    from generator import incremental
+
+    def job(i: int) -> incremental.Job:
+        def run() -> None:
+            (tmp_path / f"{i}.txt").write_text(f"{os.getpid()} {os.getppid()}\n", encoding="utf-8")
+        return incremental.Job((f"{i}.txt",), "", run)
+
+    incremental._run_forked([job(i) for i in range(20)], workers=2, chunk=3)
+    written = {int(p.stem): p.read_text(encoding="utf-8").split() for p in tmp_path.glob("*.txt")}
+    assert sorted(written) == list(range(20))
+    assert all(parent == str(os.getpid()) for _, parent in written.values())
+    children = [written[i][0] for i in range(20)]
+    assert len(set(children)) == 7  # 20 jobs in runs of 3: seven children
+    assert all(len(set(children[k : k + 3])) == 1 for k in range(0, 20, 3))  # consecutive jobs share a child
+
+    def failing() -> None:
+        raise ValueError("模板出错")
+
+    jobs = [job(i) for i in range(100, 104)] + [incremental.Job(("bad",), "", failing)] + [job(i) for i in range(104, 110)]
+    try:
+        incremental._run_forked(jobs, workers=1, chunk=2)
+    except ValueError as exc:
+        assert str(exc) == "模板出错"
+    else:
+        raise AssertionError("the child's error was not raised")
+    later = {int(p.stem) for p in tmp_path.glob("1??.txt")}
+    assert {100, 101, 102, 103} <= later and not later & set(range(106, 110))  # no run starts after an error

@@ -191,3 +191,17 @@ def test_item_page_prints_on_a4_with_url_and_date(served: str, browser) -> None:
         assert page.pdf(format="A4").startswith(b"%PDF")
     finally:
         page.close()
+
+
+def test_big_json_files_are_written_in_pieces_with_the_bytes_of_one_encoding() -> None:
+    import io
+
+    from generator.render.opendata import _json_bytes, write_json
+
+    data = {"meta": {"title": "江川省", "as_of": "2026-11-01"}, "empty": {}, "none": [], "tables": {
+        "complaints": [{"ref": "D1", "note": "含\"引号\"和\\反斜杠", "n": 3, "x": 1.5, "ok": True, "z": None},
+                       {"ref": "D2", "list": [1, [2, {"deep": "值"}]]}], "tasks": []}}
+    for depth in range(6):
+        target = io.BytesIO()
+        write_json(target, data, depth)
+        assert target.getvalue() == _json_bytes(data), depth

@@ -34,10 +34,11 @@ import io
 import json
 import sqlite3
 import unicodedata
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from generator import urls
 from generator.incremental import code_digest, fingerprint
@@ -478,22 +479,32 @@ def csv_bytes(table: Table, rows: list[dict[str, Any]], labels: bool = False) ->
     """The one CSV writer of the portal: every text cell through :func:`spreadsheet_text` and quoted (so a
     spreadsheet that splits on ';' never starts a cell inside a text), numbers bare. The header row holds the
     column names, or with ``labels`` their Chinese labels (data/zh/); the rows are the same."""
-    return csv_files(table, rows)[1 if labels else 0]
+    named, labelled = io.BytesIO(), io.BytesIO()
+    write_csv(table, rows, named, labelled)
+    return (labelled if labels else named).getvalue()
 
 
-def csv_files(table: Table, rows: list[dict[str, Any]]) -> tuple[bytes, bytes]:
-    """The table as CSV twice, headed by its column names and by their Chinese labels (:func:`csv_bytes`):
-    the rows are written once, for both."""
+CSV_ROWS_AT_ONCE = 2000  # rows turned into text at a time: a national table is never one string in memory
+
+
+def write_csv(table: Table, rows: list[dict[str, Any]], named: IO[bytes], labelled: IO[bytes]) -> None:
+    """The table as CSV (:func:`csv_bytes`) into two files at once, headed by its column names and by their
+    Chinese labels: each run of rows is written once, for both."""
     names = [c.name for c in table.columns]
-    header, labelled, body = io.StringIO(), io.StringIO(), io.StringIO()
-    for buffer, heads in ((header, names), (labelled, [c.label for c in table.columns])):
-        csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC).writerow(
-            [spreadsheet_text(h) for h in heads])
-    csv.writer(body, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC).writerows(
-        [spreadsheet_text(v) if isinstance(v, str) else v for v in (row[n] for n in names)] for row in rows)
-    rest = body.getvalue()
-    # BOM: Excel then reads UTF-8
-    return ("\ufeff" + header.getvalue() + rest).encode("utf-8"), ("\ufeff" + labelled.getvalue() + rest).encode("utf-8")
+    for target, heads in ((named, names), (labelled, [c.label for c in table.columns])):
+        target.write("\ufeff".encode())  # BOM: Excel then reads UTF-8
+        target.write(_csv_text([[spreadsheet_text(h) for h in heads]]).encode("utf-8"))
+    for start in range(0, len(rows), CSV_ROWS_AT_ONCE):
+        text = _csv_text([spreadsheet_text(v) if isinstance(v, str) else v for v in (row[n] for n in names)]
+                         for row in rows[start : start + CSV_ROWS_AT_ONCE]).encode("utf-8")
+        named.write(text)
+        labelled.write(text)
+
+
+def _csv_text(rows: Iterable[list[Any]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC).writerows(rows)
+    return buffer.getvalue()
 
 
 _SQL_TYPES = {"text": "TEXT", "date": "TEXT", "integer": "INTEGER", "boolean": "INTEGER", "real": "REAL"}
@@ -505,14 +516,19 @@ _KEYS: dict[str, str | tuple[str, ...]] = {"tasks": "id", "complaints": "ref", "
 
 def sqlite_file(tables: dict[str, list[dict[str, Any]]], info: dict[str, str], target: Path,
                 schema: tuple[Table, ...] = TABLES) -> None:
-    """The tables of ``schema`` as one SQLite database: built in memory in a fixed order, then written with
+    """The tables of ``schema`` as one SQLite database: built in a scratch file in a fixed order, then written with
     VACUUM INTO, which lays the pages out afresh, so the same data gives the same bytes. A table of
     :data:`LINK_TABLES` in ``schema`` gets an index on its value column."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         target.unlink()
-    db = sqlite3.connect(":memory:")
+    # made in a scratch file beside the target, not in memory (a national database is hundreds of MB)
+    scratch = target.with_name(f".{target.name}.building")
+    scratch.unlink(missing_ok=True)
+    db = sqlite3.connect(scratch)
     try:
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(info.items()))
         db.execute("CREATE TABLE columns (\"table\" TEXT, position INTEGER, name TEXT, type TEXT, description TEXT, "
@@ -537,6 +553,33 @@ def sqlite_file(tables: dict[str, list[dict[str, Any]]], info: dict[str, str], t
         db.execute("VACUUM INTO ?", (str(target),))
     finally:
         db.close()
+        scratch.unlink(missing_ok=True)
+
+
+def write_json(target: IO[bytes], data: Any, depth: int = 3) -> None:
+    """``data`` as :func:`_json_bytes` gives it, byte for byte, written piece by piece (lists and objects down to
+    ``depth`` levels split, the pieces by the C encoder): the national portal.json is never one string in memory."""
+    _json_pieces(target, data, depth)
+    target.write(b"\n")
+
+
+def _json_pieces(target: IO[bytes], value: Any, depth: int) -> None:
+    if depth <= 0 or not isinstance(value, (dict, list)) or not value:
+        target.write(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        return
+    if isinstance(value, list):
+        target.write(b"[")
+        for i, item in enumerate(value):
+            if i:
+                target.write(b",")
+            _json_pieces(target, item, depth - 1)
+        target.write(b"]")
+        return
+    target.write(b"{")
+    for i, (key, item) in enumerate(value.items()):
+        target.write((("," if i else "") + json.dumps(key, ensure_ascii=False) + ":").encode("utf-8"))
+        _json_pieces(target, item, depth - 1)
+    target.write(b"}")
 
 
 def _json_bytes(data: Any) -> bytes:
@@ -583,11 +626,12 @@ def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, 
     (output / urls.DATA).mkdir(parents=True, exist_ok=True)
     (output / urls.DATA_ZH).mkdir(parents=True, exist_ok=True)
     for table in schema:
-        named, labelled = csv_files(table, tables[table.name])
-        (output / table.csv_url).write_bytes(named)
-        (output / table.zh_csv_url).write_bytes(labelled)
-    (output / urls.DATA_EVENTS_JSON).write_bytes(_json_bytes(tables["events"]))  # the event history alone, too
-    (output / urls.DATA_JSON).write_bytes(_json_bytes({"meta": info, "tables": tables}))
+        with (output / table.csv_url).open("wb") as named, (output / table.zh_csv_url).open("wb") as labelled:
+            write_csv(table, tables[table.name], named, labelled)
+    with (output / urls.DATA_EVENTS_JSON).open("wb") as f:
+        write_json(f, tables["events"], 1)  # the event history alone, too
+    with (output / urls.DATA_JSON).open("wb") as f:
+        write_json(f, {"meta": info, "tables": tables})
     sqlite_file(tables | rows.links(), info, output / urls.DATA_SQLITE, schema + LINK_TABLES)
     # An item's own file says the data date only where its figures are dated by it (a task's overdue days, a
     # notice's state): a complaint's file is then the same from one day's build to the next (issue 18).
@@ -600,10 +644,10 @@ def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, 
         data = _json_bytes({**make(), **(undated if path.startswith(complaints) else stamp)})
         hashes[path] = hashlib.sha256(data).hexdigest()
 
-        def run(path: str = path, data: bytes = data) -> None:
+        def run(path: str = path, packed: bytes = zlib.compress(data, 1)) -> None:  # held until run: packed (memory)
             target = output / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            target.write_bytes(zlib.decompress(packed))
 
         jobs.add([path], fingerprint(code, hashes[path]), run)
     return hashes

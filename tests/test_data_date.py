@@ -84,3 +84,28 @@ def test_the_data_date_is_shown_from_the_shared_file(browser, mini_site: Path) -
         context.close()
     assert not errors
     assert os.path.isfile(mini_site / "data" / "as-of.js")
+
+
+def test_the_next_day_leaves_the_page_of_a_region_without_tasks_as_it_was(tmp_path: Path) -> None:
+    """A region without tasks shows counts that do not move with the date (most counties of a national site):
+    its page does not carry the data date and is not rewritten the next day; a region with tasks still is."""
+    import shutil
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(MINI, content)
+    with (content / "regions.yaml").open("a", encoding="utf-8") as f:
+        f.write('- {code: "990103", name: 甲市西区, parent: "990100"}\n')  # no task or complaint names it
+    assert build(content, output, DAY).code == 0
+    before = _files(output)
+    assert build(content, output, NEXT).code == 0
+    clean = tmp_path / "clean"
+    assert build(content, clean, NEXT).code == 0
+    assert tree_digest(output) == tree_digest(clean)
+    after = _files(output)
+    for name in ("regions/990103/index.html", "zh-hant/regions/990103/index.html"):
+        assert after[name] == before[name], name
+    page = BeautifulSoup((output / "regions/990103/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert "2026" not in page.select_one(".data-date").get_text()  # the date comes from data/as-of.js
+    assert after["regions/990100/index.html"] != before["regions/990100/index.html"]  # its tasks' figures are dated
+    dated = BeautifulSoup((output / "regions/990100/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert "2026年11月2日" in dated.select_one(".data-date").get_text()

@@ -214,6 +214,18 @@ class Renderer:
                 c.status_label, c.status_date, regions, tasks, repeats, timeline)
         return self._complaint_fp[ref]
 
+    def region_fp(self, r: Any) -> str:
+        """Everything a region's page shows, when it has no tasks (and so no plans): its counts are not dated
+        and the page does not carry the data date, so that a new day rewrites only the regions with tasks (most
+        counties have none: 1,389 of 1,767 at national size). "" for a region with tasks: rendered every time."""
+        if r.tasks or r.plans:
+            return ""
+        return incremental.fingerprint(
+            repr(r.region), r.url, [(a.region.name, a.url) for a in r.ancestors()],
+            (r.parent.region.name, r.parent.url) if r.parent else None,
+            [(ch.region.name, ch.url, len(ch.tasks), len(ch.complaints)) for ch in r.children],
+            len(r.complaints), sum(c.status == "done" for c in r.complaints), urls.complaints_in_region(r.region.code))
+
     def paginate(self, writer: Any, url_of: Any, template: str, title: str, items: Sequence[Any],
                  item_fp: Any = None, context_fp: str = "", **kwargs: Any) -> None:
         """Pages of PER_PAGE items. With ``item_fp`` (item → digest) and ``context_fp`` (what else the
@@ -288,7 +300,7 @@ class Renderer:
             self.write(writer, n.url, "announcement.html", n.ann.title, [f.announcements, *(f.tasks[t.task.id] for t in n.tasks)], n=n)
         self.write(writer, urls.REGIONS, "regions.html", "地区")
         for r in p.regions:
-            self.write(writer, r.url, "region.html", r.region.name, [f.regions[r.region.code]], r=r)
+            self.write(writer, r.url, "region.html", r.region.name, [f.regions[r.region.code]], digest=self.region_fp(r), r=r)
         reports = sorted(p.content.reports, key=lambda r: (r.date, r.slug), reverse=True)
         self.write(writer, urls.REPORTS, "reports.html", "进展报告", reports=reports)
         for report in reports:

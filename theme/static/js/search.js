@@ -366,18 +366,27 @@
   }
 
   /* A reader opened a filter: load the filter indexes, count the options for the search shown, show them. */
+  /* The search for ``query`` with the chosen filters, and each option's count when the filter indexes are
+     loaded (they are loaded when ``load`` or a filter is chosen): {search, counts}, counts null without them. */
+  function find(query, load) {
+    return Promise.all([engine(), simplified(query)]).then(function (both) {
+      var pf = both[0], chosen = chosenFilters();
+      return filterIndexes(pf, load || Object.keys(chosen).length > 0).then(function (counted) {
+        return pf.search(both[1], { filters: chosen }).then(function (search) {
+          if (!counted) return { search: search, counts: null };
+          return facetCounts(pf, both[1], search).then(function (counts) { return { search: search, counts: counts }; });
+        });
+      });
+    });
+  }
+
+  /* A reader opened a filter: load the filter indexes, count the options for the search shown, show them. */
   function openFilters() {
-    var serial = state.serial, query = state.query;
+    var serial = state.serial;
     box.setAttribute("aria-busy", "true");
-    var pf;
-    return limited(Promise.all([engine(), simplified(query)]).then(function (both) {
-      pf = both[0];
-      return filterIndexes(pf, true).then(function () {
-        return pf.search(both[1], { filters: chosenFilters() });
-      }).then(function (search) { return facetCounts(pf, both[1], search); });
-    })).then(function (counts) {
+    return limited(find(state.query, true)).then(function (found) {
       if (serial !== state.serial) return;  // a newer search shows its own filters
-      renderFilters(counts);
+      renderFilters(found.counts);
       box.setAttribute("aria-busy", "false");
     }).catch(function (error) {
       if (serial !== state.serial) return;
@@ -400,17 +409,7 @@
     }
     say(words("searching"));
     box.setAttribute("aria-busy", "true");
-    var pf;
-    return limited(Promise.all([engine(), simplified(query)]).then(function (both) {
-      pf = both[0];
-      var chosen = chosenFilters();
-      return filterIndexes(pf, Object.keys(chosen).length > 0).then(function (counted) {
-        return pf.search(both[1], { filters: chosen }).then(function (search) {
-          if (!counted) return { search: search, counts: null };
-          return facetCounts(pf, both[1], search).then(function (counts) { return { search: search, counts: counts }; });
-        });
-      });
-    }).then(function (found) {
+    return limited(find(query, false).then(function (found) {
       if (serial !== state.serial) return;
       state.results = found.search.results;
       state.shown = 0;

@@ -149,6 +149,8 @@ def test_unknown_reference_number_says_so(page, served) -> None:  # type: ignore
     page.click("form.ref-lookup button")
     message = page.locator(".lookup-message")
     message.wait_for(state="visible")
+    # the look-up says 正在查询 first, then its answer: wait for the answer, not the first words
+    page.wait_for_function("() => !/正在/.test(document.querySelector('.lookup-message').innerText)")
     text = message.inner_text()
     assert "没有找到受理编号为「D2JC209912310000」的信访举报" in text and "回执" in text
     assert page.url == served + "search/"

@@ -96,10 +96,6 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
     compiles afresh). A cache only costs time: a folder that cannot be made or written, or a damaged entry,
     means the template is compiled as without one."""
 
-    def __init__(self, folder: Path):
-        super().__init__(str(folder))
-        self.folder = folder
-
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
             super().load_bytecode(bucket)
@@ -108,7 +104,7 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            os.makedirs(self.directory, exist_ok=True)
             super().dump_bytecode(bucket)
         except OSError:
             pass
@@ -162,7 +158,7 @@ class Renderer:
                             feed_plan=self.feeds, FEEDS_ENABLED=bool(self.base_url))
         install_filters(env)
         if previous is not None and env.bytecode_cache is None:  # compiled templates kept with the build state
-            env.bytecode_cache = TemplateCache(incremental.state_folder(previous) / TEMPLATE_CACHE)
+            env.bytecode_cache = TemplateCache(str(incremental.state_folder(previous) / TEMPLATE_CACHE))
         self._templates: dict[str, Any] = {}
         self.jobs = incremental.Jobs(self.output_path, previous, config.workers, config.parallel_min)
         # what every page is made of besides its own data: a change here re-renders everything. Not the data date:

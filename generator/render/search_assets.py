@@ -69,11 +69,10 @@ def write_order(portal: Portal, output: Path) -> None:
     from generator.render import hant
 
     order = [[quote(name), [[quote(value), value] for value in values]] for name, values in filter_order(portal)]
-    text = json.dumps(order, ensure_ascii=False, separators=(",", ":")) + "\n"
-    for target, body in ((Path(output) / urls.SEARCH_ORDER, text),
-                         (Path(output) / urls.HANT / urls.SEARCH_ORDER, hant.converter().convert(text))):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(body, encoding="utf-8")
+    target = Path(output) / urls.SEARCH_ORDER
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(order, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    hant.write_page(output, urls.SEARCH_ORDER, hant.converter().convert)  # the text only: it holds no link
 
 
 def write_t2s_table(output: Path) -> None:

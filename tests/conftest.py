@@ -17,6 +17,7 @@ the ``portal build`` / Pagefind / Playwright processes it starts.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import hashlib
 import http.server
@@ -28,6 +29,7 @@ import types
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pelican import signals
@@ -82,6 +84,22 @@ def tree_digest(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def with_counts(soup: Any, as_of: str = AS_OF) -> Any:
+    """``soup`` (a page or part of one, changed in place) with its day counts written as a reader's browser writes
+    them for the data date ``as_of``: pages that do not carry the data date hold, for each count (逾期 N 天,
+    N 天未更新), a text true without it and a ``data-count-text`` with {n} for the days from ``data-count-from`` to
+    the data date plus ``data-count-add`` and {date} for the data date (docs/architecture.md, "Day counts"). The
+    browser tests check that prefs.js writes the same."""
+    day = dt.date.fromisoformat(as_of)
+    for el in soup.select("[data-count-text]"):
+        words = el["data-count-text"]
+        if el.has_attr("data-count-from"):
+            n = (day - dt.date.fromisoformat(el["data-count-from"])).days + int(el["data-count-add"])
+            words = words.replace("{n}", str(n))
+        el.string = words.replace("{date}", f"{day.year}年{day.month}月{day.day}日")
+    return soup
 
 
 @pytest.fixture

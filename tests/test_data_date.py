@@ -1,16 +1,20 @@
 """The data date where it belongs (issue 18): pages whose content does not move with the date (a complaint,
-its listings, the look-up) do not carry it, so the next day's build leaves them as they were; readers still see
-it, from data/as-of.js, and each complaint says when its own information last changed."""
+its listings, the look-up; a task, a notice, a region, whose day counts the browser writes) do not carry it, so
+the next day's build leaves them as they were; readers still see it, from data/as-of.js, and each complaint and
+task says when its own information last changed."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
-from conftest import MINI, build, local_page, tree_digest
+from conftest import MINI, build, edit, local_page, tree_digest, with_counts
 
 DAY, NEXT = "2026-11-01", "2026-11-02"
 
@@ -86,9 +90,10 @@ def test_the_data_date_is_shown_from_the_shared_file(browser, mini_site: Path) -
     assert os.path.isfile(mini_site / "data" / "as-of.js")
 
 
-def test_the_next_day_leaves_the_page_of_a_region_without_tasks_as_it_was(tmp_path: Path) -> None:
-    """A region without tasks shows counts that do not move with the date (most counties of a national site):
-    its page does not carry the data date and is not rewritten the next day; a region with tasks still is."""
+def test_the_next_day_leaves_task_notice_and_region_pages_as_they_were(tmp_path: Path) -> None:
+    """Pages whose counts change only when a state does (a task's, a notice's, a region's, with or without tasks)
+    do not carry the data date nor a day count: the next day's build does not rewrite them, though T-2 is a
+    day further overdue and the region of T-2 counts it; the dated pages (the home page, the checks) change."""
     import shutil
 
     content, output = tmp_path / "content", tmp_path / "output"
@@ -102,10 +107,75 @@ def test_the_next_day_leaves_the_page_of_a_region_without_tasks_as_it_was(tmp_pa
     assert build(content, clean, NEXT).code == 0
     assert tree_digest(output) == tree_digest(clean)
     after = _files(output)
-    for name in ("regions/990103/index.html", "zh-hant/regions/990103/index.html"):
-        assert after[name] == before[name], name
-    page = BeautifulSoup((output / "regions/990103/index.html").read_text(encoding="utf-8"), "html.parser")
-    assert "2026" not in page.select_one(".data-date").get_text()  # the date comes from data/as-of.js
-    assert after["regions/990100/index.html"] != before["regions/990100/index.html"]  # its tasks' figures are dated
-    dated = BeautifulSoup((output / "regions/990100/index.html").read_text(encoding="utf-8"), "html.parser")
-    assert "2026年11月2日" in dated.select_one(".data-date").get_text()
+    kept = [f"{script}{page}/index.html" for script in ("", "zh-hant/") for page in (
+        "tasks/T-1", "tasks/T-2", "announcements/N-1", "regions/990103", "regions/990100", "regions/990200")]
+    kept += ["data/tasks/T-1.json", "data/tasks/T-2.json", "data/notices/N-1.json", "reports/2022-06/index.html",
+             "pages/about/index.html"]
+    assert [n for n in kept if after[n] != before[n]] == []
+    for name in ("index.html", "checks/index.html", "data/tasks.csv", "data/as-of.js"):
+        assert after[name] != before[name], name  # dated: the day counts, the data date
+    for page in ("tasks/T-2", "regions/990200", "announcements/N-1"):
+        soup = BeautifulSoup((output / page / "index.html").read_text(encoding="utf-8"), "html.parser")
+        assert soup.select_one(".data-date time") is None or "信息更新于" in soup.select_one(".data-date").get_text(), page
+        assert "2026年11月2日" not in soup.get_text() and "2026-11-02" not in str(soup), page
+    task = json.loads((output / "data" / "tasks" / "T-2.json").read_text(encoding="utf-8"))
+    assert "as_of" not in task and "overdue_days" not in task
+    assert task["overdue"] == 1 and task["overdue_since"] == "2024-07-01"  # due 2024-06-30: overdue from the next day
+    assert "as_of" not in json.loads((output / "data" / "notices" / "N-1.json").read_text(encoding="utf-8"))
+    with (output / "data" / "tasks.csv").open(encoding="utf-8-sig") as f:  # the table, dated, keeps the count
+        row = next(r for r in csv.DictReader(f) if r["id"] == "T-2")
+    assert (row["overdue_since"], row["overdue_days"]) == ("2024-07-01", str((dt.date(2026, 11, 2) - dt.date(2024, 7, 1)).days + 1))
+
+
+def test_a_state_that_moves_with_the_date_rewrites_its_pages(tmp_path: Path) -> None:
+    """The day after a deadline the task becomes overdue: its page, its data file and its region's page change
+    that day (and equal a clean build); the day after that they stay as they were."""
+    import shutil
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(MINI, content)
+    edit(content, "tasks/T-2.yaml", "deadline: 2024-06-30", "deadline: 2026-11-01")
+    assert build(content, output, DAY).code == 0
+    first = _files(output)
+    assert build(content, output, NEXT).code == 0
+    second = _files(output)
+    clean = tmp_path / "clean"
+    assert build(content, clean, NEXT).code == 0
+    assert tree_digest(output) == tree_digest(clean)
+    moved = ["tasks/T-2/index.html", "zh-hant/tasks/T-2/index.html", "data/tasks/T-2.json", "regions/990200/index.html"]
+    assert [n for n in moved if second[n] == first[n]] == []
+    page = BeautifulSoup((output / "tasks/T-2/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert page.select_one(".alert-overdue") is not None
+    assert build(content, output, "2026-11-03").code == 0
+    third = _files(output)
+    assert [n for n in moved if third[n] != second[n]] == []
+
+
+def test_the_browser_counts_the_days_for_the_data_date(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A page kept from an earlier day's build shows the counts of the site's data date (data/as-of.js): T-2, due
+    2024-06-30, is overdue from 2024-07-01 (day 1); its last record is of 2024-05-01; the counts are those that
+    with_counts reads from the same page (the helper the other tests use)."""
+    from conftest import serve
+
+    output = tmp_path / "output"
+    assert build(MINI, output, DAY).code == 0
+    assert build(MINI, output, NEXT).code == 0  # the task page is the one written for DAY, as-of.js says NEXT
+    overdue = (dt.date(2026, 11, 2) - dt.date(2024, 7, 1)).days + 1
+    stale = (dt.date(2026, 11, 2) - dt.date(2024, 5, 1)).days
+    soup = with_counts(BeautifulSoup((output / "tasks/T-2/index.html").read_text(encoding="utf-8"), "html.parser"), NEXT)
+    expected = " ".join(soup.select_one(".item-header").get_text(" ").split())
+    with serve(output) as url:
+        context, page, errors, _ = local_page(browser, url, locale="zh-CN")
+        page.goto(url + "tasks/T-2/")
+        header = page.locator(".item-header")
+        shown = " ".join(header.inner_text().split())
+        assert f"逾期 {overdue} 天" in shown and f"截至 2026年11月2日 尚未完成，自 2024年7月1日 起已逾期 {overdue} 天。" in shown, shown
+        assert f"已 {stale} 天未更新" in shown, shown
+        assert re.sub(r"\s", "", shown) == re.sub(r"\s", "", expected)
+        assert "网站数据截至 2026年11月2日" in page.locator("header .data-date").inner_text()
+        page.goto(url + "regions/990200/")
+        assert f"逾期 {overdue} 天" in page.locator("main table").inner_text()
+        page.goto(url + "zh-hant/tasks/T-2/")
+        assert f"已逾期 {overdue} 天" in page.locator(".item-header").inner_text()
+        context.close()
+    assert not errors

@@ -27,7 +27,7 @@ import feedparser
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import AS_OF, SAMPLE, local_page
+from conftest import AS_OF, SAMPLE, local_page, with_counts
 
 D = dt.date.fromisoformat
 TODAY = D(AS_OF)
@@ -170,6 +170,11 @@ def test_no_feed_entry_reads_x_to_x_and_progress_is_tagged(sample_site: Path) ->
 def test_task_status_dates_and_overdue_days_follow_the_stated_rules(sample_site: Path) -> None:
     for task_id, task in tasks().items():
         soup = page(sample_site, "tasks", task_id)
+        # without JavaScript the page says what stays true from one day to the next: no count, no data date
+        static_line = text(soup.select_one(".item-header .status-line"))
+        static_alert = soup.select_one(".item-header .alert-overdue")
+        static_alert = text(static_alert) if static_alert else ""
+        with_counts(soup)  # the counts as the browser writes them for the data date
         line = text(soup.select_one(".item-header .status-line"))
         history = [(e["date"], e["status"]) for e in task.get("history") or []]
         if history:
@@ -182,11 +187,13 @@ def test_task_status_dates_and_overdue_days_follow_the_stated_rules(sample_site:
             continue
         start, days = stretch
         assert f"逾期{days}天" in line, (task_id, line)
-        assert text(alert).endswith(f"自{cn(start)}起已逾期{days}天。"), (task_id, text(alert))
+        assert text(alert).endswith(f"截至{cn(TODAY)}尚未完成，自{cn(start)}起已逾期{days}天。"), (task_id, text(alert))
+        assert "逾期" in static_line and f"逾期{days}天" not in static_line, (task_id, static_line)
+        assert static_alert.endswith(f"尚未完成，自{cn(start)}起逾期。") and "截至" not in static_alert, (task_id, static_alert)
         assert soup.select_one(".item-header .overdue-rule") is not None
     # the reopened task of the sample: closed out 2023-01-30 (done before its deadline 2022-12-31), reopened
     # 2025-07-18, progress on 2025-08-05 and 2026-06-30. 2025-07-18 … 2026-11-01: 365 + 106 = 471, + 1 = 472
-    r216 = page(sample_site, "tasks", "R2-16")
+    r216 = with_counts(page(sample_site, "tasks", "R2-16"))
     assert text(r216.select_one(".status-line")).startswith("当前状态：重新整改（2025年7月18日起）逾期472天")
     assert text(r216.select_one(".alert-overdue")) == (
         "整改时限为2022年12月31日。本任务曾完成整改，2025年7月18日（整改时限之后）重新整改，"

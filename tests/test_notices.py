@@ -57,30 +57,38 @@ def sample_at(tmp_path_factory: pytest.TempPathFactory, sample_site: Path):  # t
 
 # --- state and days left, as of the build date ------------------------------------------------------
 
+# (as of, state, label, days counted on pages that carry the data date, what pages that do not carry it say instead:
+# the notice's page and its task's, which notice.js counts on, so that a new day's build leaves them unchanged)
 STATES = [
-    ("2026-11-01", "upcoming", "即将公示", "9 天后开始公示"),
-    ("2026-11-15", "open", "正在公示", "还剩 9 天（含今天）"),
-    ("2026-11-23", "open", "正在公示", "今天是公示最后一天"),
-    ("2026-11-24", "closed", "公示已结束", "公示已于 2026年11月23日 结束"),
+    ("2026-11-01", "upcoming", "即将公示", "9 天后开始公示", "2026年11月10日开始公示"),
+    ("2026-11-15", "open", "正在公示", "还剩 9 天（含今天）", "2026年11月23日是提出异议的最后一天"),
+    ("2026-11-23", "open", "正在公示", "今天是公示最后一天", "2026年11月23日是提出异议的最后一天"),
+    ("2026-11-24", "closed", "公示已结束", "公示已于 2026年11月23日 结束", "公示已于 2026年11月23日 结束"),
 ]
 
 
-@pytest.mark.parametrize("as_of, state, label, days", STATES, ids=["before", "during", "last-day", "after"])
-def test_notice_page_states_its_state_days_and_period(sample_at, as_of: str, state: str, label: str, days: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("as_of, state, label, days, undated", STATES, ids=["before", "during", "last-day", "after"])
+def test_notice_page_states_its_state_days_and_period(sample_at, as_of: str, state: str, label: str, days: str,  # type: ignore[no-untyped-def]
+                                                      undated: str) -> None:
     site = sample_at(as_of)
     soup = soup_of(site, f"announcements/{NOTICE}")
     box = soup.find(class_="state-box")
     text = words(box)
-    assert label in text and days in text, text
+    assert label in text and undated in text, text
+    assert not re.search("天后|还剩|今天是", text), text
     assert not ({"即将公示", "正在公示", "公示已结束"} - {label}) & set(re.findall("即将公示|正在公示|公示已结束", text))
     assert f"state-{state}" in box["class"]
     assert "公示期： 2026年11月10日 至 2026年11月23日" in text and "共 14 天" in text
-    # the data the script recomputes from, and the build date for readers without JavaScript
+    # the data the script recomputes from; the data date is not in the page but in data/as-of.js, which it loads
     holder = soup.find(attrs={"data-notice-id": NOTICE})
-    assert (holder["data-notice-start"], holder["data-notice-end"], holder["data-notice-as-of"], holder["data-notice-state"]) == (
-        "2026-11-10", "2026-11-23", as_of, state)
-    assert box.find(attrs={"data-notice-basis": True}).find("time")["datetime"] == as_of
-    assert soup.find(class_="data-date").find("time")["datetime"] == as_of
+    assert (holder["data-notice-start"], holder["data-notice-end"], holder["data-notice-state"]) == (
+        "2026-11-10", "2026-11-23", state)
+    assert not holder.has_attr("data-notice-as-of")
+    assert box.find(attrs={"data-notice-basis": True}).find("time") is None
+    own = soup.find(class_="data-date").find("time")  # the day the notice last changed: its first day (none yet)
+    assert (own is None) == (state == "upcoming") and (own is None or own["datetime"] == "2026-11-10")
+    assert f'"iso": "{as_of}"' in (site / "data" / "as-of.js").read_text(encoding="utf-8")
+    assert soup.find("script", src=re.compile(r"data/as-of\.js$")) is not None
     # the outcome is pending until decided
     outcome = words(soup.find(class_="outcome-section"))
     assert ("公示结果尚未公布" in outcome) == (state == "closed")
@@ -90,8 +98,9 @@ def test_notice_page_states_its_state_days_and_period(sample_at, as_of: str, sta
     assert ics.is_file() == (state != "closed") == bool(links)
 
 
-@pytest.mark.parametrize("as_of, state, label, days", STATES, ids=["before", "during", "last-day", "after"])
-def test_lists_and_task_page_follow_the_state(sample_at, as_of: str, state: str, label: str, days: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("as_of, state, label, days, undated", STATES, ids=["before", "during", "last-day", "after"])
+def test_lists_and_task_page_follow_the_state(sample_at, as_of: str, state: str, label: str, days: str,  # type: ignore[no-untyped-def]
+                                              undated: str) -> None:
     site = sample_at(as_of)
     home = soup_of(site, "")
     on_home = [a["href"] for a in home.find(class_="open-notices").find_all("a", class_="notice-title")]
@@ -104,7 +113,7 @@ def test_lists_and_task_page_follow_the_state(sample_at, as_of: str, state: str,
 
     task = soup_of(site, "tasks/R2-29")
     notice_item = task.find("li", attrs={"data-notice-id": NOTICE})
-    assert label in words(notice_item) and days in words(notice_item)
+    assert label in words(notice_item) and undated in words(notice_item)
 
 
 def test_open_notices_soonest_deadline_first_then_upcoming_and_closed(sample_site: Path) -> None:
@@ -460,8 +469,9 @@ def test_browser_without_javascript_keeps_the_build_date_state(browser, served: 
         page = context.new_page()
         page.goto(served + "announcements/N-2026-004/", wait_until="load")
         text = page.locator(".state-box").inner_text()
-        assert "正在公示" in text and "还剩 9 天（含今天）" in text
-        assert "2026年10月27日" in text and "2026年11月9日" in text and "2026年11月1日" in text
+        assert "正在公示" in text and "2026年11月9日是提出异议的最后一天" in text and "还剩" not in text
+        assert "2026年10月27日" in text and "2026年11月9日" in text
+        assert not page.locator("[data-site-date]").first.is_visible()  # the data date needs data/as-of.js
         assert page.locator(".calendar-link").first.is_visible()
         assert not page.get_by_text("本公示已于").is_visible()
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import sqlite3
@@ -94,11 +95,20 @@ def test_item_pages_link_their_json_and_qr(sample_site: Path) -> None:
         assert "扫一扫在手机上查看当前页面" in page.select_one("figure.qr").get_text()
         printed = page.select_one(".print-only").get_text()
         assert "https://jiangchuan.example.org/zhenggai/" + url in printed
-        if url.startswith("complaints/"):  # a complaint's page is not dated by the build: it says when it last changed
+        # an item's page is not dated by the build (issue 18): a complaint or a task says when it last changed, by
+        # the history's own source (content), a notice only what is on it
+        assert "2026年11月1日" not in printed and page.select_one(".print-only [data-site-date]").has_attr("hidden"), printed
+        if url.startswith("complaints/"):
             y, m, d = map(int, max(t["datetime"] for t in page.select(".entry-head time")).split("-"))
-            assert f"信息更新于 {y}年{m}月{d}日" in printed and "数据截至" not in printed, printed
-        else:
-            assert "数据截至 2026年11月1日" in printed  # the data date, in words
+            assert f"信息更新于 {y}年{m}月{d}日" in printed, printed
+        elif url.startswith("tasks/"):
+            history = yaml.safe_load((SAMPLE / "tasks" / "R2-07.yaml").read_text(encoding="utf-8"))["history"]
+            last = max(dt.date.fromisoformat(str(e["date"])) for e in history)
+            assert f"信息更新于 {last.year}年{last.month}月{last.day}日" in printed, printed
+        else:  # a notice: the day it last changed (no correction: its first day, its date of publication)
+            period = yaml.safe_load((SAMPLE / "announcements" / "N-2024-003.yaml").read_text(encoding="utf-8"))["period"]
+            start = dt.date.fromisoformat(str(period["start"]))
+            assert f"信息更新于 {start.year}年{start.month}月{start.day}日" in printed, printed
 
 
 def test_qr_code_decodes_to_the_page_url(browser, served) -> None:  # type: ignore[no-untyped-def]
@@ -187,7 +197,11 @@ def test_item_page_prints_on_a4_with_url_and_date(served: str, browser) -> None:
         page.emulate_media(media="print")
         assert page.locator(".print-only").is_visible()
         assert not page.locator(".reading-tools").is_visible() and not page.locator(".site-nav").is_visible()
-        assert "数据截至 2026年11月1日" in page.locator(".print-only").inner_text()
+        printed = page.locator(".print-only").inner_text()
+        beijing = dt.timezone(dt.timedelta(hours=8))  # the print date is today in Beijing (the page opened just now)
+        days = {dt.datetime.now(beijing).date(), (dt.datetime.now(beijing) - dt.timedelta(minutes=5)).date()}
+        assert any(f"信息更新于 2022年8月22日，网站数据截至 2026年11月1日，打印于 {d.year}年{d.month}月{d.day}日。" in printed
+                   for d in days), printed
         assert page.pdf(format="A4").startswith(b"%PDF")
     finally:
         page.close()

@@ -225,7 +225,8 @@ def test_print_hides_the_forms_and_keeps_references_and_headings_whole(browser, 
     assert page.locator(".print-only").is_visible()
     today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     printed = page.locator(".print-only").inner_text()
-    assert re.search(r"数据截至 2026(-11-01|年11月1日)", printed), printed  # the data date, and when it was printed
+    # the task's last change, the data date (from data/as-of.js: the page does not carry it), when it was printed
+    assert re.search(r"信息更新于 \d{4}年\d{1,2}月\d{1,2}日，网站数据截至 2026年11月1日，打印于 ", printed), printed
     assert f"打印于 {today.year}年{today.month}月{today.day}日。" in printed and "生成时" not in printed, printed
     refs = page.locator("main a.ref")
     assert refs.count() >= 2

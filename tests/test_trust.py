@@ -10,13 +10,16 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build, check, edit, portal, serve
+from conftest import build, check, edit, portal, serve, with_counts
 
 AS_OF = "2026-11-01"
 
 
-def text_of(html_file: Path) -> str:
+def text_of(html_file: Path, as_of: str | None = None) -> str:
+    """The page's main text; with ``as_of``, with its day counts as the browser writes them for that date."""
     soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+    if as_of:
+        with_counts(soup, as_of)
     return " ".join(soup.find("main").get_text(" ").split())
 
 
@@ -83,10 +86,12 @@ def test_public_flags_on_task_pages_and_checks_page(mini: Path, tmp_path: Path) 
     output = tmp_path / "output"
     assert build(mini, output).code == 0
 
-    t1, t2 = text_of(output / "tasks/T-1/index.html"), text_of(output / "tasks/T-2/index.html")
+    t1, t2 = text_of(output / "tasks/T-1/index.html"), text_of(output / "tasks/T-2/index.html", AS_OF)
     assert "逾期完成" in t1 and "长期未更新" not in t1
     assert "已逾期 854 天" in t2  # due 2024-06-30, still in progress on 2026-11-01
     assert "长期未更新" in t2 and "2024年5月1日" in t2 and "已 914 天未更新" in t2
+    static = text_of(output / "tasks/T-2/index.html")  # without JavaScript: what stays true until the state moves
+    assert "起 逾期 。" in static and "854" not in static and "已超过 180 天未更新" in static and "914" not in static
     listing = text_of(output / "tasks/index.html")
     assert "长期未更新" in listing
 
@@ -111,7 +116,7 @@ def test_stale_counts_from_the_latest_entry_and_not_for_finished_tasks(mini: Pat
     assert build(mini, output, "2026-11-28").code == 0  # 180 days after 2026-06-01: not yet
     assert "长期未更新" not in text_of(output / "tasks/T-2/index.html")
     assert build(mini, output, "2026-11-29").code == 0  # 181 days
-    assert "已 181 天未更新" in text_of(output / "tasks/T-2/index.html")
+    assert "已 181 天未更新" in text_of(output / "tasks/T-2/index.html", "2026-11-29")
     assert "长期未更新" not in text_of(output / "tasks/T-1/index.html")  # closed long ago: finished work is not stale
 
 

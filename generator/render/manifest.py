@@ -484,7 +484,7 @@ ITEM_PREFIXES = (urls.DATA_TASKS, urls.DATA_COMPLAINTS, urls.DATA_NOTICES)
 MAX_ITEM_BYTES = 16 * 2**20
 # Columns of the items' JSON files (generator.opendata) that are worked out as of the data date or
 # from other records, and so may change without a rewrite; every other column is published content.
-DERIVED = frozenset({"as_of", "licence", "url", "status", "status_label", "status_date", "completed_on", "overdue",
+DERIVED = frozenset({"as_of", "licence", "url", "status", "status_label", "status_date", "completed_on", "overdue", "overdue_since",
                      "overdue_days", "late", "behind_schedule", "history_count", "region_names", "state", "state_label"})
 JOINED = frozenset({"tasks", "regions", "types", "responsible_units", "supervising_units", "follows",
                     "repeats", "inspection"})  # lists written "a;b" (a notice's inspection: those of its tasks)

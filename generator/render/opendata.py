@@ -119,6 +119,7 @@ TABLES: tuple[Table, ...] = (
         _c("status_date", "date", "状态起始日期", "当前状态的起始日期"),
         _c("completed_on", "date", "完成日期", "完成日期（本轮整改首次完成的日期）"),
         _c("overdue", "boolean", "逾期未完成", "逾期未完成：1 是，0 否"),
+        _c("overdue_since", "date", "逾期起始日期", "进入逾期之日（整改时限次日，或时限后重新整改之日）；未逾期为空"),
         _c("overdue_days", "integer", "逾期天数", "已逾期天数（从进入逾期之日算起，当天为第1天：整改时限次日，或时限后重新整改之日）"),
         _c("late", "boolean", "逾期完成", "逾期完成：1 是，0 否"),
         _c("behind_schedule", "boolean", "未达到序时进度", "最近一次进展未达到序时进度：1 是，0 否"),
@@ -335,7 +336,8 @@ class Rows:
             "deadline": dl.text or _d(dl.date),  # only a dated deadline has no text (load.schema.Builder.deadline)
             "deadline_date": _d(task.due),
             "status": t.status, "status_label": t.status_label, "status_date": _d(t.status_date),
-            "completed_on": _d(t.completed_on), "overdue": int(t.overdue), "overdue_days": t.overdue_days,
+            "completed_on": _d(t.completed_on), "overdue": int(t.overdue),
+            "overdue_since": _d(t.overdue_since), "overdue_days": t.overdue_days,
             "late": int(t.late), "behind_schedule": int(t.behind_schedule), "history_count": len(task.history),
             "url": self.link(t.url),
         }
@@ -593,7 +595,8 @@ def item_records(portal: Portal, rows: Rows) -> list[tuple[str, Callable[[], dic
     out: list[tuple[str, Callable[[], dict[str, Any]]]] = []
     for t in portal.tasks:
         def task_record(t: TaskView = t) -> dict[str, Any]:
-            return {**rows.task(t), "measures": list(t.task.measures), "history": [
+            row = {k: v for k, v in rows.task(t).items() if k != "overdue_days"}  # a count as of the data date
+            return {**row, "measures": list(t.task.measures), "history": [
                 {"date": _d(e.date), "status": e.status, "status_label": e.label, "note": e.note,
                  "on_schedule": e.on_schedule, "correction": e.correction, "closeout_exception": e.closeout_exception,
                  "documents": [d.id for d in e.documents], "announcement": e.announcement.ann.id if e.announcement else ""}
@@ -633,15 +636,14 @@ def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, 
     with (output / urls.DATA_JSON).open("wb") as f:
         write_json(f, {"meta": info, "tables": tables})
     sqlite_file(tables | rows.links(), info, output / urls.DATA_SQLITE, schema + LINK_TABLES)
-    # An item's own file says the data date only where its figures are dated by it (a task's overdue days, a
-    # notice's state): a complaint's file is then the same from one day's build to the next (issue 18).
-    stamp = {"as_of": info["as_of"], "licence": info["licence"]}
-    undated = {"licence": info["licence"]}
-    complaints = urls.DATA_COMPLAINTS
+    # An item's own file holds nothing that moves with the data date alone (a task's has when it became overdue,
+    # not for how many days; a notice's state changes on two dates), so it is the same from one day's build to
+    # the next until the item changes (issue 18); the data date is in portal.json and data/as-of.js.
+    licence = {"licence": info["licence"]}
     code = code_digest()
     hashes: dict[str, str] = {}
     for path, make in item_records(portal, rows):
-        data = _json_bytes({**make(), **(undated if path.startswith(complaints) else stamp)})
+        data = _json_bytes({**make(), **licence})
         hashes[path] = hashlib.sha256(data).hexdigest()
 
         def run(path: str = path, packed: bytes = zlib.compress(data, 1)) -> None:  # held until run: packed (memory)

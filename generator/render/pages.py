@@ -27,6 +27,7 @@ import jinja2
 from generator import incremental, urls
 from generator.config import Config
 from generator.derive import flags, stats
+from generator.derive.state import STALE_DAYS
 from generator.derive.views import ComplaintView, Portal
 from generator.load.import_vocab import REF_CHANNEL
 from generator.load.schema import path_name_problem
@@ -119,6 +120,7 @@ def install_filters(env: Any) -> None:
         OUTCOME_LABELS=OUTCOME_LABELS,
         INSPECTION_KIND_LABELS=INSPECTION_KIND_LABELS,
         FEED_MAX_ENTRIES=feeds.MAX_ENTRIES,
+        STALE_DAYS=STALE_DAYS,
         urls=urls,
     )
     notices.install(env)
@@ -155,7 +157,7 @@ class Renderer:
         self.feeds = feeds.plan(portal)
         self.search_scopes = list(search_scopes)
         self.context.update(site=site, portal=portal, as_of=portal.as_of, nav=self.nav, SITE_ABS_URL=self.base_url,
-                            feed_plan=self.feeds, FEEDS_ENABLED=bool(self.base_url))
+                            feed_plan=self.feeds, FEEDS_ENABLED=bool(self.base_url), undated=False)
         install_filters(env)
         if previous is not None and env.bytecode_cache is None:  # compiled templates kept with the build state
             env.bytecode_cache = TemplateCache(str(incremental.state_folder(previous) / TEMPLATE_CACHE))
@@ -274,7 +276,7 @@ class Renderer:
         self.write(writer, urls.TASKS_BY_REGION, "tasks_by_region.html", "整改任务（按地区）", [f.closed, f.overdue])
         for t in p.tasks:
             self.write(writer, t.url, "task.html", t.name,
-                       [f.tasks[t.task.id], *(f.regions[r.code] for r in t.regions)], t=t)
+                       [f.tasks[t.task.id], *(f.regions[r.code] for r in t.regions)], t=t, undated=True)
         self.write(writer, urls.COMPLAINTS, "complaints.html", "信访举报办理情况")
         self.write_lookup_pages(writer)
         for batch, items in p.batches:
@@ -293,10 +295,12 @@ class Renderer:
                        digest=self.complaint_fp(c), c=c)
         self.write(writer, urls.ANNOUNCEMENTS, "announcements.html", "销号公示", [f.announcements])
         for n in p.notices:
-            self.write(writer, n.url, "announcement.html", n.ann.title, [f.announcements, *(f.tasks[t.task.id] for t in n.tasks)], n=n)
+            self.write(writer, n.url, "announcement.html", n.ann.title, [f.announcements, *(f.tasks[t.task.id] for t in n.tasks)], n=n,
+                       undated=True)
         self.write(writer, urls.REGIONS, "regions.html", "地区")
         for r in p.regions:
-            self.write(writer, r.url, "region.html", r.region.name, [f.regions[r.region.code]], digest=self.region_fp(r), r=r)
+            self.write(writer, r.url, "region.html", r.region.name, [f.regions[r.region.code]], digest=self.region_fp(r), r=r,
+                       undated=True)
         reports = sorted(p.content.reports, key=lambda r: (r.date, r.slug), reverse=True)
         self.write(writer, urls.REPORTS, "reports.html", "进展报告", reports=reports)
         for report in reports:

@@ -1,6 +1,8 @@
 /* Rectification Portal: keeps the state of close-out notices (销号公示) current.
  *
- * A page states each notice's state as of its build date (数据截至). A static page may be served
+ * A page states each notice's state as of the site's data date (data/as-of.js, which is loaded before
+ * this script: a notice's own page does not carry that date, so that a new day's build leaves it
+ * unchanged until the state moves, and it says the state without counting days). A static page may be served
  * long after that, so this script recomputes the state from the visitor's clock, taking the
  * calendar date in Asia/Shanghai (UTC+8, no daylight saving) from Date.now() rather than from the
  * browser's time zone. It never moves a state backwards: the date used is the later of the
@@ -8,8 +10,8 @@
  * ended even on a device whose clock is wrong.
  *
  * The markup (theme/templates/_macros.html) carries the data:
- *   [data-notice-end]       an element holding one notice's state, with data-notice-start,
- *                           data-notice-end (inclusive) and data-notice-as-of, all YYYY-MM-DD
+ *   [data-notice-end]       an element holding one notice's state, with data-notice-start and
+ *                           data-notice-end (inclusive), both YYYY-MM-DD, and data-notice-state
  *   [data-notice-label]     inside it: the state label (正在公示 …)
  *   [data-notice-days]      inside it: days left / until opening / the end date
  *   [data-notice-when]      inside it: shown only in the listed states ("open upcoming")
@@ -20,7 +22,7 @@
  *   [data-notice-empty], [data-notice-count], [data-notice-group]
  *                           the "none" message, the count and the wrapper of each state's list
  *   [data-notice-basis]     the sentence saying which date the states were computed for
- * Without JavaScript the page keeps its build-date states, which it says in words.
+ * Without JavaScript the page keeps its states as of the data date, which it says in words.
  */
 (function () {
   "use strict";
@@ -58,10 +60,9 @@
     Array.prototype.forEach.call(root.querySelectorAll(selector), fn);
   }
 
-  function update(holder, today) {
+  function update(holder, today, built) {
     var start = dayNumber(holder.getAttribute("data-notice-start"));
     var end = dayNumber(holder.getAttribute("data-notice-end"));
-    var built = dayNumber(holder.getAttribute("data-notice-as-of"));
     if (isNaN(start) || isNaN(end)) return null;
     var day = isNaN(built) ? today : Math.max(today, built);
     var s = stateOf(start, end, day);
@@ -112,14 +113,14 @@
 
   function run() {
     var today = shanghaiToday();
+    var asOf = window.portalAsOf;
+    var built = dayNumber(asOf && asOf.iso);  // NaN without data/as-of.js: the visitor's date alone
     var lists = {};
     each(document, "ul[data-notice-list]", function (ul) { lists[ul.getAttribute("data-notice-list")] = ul; });
     var touched = [];
-    var laterThanBuild = false;
+    var laterThanBuild = !(today <= built);
     each(document, "[data-notice-end]", function (holder) {
-      var built = dayNumber(holder.getAttribute("data-notice-as-of"));
-      if (today > built) laterThanBuild = true;
-      var r = update(holder, today);
+      var r = update(holder, today, built);
       if (!r || !r.changed) return;
       var parentList = holder.parentNode;
       if (parentList && parentList.hasAttribute && parentList.hasAttribute("data-notice-list")) {
@@ -140,9 +141,8 @@
     });
     if (laterThanBuild) {
       each(document, "[data-notice-basis]", function (el) {
-        var built = el.querySelector("time");
         el.textContent = "公示状态已按您设备上的北京时间日期 " + cnDate(today) + " 更新" +
-          (built ? "（本页数据截至 " + built.textContent + "）" : "") + "。";
+          (isNaN(built) ? "" : "（本页数据截至 " + cnDate(built) + "）") + "。";
       });
     }
   }

@@ -28,8 +28,9 @@
       });
     }
     apply(root.classList.contains("elder"));
-    printDate();
     siteDate();
+    printDate();  // after siteDate: it follows what that wrote
+    dayCounts();
   });
 
   /* Pages whose content does not move with the data date (a complaint, its listings, the look-up) do not carry
@@ -50,8 +51,36 @@
     }
   }
 
+  /* Day counts that move with the data date (逾期 N 天, N 天未更新) are not in the pages of tasks, notices and
+     regions, so that a new day's build leaves those pages unchanged (issue 18; day_count in _macros.html). Such an
+     element shows a text that is true without a count ("逾期"); its data-count-text is written instead, with {n}
+     the days from data-count-from to the data date (data/as-of.js) plus data-count-add, and {date} that date. */
+  function dayNumber(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / 86400000 : NaN;
+  }
+
+  function dayCounts() {
+    var day = window.portalAsOf;
+    if (!day || typeof day.iso !== "string" || typeof day.text !== "string") return;
+    var asOf = dayNumber(day.iso);
+    if (isNaN(asOf)) return;
+    var counts = document.querySelectorAll("[data-count-text]");
+    for (var i = 0; i < counts.length; i++) {
+      var text = counts[i].getAttribute("data-count-text");
+      var from = counts[i].getAttribute("data-count-from");
+      if (from !== null) {
+        var n = asOf - dayNumber(from) + (Number(counts[i].getAttribute("data-count-add")) || 0);
+        if (isNaN(n)) continue;
+        text = text.replace("{n}", String(n));
+      }
+      counts[i].textContent = text.replace("{date}", day.text);
+    }
+  }
+
   /* On paper an item page says when it was printed: today in Beijing time (the site's dates are), filled in
-     when the page opens and again just before printing. Without JavaScript it gives the data date only. */
+     when the page opens and again just before printing. Without JavaScript it gives the item's date (or the data
+     date) only. */
   function printDate() {
     var now = new Date(), y = now.getFullYear(), m = now.getMonth() + 1, d = now.getDate();
     try {
@@ -62,9 +91,15 @@
     var iso = y + "-" + ("0" + m).slice(-2) + "-" + ("0" + d).slice(-2), day = y + "年" + m + "月" + d + "日";
     var spans = document.querySelectorAll("[data-print-date]");
     for (var i = 0; i < spans.length; i++) {
-      var time = spans[i].querySelector("time");
+      var time = document.createElement("time");
       time.textContent = day;
       time.setAttribute("datetime", iso);
+      var said = false;  // a date before it on its line (信息更新于, 数据截至): then it follows it after a comma
+      for (var prev = spans[i].previousSibling; prev && prev.nodeName !== "BR"; prev = prev.previousSibling) {
+        if ((prev.nodeType === 3 || !prev.hidden) && prev.textContent.trim()) { said = true; break; }
+      }
+      var ends = spans[i].getAttribute("data-print-date") === "alone";  // the page gives no full stop after it
+      spans[i].replaceChildren(said ? "，打印于 " : "打印于 ", time, ends ? "。" : "");
       spans[i].hidden = false;
     }
   }

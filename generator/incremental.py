@@ -4,9 +4,11 @@ Every page and feed is a :class:`Job` that writes one or more files. A job may c
 everything its files are made from. When the next build finds a job whose digest is unchanged and whose
 files exist in the previously published output, it does not render it again: it notes them as kept
 (:func:`keep`), and publishing links the published files into the new site (same bytes, same
-modification time, no work; see publish.py). Other jobs run, split over
-``workers`` forked processes at a time when there are enough of them to be worth it, each child running a
-run of consecutive jobs and then exiting (:func:`_fork_and_wait`).
+modification time, no work; see publish.py). That is decided when the job is queued (:meth:`Jobs.add`),
+and a kept job's closure is dropped then. Other jobs run while the build goes on queueing, each time a
+run of ``CHUNK_JOBS`` of them is queued (so that no process holds every page's job), in forked children
+(at most ``workers`` at a time) when there are enough to be worth it, each running its run and then
+exiting (:class:`_Pool`).
 
 **Build state lives outside the published folder**, so that copying or syncing ``output/`` publishes
 nothing but the site. A build writes its digests into its staging folder (``.portal-digests.json``,
@@ -140,47 +142,80 @@ class RunReport:
 
 
 class Jobs:
-    def __init__(self, output: Path, previous: Path | None, workers: int = 1, parallel_min: int = PARALLEL_MIN_JOBS):
+    """The jobs of one build. Whether a job is reused is decided when it is added: a reused job keeps only its
+    files and digest (its closure, with whatever it holds, is dropped at once), and pending jobs are started
+    in a child as soon as there is a run of ``chunk`` of them, while queueing goes on, so that no process holds
+    every page's job (issue 18: peak memory); :meth:`run` runs the rest and notes what was kept and every
+    digest."""
+
+    def __init__(self, output: Path, previous: Path | None, workers: int = 1, parallel_min: int = PARALLEL_MIN_JOBS,
+                 chunk: int = CHUNK_JOBS):
         self.output = Path(output)
         self.previous = Path(previous) if previous else None
         self.workers = max(1, workers)
         self.parallel_min = parallel_min
-        self.jobs: list[Job] = []
+        self.chunk = max(1, chunk)
+        self.pending: list[Job] = []
+        self.digests: list[tuple[tuple[str, ...], str]] = []  # (files, digest) of every job with a digest
+        self.reused: list[str] = []  # the files of reused jobs
+        self.kept_jobs = 0
+        self.ran = 0
+        self._pool: _Pool | None = None
         self.old: dict[str, str] = {}
         self._previous_root = os.path.join(self.previous, "") if self.previous is not None else ""
         if self.previous is not None:
             self.old = load_digests(self.previous) or {}  # none, stale or damaged: a full render (the CLI warns)
 
     def add(self, outputs: Sequence[str], digest: str, run: Callable[[], None]) -> None:
-        self.jobs.append(Job(tuple(outputs), digest, run))
+        files = tuple(outputs)
+        if digest:
+            self.digests.append((files, digest))
+        if self._reusable(files, digest):
+            self.reused.extend(files)
+            self.kept_jobs += 1
+            return
+        self.pending.append(Job(files, digest, run))
+        if len(self.pending) >= self.chunk and len(self.pending) >= self.parallel_min:
+            self._run_pending()
 
-    def _reusable(self, job: Job) -> bool:
+    def _reusable(self, files: tuple[str, ...], digest: str) -> bool:
         """The job's files in the published site are what it would write now: same digest, still there."""
-        if not job.digest or self.previous is None:
+        if not digest or self.previous is None:
             return False
-        if any(self.old.get(name) != job.digest for name in job.outputs):
+        if any(self.old.get(name) != digest for name in files):
             return False
         root = self._previous_root  # strings, not Paths: this runs for every job of a national site
-        return all(os.path.isfile(root + name) for name in job.outputs)
+        return all(os.path.isfile(root + name) for name in files)
 
-    def run(self) -> RunReport:
-        reused: list[Job] = []
-        pending: list[Job] = []
-        for job in self.jobs:
-            (reused if self._reusable(job) else pending).append(job)
-        keep(self.output, [name for job in reused for name in job.outputs])  # publish.py links them in
-        workers = self.workers if len(pending) >= self.parallel_min else 1
-        if workers == 1:
+    def _run_pending(self, last: bool = False) -> None:
+        """Start a child for each whole run of ``chunk`` pending jobs (all of them when ``last``), waiting for a
+        free place; without workers, or with too few jobs to be worth forking, run them here."""
+        if self.workers > 1 and (self._pool is not None or len(self.pending) >= self.parallel_min):
+            if self._pool is None:
+                self._pool = _Pool(self.workers)
+            size = self.chunk if not last else max(1, min(self.chunk, -(-len(self.pending) // self.workers)))
+            while len(self.pending) >= size or (last and self.pending):
+                run, self.pending = self.pending[:size], self.pending[size:]
+                self._pool.start(run)
+                self.ran += len(run)
+            if last:
+                self._pool.finish()
+            return
+        if last:
+            pending, self.pending = self.pending, []
             for job in pending:
                 job.run()
-        else:
-            _run_forked(pending, workers)
+            self.ran += len(pending)
+
+    def run(self) -> RunReport:
+        self._run_pending(last=True)
+        keep(self.output, self.reused)  # publish.py links them in
         if (self.output / KEPT).is_file():  # under `portal build`: publishing moves the digests to the state
-            manifest = {name: job.digest for job in self.jobs if job.digest for name in job.outputs}
+            manifest = {name: digest for files, digest in self.digests for name in files}
             (self.output / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n",
                                                encoding="utf-8")
-        report = RunReport(len(pending), len(self.jobs) - len(pending), workers)
-        self.jobs = []
+        report = RunReport(self.ran, self.kept_jobs, self.workers if self._pool is not None else 1)
+        self.digests, self.reused, self.kept_jobs, self.ran, self._pool = [], [], 0, 0, None
         return report
 
 
@@ -309,38 +344,57 @@ def damaged_digests(previous: Path | None) -> str | None:
 
 def _run_forked(jobs: list[Job], workers: int, chunk: int = CHUNK_JOBS) -> None:
     """Run ``jobs`` in forked children, at most ``workers`` at a time; re-raise the first child's error."""
-    gc.freeze()  # the children's garbage collector then leaves the parent's objects, and their shared pages, alone
-    try:
-        _fork_and_wait(jobs, workers, chunk)
-    finally:
-        gc.unfreeze()
-
-
-def _fork_and_wait(jobs: list[Job], workers: int, chunk: int) -> None:
-    """Each child runs one run of at most ``chunk`` consecutive jobs (a batch's pages together) and exits: the
-    pages of the parent's memory a child copied while touching its jobs' objects are freed with it, instead of
-    growing until the child has touched every object (issue 18: peak memory). A new child starts as one ends."""
+    pool = _Pool(workers)
     size = max(1, min(chunk, -(-len(jobs) // workers)))
-    runs = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    running: dict[int, int] = {}  # read end of a child's pipe → its pid
-    errors: list[BaseException] = []
-    while runs or running:
-        while runs and len(running) < workers and not errors:
-            read_end, pid = _fork(runs.pop(0))
-            running[read_end] = pid
-        if not running:
-            break
-        ready, _, _ = select.select(list(running), [], [])
+    for i in range(0, len(jobs), size):
+        pool.start(jobs[i : i + size])
+    pool.finish()
+
+
+class _Pool:
+    """At most ``workers`` forked children, each running one run of consecutive jobs (a batch's pages together)
+    and exiting: the pages of the parent's memory a child copied while touching its jobs' objects are freed
+    with it, instead of growing until the child has touched every object (issue 18: peak memory). The parent
+    goes on queueing jobs while they run (:meth:`Jobs.add`) and waits only for a free place. The first error of
+    a child is raised when the next run would start, or at :meth:`finish`; no run starts after it."""
+
+    def __init__(self, workers: int):
+        self.workers = max(1, workers)
+        self.running: dict[int, int] = {}  # read end of a child's pipe → its pid
+        self.errors: list[BaseException] = []
+
+    def start(self, run: list[Job]) -> None:
+        while len(self.running) >= self.workers:
+            self._reap(block=True)
+        self._raise()
+        gc.freeze()  # the child's garbage collector then leaves the parent's objects, and their shared pages, alone
+        try:
+            read_end, pid = _fork(run)
+        finally:
+            gc.unfreeze()
+        self.running[read_end] = pid
+
+    def finish(self) -> None:
+        while self.running:
+            self._reap(block=True)
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.errors:
+            while self.running:  # let the others end before the error goes up
+                self._reap(block=True)
+            raise self.errors[0]
+
+    def _reap(self, block: bool) -> None:
+        ready, _, _ = select.select(list(self.running), [], [], None if block else 0)
         for read_end in ready:  # readable: the child wrote an error, or ended (end of file)
             with os.fdopen(read_end, "rb") as pipe:
                 payload = pipe.read()
-            _, status = os.waitpid(running.pop(read_end), 0)
+            _, status = os.waitpid(self.running.pop(read_end), 0)
             if payload:
-                errors.append(pickle.loads(payload))
+                self.errors.append(pickle.loads(payload))
             elif status != 0:
-                errors.append(PortalError(f"一个生成页面的子进程异常结束（状态 {status}），本次构建没有完成"))
-    if errors:
-        raise errors[0]
+                self.errors.append(PortalError(f"一个生成页面的子进程异常结束（状态 {status}），本次构建没有完成"))
 
 
 def _fork(run: list[Job]) -> tuple[int, int]:

@@ -322,3 +322,63 @@ def test_forked_children_each_run_one_run_of_jobs_and_the_first_error_is_raised(
         raise AssertionError("the child's error was not raised")
     later = {int(p.stem) for p in tmp_path.glob("1??.txt")}
     assert {100, 101, 102, 103} <= later and not later & set(range(106, 110))  # no run starts after an error
+
+
+def test_jobs_run_as_they_are_queued_and_a_reused_job_holds_nothing(tmp_path: Path) -> None:
+    """No process holds every page's job (issue 18: peak memory): a job whose files are kept from the published
+    site is decided when it is added and its closure dropped at once; pending jobs run, in forked children, as
+    soon as a run of ``chunk`` is queued, while queueing goes on; the rest, the kept list and every digest at
+    ``run``."""
+    import gc
+    import weakref
+
+    from generator import incremental
+
+    published, staged = tmp_path / "published", tmp_path / "staged"
+    published.mkdir()
+    staged.mkdir()
+    (published / "old.txt").write_text("kept\n", encoding="utf-8")
+    incremental.save_state(published, published, ["old.txt"], {"old.txt": "d-old"})
+    incremental.begin_keeping(staged)
+    jobs = incremental.Jobs(staged, published, workers=2, parallel_min=1, chunk=3)
+    assert jobs.old == {"old.txt": "d-old"}
+
+    class Held:  # what a closure would hold: a page's views
+        pass
+
+    held = Held()
+    ref = weakref.ref(held)
+
+    def reused(h: Held = held) -> None:
+        raise AssertionError("a kept job ran")
+
+    jobs.add(["old.txt"], "d-old", reused)
+    del held, reused
+    gc.collect()
+    assert ref() is None  # the kept job's closure, and what it held, are gone
+
+    def job(i: int) -> None:
+        def run() -> None:
+            (staged / f"{i}.txt").write_text(f"{os.getppid()}\n", encoding="utf-8")
+        jobs.add([f"{i}.txt"], f"d{i}", run)
+
+    import time
+
+    for i in range(2):
+        job(i)
+    time.sleep(0.5)
+    assert not list(staged.glob("?.txt"))  # two queued: less than a run of three
+    for i in range(2, 7):
+        job(i)
+    deadline = time.monotonic() + 30
+    while len(list(staged.glob("?.txt"))) < 6 and time.monotonic() < deadline:  # two runs started, run() not called
+        time.sleep(0.05)
+    assert sorted(p.name for p in staged.glob("?.txt")) == [f"{i}.txt" for i in range(6)]
+    assert not (staged / "6.txt").exists()  # the seventh waits for a run, or for run()
+    report = jobs.run()
+    assert (staged / "6.txt").is_file()
+    assert all(p.read_text(encoding="utf-8").strip() == str(os.getpid()) for p in staged.glob("?.txt"))  # forked
+    assert (report.ran, report.reused, report.workers) == (7, 1, 2)
+    assert incremental.kept(staged) == {"old.txt"}
+    digests = incremental.read_digests(staged / incremental.MANIFEST)
+    assert digests == {"old.txt": "d-old", **{f"{i}.txt": f"d{i}" for i in range(7)}}

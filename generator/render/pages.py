@@ -162,6 +162,7 @@ class Renderer:
         if previous is not None and env.bytecode_cache is None:  # compiled templates kept with the build state
             env.bytecode_cache = TemplateCache(str(incremental.state_folder(previous) / TEMPLATE_CACHE))
         self._templates: dict[str, Any] = {}
+        hant.converter()  # loaded once, before any worker is forked (the jobs run as they are queued: incremental.Jobs)
         self.jobs = incremental.Jobs(self.output_path, previous, config.workers, config.parallel_min)
         # what every page is made of besides its own data: a change here re-renders everything. Not the data date:
         # pages with a digest do not show it (they read data/as-of.js), so that a new day re-renders only what moved
@@ -192,8 +193,7 @@ class Renderer:
         self.jobs.add([page, urls.HANT + page], digest, run)
 
     def finish(self) -> incremental.RunReport:
-        """Write everything queued (in parallel, reusing unchanged pages and feeds)."""
-        hant.converter()  # loaded once, before the workers are forked
+        """Write what is still queued (in parallel, reusing unchanged pages and feeds)."""
         return self.jobs.run()
 
     def complaint_fp(self, c: Any) -> str:

@@ -207,6 +207,14 @@ class Jobs:
                 job.run()
             self.ran += len(pending)
 
+    def abandon(self) -> None:
+        """After an error while queueing: wait for the children already running (their errors are dropped: the
+        build fails with the first one) and run nothing more."""
+        self.pending = []
+        if self._pool is not None:
+            self._pool.wait()
+            self._pool = None
+
     def run(self) -> RunReport:
         self._run_pending(last=True)
         keep(self.output, self.reused)  # publish.py links them in
@@ -375,9 +383,13 @@ class _Pool:
         self.running[read_end] = pid
 
     def finish(self) -> None:
+        self.wait()
+        self._raise()
+
+    def wait(self) -> None:
+        """Wait until every child has ended."""
         while self.running:
             self._reap(block=True)
-        self._raise()
 
     def _raise(self) -> None:
         if self.errors:

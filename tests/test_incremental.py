@@ -382,3 +382,26 @@ def test_jobs_run_as_they_are_queued_and_a_reused_job_holds_nothing(tmp_path: Pa
     assert incremental.kept(staged) == {"old.txt"}
     digests = incremental.read_digests(staged / incremental.MANIFEST)
     assert digests == {"old.txt": "d-old", **{f"{i}.txt": f"d{i}" for i in range(7)}}
+
+
+def test_an_error_while_queueing_waits_for_the_children_already_rendering(tmp_path: Path) -> None:
+    """When queueing fails after children have started (a template error in the parent, say), ``abandon`` waits for
+    them to end and runs nothing more: no child is left writing into a build that has failed."""
+    import time
+
+    from generator import incremental
+
+    jobs = incremental.Jobs(tmp_path, None, workers=2, parallel_min=1, chunk=2)
+
+    def job(i: int) -> None:
+        def run() -> None:
+            time.sleep(0.3)
+            (tmp_path / f"{i}.txt").write_text("done\n", encoding="utf-8")
+        jobs.add([f"{i}.txt"], "", run)
+
+    for i in range(5):  # two runs of two started, the fifth queued
+        job(i)
+    jobs.abandon()
+    assert sorted(p.name for p in tmp_path.glob("*.txt")) == ["0.txt", "1.txt", "2.txt", "3.txt"]  # all ended
+    time.sleep(0.5)
+    assert not (tmp_path / "4.txt").exists()  # never run

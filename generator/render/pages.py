@@ -261,8 +261,12 @@ class Renderer:
 
     def write_all(self, writer: Any) -> None:
         """Queue every page, then write the other emitters' files (run :meth:`finish` to write the pages)."""
-        self.write_pages(writer)
-        write_files(self.portal, self.output_path, self.feeds, self.base_url, self.jobs)
+        try:
+            self.write_pages(writer)
+            write_files(self.portal, self.output_path, self.feeds, self.base_url, self.jobs)
+        except BaseException:
+            self.jobs.abandon()  # children already rendering end before the error goes up
+            raise
 
     def write_pages(self, writer: Any) -> None:
         p = self.portal

@@ -95,7 +95,7 @@ def main() -> None:
         for _ in range(args.runs):
             shutil.rmtree(site / pagefind.BUNDLE)
             started = time.perf_counter()
-            pagefind.index_site(site, shards)
+            pagefind.index_site(site, portal, shards)
             times.append(time.perf_counter() - started)
         bundle_files = [p for p in (site / pagefind.BUNDLE).rglob("*") if p.is_file()]
         bundle_size = sum(p.stat().st_size for p in bundle_files)

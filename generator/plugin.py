@@ -67,7 +67,8 @@ def index_for_search(pelican_object: Any) -> None:
     build = _build_of(pelican_object)
     if build.config.pagefind:
         started = time.perf_counter()
-        done = pagefind.index_site(Path(pelican_object.output_path), build.shards, build.previous, build.config.workers)
+        done = pagefind.index_site(Path(pelican_object.output_path), build.portal, build.shards, build.previous,
+                                   build.config.workers)
         build.report.search_index_s = time.perf_counter() - started
         build.report.shards_indexed, build.report.shards_reused = done.indexed, done.reused
 

@@ -61,12 +61,35 @@ UNUSED_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pag
 
 @dataclass(frozen=True)
 class Shard:
+    """One search bundle as planned: which items it holds (their SearchDoc keys) and a digest of their stubs. The
+    documents themselves are made again when the shard is indexed (:func:`index_site`), so that the build does not
+    hold every item's searchable text from planning to indexing (issue 18: memory)."""
+
     id: str  # the bundle's folder under pagefind/
     label: str  # the scope's name on the search page
-    docs: tuple[SearchDoc, ...]
+    keys: tuple[str, ...]  # SearchDoc.key of each item in it
+    docs_digest: str  # what its stubs are made of: incremental.fingerprint of the documents' digests
+
+    @property
+    def count(self) -> int:
+        return len(self.keys)
 
     def digest(self, version: str) -> str:
-        return incremental.fingerprint(STUB_VERSION, version, self.id, self.label, [d.digest for d in self.docs])
+        return incremental.fingerprint(STUB_VERSION, version, self.id, self.label, self.docs_digest)
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """What planning keeps of one document."""
+
+    key: str
+    kind: str
+    home: str
+    digest: str
+
+
+def _shard(id_: str, label: str, docs: Sequence[_Planned]) -> Shard:
+    return Shard(id_, label, tuple(d.key for d in docs), incremental.fingerprint([d.digest for d in docs]))
 
 
 @dataclass(frozen=True)
@@ -78,11 +101,11 @@ class IndexReport:
 def plan(portal: Portal, limit: int) -> list[Shard]:
     """The shards of the browser search, in the order the search page offers them; a region holding more
     than ``limit`` items (Config.search_shard_max) is split into its parts."""
-    docs = list(documents(portal))
+    docs = [_Planned(d.key, d.kind, d.home, d.digest) for d in documents(portal)]
     if len(docs) <= limit:
-        return [Shard("all", "全部", tuple(docs))]
+        return [_shard("all", "全部", docs)]
     by_code = portal.region_by_code
-    homes: dict[str, list[SearchDoc]] = {}
+    homes: dict[str, list[_Planned]] = {}
     for d in docs:
         homes.setdefault(d.home if d.home in by_code else "", []).append(d)
     sizes: dict[str, int] = {}
@@ -90,8 +113,8 @@ def plan(portal: Portal, limit: int) -> list[Shard]:
         home = by_code.get(code)
         for view in home.lineage() if home else ():
             sizes[view.region.code] = sizes.get(view.region.code, 0) + len(items)
-    overview = tuple(d for d in docs if d.kind != "complaint")
-    shards = [Shard("overview", "整改任务和销号公示（全部地区）", overview)]
+    overview = [d for d in docs if d.kind != "complaint"]
+    shards = [_shard("overview", "整改任务和销号公示（全部地区）", overview)]
 
     def visit(view: RegionView) -> None:
         code = view.region.code
@@ -100,10 +123,10 @@ def plan(portal: Portal, limit: int) -> list[Shard]:
         path = " ".join([*(a.region.name for a in view.ancestors()), view.region.name])
         if sizes[code] <= limit or not view.children:
             inside = [d for c in _subtree(view) for d in homes.get(c, [])]
-            shards.append(Shard(_shard_id(code), path, tuple(inside)))
+            shards.append(_shard(_shard_id(code), path, inside))
             return
         if homes.get(code):
-            shards.append(Shard(_shard_id(code) + "-self", f"{path}（本级）", tuple(homes[code])))
+            shards.append(_shard(_shard_id(code) + "-self", f"{path}（本级）", homes[code]))
         for child in view.children:
             visit(child)
 
@@ -111,7 +134,7 @@ def plan(portal: Portal, limit: int) -> list[Shard]:
         if view.parent is None:
             visit(view)
     if homes.get(""):
-        shards.append(Shard("none", "未标明地区", tuple(homes[""])))
+        shards.append(_shard("none", "未标明地区", homes[""]))
     return shards
 
 
@@ -128,10 +151,10 @@ def _shard_id(code: str) -> str:
 
 def scopes(shards: Sequence[Shard]) -> list[dict[str, Any]]:
     """What the search page offers: one entry per scope, each with the bundles it searches."""
-    out = [{"id": s.id, "label": s.label, "count": len(s.docs), "bundles": [s.id]} for s in shards]
+    out = [{"id": s.id, "label": s.label, "count": s.count, "bundles": [s.id]} for s in shards]
     regional = [s for s in shards if s.id != "overview"]
     if len(shards) > 1:
-        out.append({"id": "everything", "label": "全部地区（下载数据较多）", "count": sum(len(s.docs) for s in regional),
+        out.append({"id": "everything", "label": "全部地区（下载数据较多）", "count": sum(s.count for s in regional),
                     "bundles": [s.id for s in regional]})
     return out
 
@@ -180,9 +203,11 @@ def _version() -> str:
         return "unknown"
 
 
-def index_site(site_dir: Path, shards: Sequence[Shard], previous: Path | None = None, workers: int = 1) -> IndexReport:
-    """Write ``pagefind/<shard>/`` for every shard into ``site_dir``: unchanged shards are kept from
-    ``previous`` (the published site), the others indexed by Pagefind; raise :class:`PortalError` on failure."""
+def index_site(site_dir: Path, portal: Portal, shards: Sequence[Shard], previous: Path | None = None,
+               workers: int = 1) -> IndexReport:
+    """Write ``pagefind/<shard>/`` for every shard of ``portal`` (planned by :func:`plan`) into ``site_dir``:
+    unchanged shards are kept from ``previous`` (the published site), the others indexed by Pagefind from their
+    documents, made again here; raise :class:`PortalError` on failure."""
     site_dir = Path(site_dir)
     version = _version()
     digests = {s.id: s.digest(version) for s in shards}
@@ -199,9 +224,10 @@ def index_site(site_dir: Path, shards: Sequence[Shard], previous: Path | None = 
         binary = _binary()
         with tempfile.TemporaryDirectory(prefix="portal-stubs-") as tmp, \
                 ThreadPoolExecutor(max(1, min(workers, len(todo)))) as pool:
-            list(pool.map(lambda shard: _index_shard(binary, shard, Path(tmp) / shard.id, site_dir / BUNDLE / shard.id), todo))
+            list(pool.map(lambda shard: _index_shard(binary, portal, shard, Path(tmp) / shard.id, site_dir / BUNDLE / shard.id),
+                          todo))
     listing = {"version": 1, "pagefind": version,
-               "shards": [{"id": s.id, "label": s.label, "count": len(s.docs), "digest": digests[s.id]} for s in shards],
+               "shards": [{"id": s.id, "label": s.label, "count": s.count, "digest": digests[s.id]} for s in shards],
                "scopes": scopes(shards)}
     (site_dir / SHARDS_FILE).parent.mkdir(parents=True, exist_ok=True)  # absent when every shard was kept
     (site_dir / SHARDS_FILE).write_text(json.dumps(listing, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -216,10 +242,10 @@ def _old_digests(previous: Path | None) -> dict[str, str]:
         return {}  # no or a damaged listing: every shard is indexed again
 
 
-def _index_shard(binary: str, shard: Shard, stubs: Path, bundle: Path) -> None:
-    if not shard.docs:
+def _index_shard(binary: str, portal: Portal, shard: Shard, stubs: Path, bundle: Path) -> None:
+    if not shard.keys:
         return  # nothing to search (a site without items): no bundle, and the search page shows only look-up
-    for doc in shard.docs:
+    for doc in documents(portal, only=set(shard.keys)):
         target = stubs / doc.path / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(stub_page(doc), encoding="utf-8")

@@ -57,33 +57,41 @@ def _with_ancestors(by_code: dict[str, RegionView], codes: list[str]) -> tuple[t
     return tuple(v.region.code for v in views), tuple(v.region.name for v in views)
 
 
-def rounds_of(portal: Portal) -> dict[str, tuple[Inspection, ...]]:
-    """The inspection(s) each item answers, by SearchDoc key: a task's own, a complaint's batch's, the
-    inspections of a notice's tasks (earliest first)."""
+def rounds_of(portal: Portal, only: set[str] | None = None) -> dict[str, tuple[Inspection, ...]]:
+    """The inspection(s) each item answers, by SearchDoc key (``only``: of those keys): a task's own, a
+    complaint's batch's, the inspections of a notice's tasks (earliest first)."""
     content = portal.content
     order = {i.id: n for n, i in enumerate(content.rounds)}
     out: dict[str, tuple[Inspection, ...]] = {}
     for t in portal.tasks:
-        out[f"task:{t.task.id}"] = (t.inspection,) if t.inspection else ()
+        key = f"task:{t.task.id}"
+        if only is None or key in only:
+            out[key] = (t.inspection,) if t.inspection else ()
     for c in portal.complaints:
-        inspection = content.inspection_of(c.batch)
-        out[f"complaint:{c.complaint.ref}"] = (inspection,) if inspection else ()
+        key = f"complaint:{c.complaint.ref}"
+        if only is None or key in only:
+            inspection = content.inspection_of(c.batch)
+            out[key] = (inspection,) if inspection else ()
     for n in portal.notices:
-        found = {t.inspection.id: t.inspection for t in n.tasks if t.inspection}
-        out[f"notice:{n.ann.id}"] = tuple(sorted(found.values(), key=lambda i: order.get(i.id, len(order))))
+        key = f"notice:{n.ann.id}"
+        if only is None or key in only:
+            found = {t.inspection.id: t.inspection for t in n.tasks if t.inspection}
+            out[key] = tuple(sorted(found.values(), key=lambda i: order.get(i.id, len(order))))
     return out
 
 
-def documents(portal: Portal) -> Iterator[SearchDoc]:
-    """What is searchable about each task, complaint and notice. With more than one inspection, each
-    item's filters name its round(s) (轮次, the inspection's label)."""
-    rounds = rounds_of(portal) if len(portal.content.rounds) > 1 else {}
+def documents(portal: Portal, only: set[str] | None = None) -> Iterator[SearchDoc]:
+    """What is searchable about each task, complaint and notice (``only``: those whose key is in it). With more
+    than one inspection, each item's filters name its round(s) (轮次, the inspection's label)."""
+    rounds = rounds_of(portal, only) if len(portal.content.rounds) > 1 else {}
 
     def round_filters(key: str) -> list[tuple[str, str]]:
         return [(ROUND_FILTER, i.label) for i in rounds.get(key, ())]
 
     for t in portal.tasks:
         task = t.task
+        if only is not None and f"task:{task.id}" not in only:
+            continue
         codes, names = _with_ancestors(portal.region_by_code, task.regions)
         text = [_plain(task.problem), task.target, *task.measures, *task.responsible_units, *task.supervising_units,
                 task.acceptance_unit, *(e.note for e in task.history), *names]
@@ -93,6 +101,8 @@ def documents(portal: Portal) -> Iterator[SearchDoc]:
                         _first(task.regions))
     for c in portal.complaints:
         m = c.complaint
+        if only is not None and f"complaint:{m.ref}" not in only:
+            continue
         codes, names = _with_ancestors(portal.region_by_code, m.region)
         text = [m.ref, m.summary, m.findings, m.handling, m.accountability, m.substantiated or "", *m.types,
                 *(u.note for u in m.updates), c.batch_name, *names]
@@ -104,6 +114,8 @@ def documents(portal: Portal) -> Iterator[SearchDoc]:
                         _first(m.region))
     for n in portal.notices:
         a = n.ann
+        if only is not None and f"notice:{a.id}" not in only:
+            continue
         notice_regions = [code for t in n.tasks for code in t.task.regions]
         codes, names = _with_ancestors(portal.region_by_code, notice_regions)
         text = [_plain(a.summary), *(t.task.title for t in n.tasks), "\n".join(s.opinion for s in a.acceptance_steps), *names]

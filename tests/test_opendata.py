@@ -207,15 +207,41 @@ def test_item_page_prints_on_a4_with_url_and_date(served: str, browser) -> None:
         page.close()
 
 
-def test_big_json_files_are_written_in_pieces_with_the_bytes_of_one_encoding() -> None:
-    import io
+def test_tables_written_in_runs_are_one_encoding_and_agree_across_formats(sample_site: Path) -> None:
+    """portal.json, events.json, the CSV files and the database are written a run of rows at a time (a national
+    table is never held whole): each file must still be what one encoding of the whole gives, and all agree."""
+    from generator.render.opendata import CSV_ROWS_AT_ONCE, _json_bytes
 
-    from generator.render.opendata import _json_bytes, write_json
+    data = sample_site / "data"
+    raw = (data / "portal.json").read_bytes()
+    whole = json.loads(raw)
+    assert raw == _json_bytes(whole)  # one line, compact, as json.dumps writes it: no seam between runs
+    assert list(whole) == ["meta", "tables"]
+    assert (data / "events.json").read_bytes() == _json_bytes(whole["tables"]["events"])
+    db = sqlite3.connect(f"file:{data / 'portal.sqlite'}?mode=ro", uri=True)
+    try:
+        for name, rows in whole["tables"].items():
+            in_csv = read_csv(data / f"{name}.csv")
+            assert [r[next(iter(rows[0]))] for r in in_csv] == [str(r[next(iter(r))]) for r in rows], name
+            assert db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] == len(rows), name
+    finally:
+        db.close()
+    assert len(whole["tables"]["events"]) > 1 and CSV_ROWS_AT_ONCE > 1
 
-    data = {"meta": {"title": "江川省", "as_of": "2026-11-01"}, "empty": {}, "none": [], "tables": {
-        "complaints": [{"ref": "D1", "note": "含\"引号\"和\\反斜杠", "n": 3, "x": 1.5, "ok": True, "z": None},
-                       {"ref": "D2", "list": [1, [2, {"deep": "值"}]]}], "tasks": []}}
-    for depth in range(6):
-        target = io.BytesIO()
-        write_json(target, data, depth)
-        assert target.getvalue() == _json_bytes(data), depth
+
+def test_a_table_longer_than_one_run_is_written_whole(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """With runs of two rows, every table of the sample spans several runs; the files must be the same bytes as
+    with runs longer than any table."""
+    from conftest import build
+
+    from generator.render import opendata
+
+    one, runs = tmp_path / "one", tmp_path / "runs"
+    monkeypatch.setattr(opendata, "CSV_ROWS_AT_ONCE", 10**6)
+    assert build(SAMPLE, one).code == 0
+    monkeypatch.setattr(opendata, "CSV_ROWS_AT_ONCE", 2)
+    assert build(SAMPLE, runs).code == 0
+    names = sorted(p.relative_to(one / "data").as_posix() for p in (one / "data").rglob("*") if p.is_file())
+    assert len(names) > 10
+    for name in names:
+        assert (runs / "data" / name).read_bytes() == (one / "data" / name).read_bytes(), name

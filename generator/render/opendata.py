@@ -28,6 +28,7 @@ columns of :data:`ROUND_COLUMNS` after its key (``inspection`` …), and there a
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -35,10 +36,11 @@ import json
 import sqlite3
 import unicodedata
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Self
 
 from generator import urls
 from generator.incremental import code_digest, fingerprint
@@ -311,7 +313,6 @@ class Rows:
         self.portal = portal
         self.base = base
         self.rounds = portal.content.version >= 2  # the columns and tables of ROUND_COLUMNS, ROUND_TABLES
-        self._complaints: dict[str, dict[str, Any]] = {}
         self.notice_rounds: dict[str, list[str]] = {}  # notice id → the inspections of its tasks, earliest first
         for view in portal.inspections if self.rounds else ():
             for n in view.notices:
@@ -348,13 +349,8 @@ class Rows:
                                            "follows": _join(task.follows)})
 
     def complaint(self, c: ComplaintView) -> dict[str, Any]:
-        """The complaint's row (made once: the table and the complaint's own file both use it; not to be changed)."""
-        row = self._complaints.get(c.complaint.ref)
-        if row is None:
-            row = self._complaints[c.complaint.ref] = self._complaint(c)
-        return row
-
-    def _complaint(self, c: ComplaintView) -> dict[str, Any]:
+        """The complaint's row (the table and the complaint's own file each make it: a national table is not
+        kept in memory for the files)."""
         m = c.complaint
         p = m.penalties
         row = {
@@ -416,7 +412,7 @@ class Rows:
             "tasks": sum(1 for t in v.tasks if p.content.plan_of(t.task) is plan),
         }
 
-    def links(self) -> dict[str, list[dict[str, Any]]]:
+    def links(self) -> dict[str, Iterable[dict[str, Any]]]:
         """The rows of :data:`LINK_TABLES`, from the items' own lists (not by splitting the joined cells)."""
         p = self.portal
 
@@ -424,27 +420,32 @@ class Rows:
             region = p.region_by_code.get(code)
             return region.region.name if region else ""
 
-        return {
-            "complaint_types": [{"ref": c.complaint.ref, "type": v} for c in p.complaints for v in _once(c.complaint.types)],
-            "complaint_regions": [{"ref": c.complaint.ref, "region": v, "region_name": name(v)}
-                                  for c in p.complaints for v in _once(c.complaint.region)],
-            "task_regions": [{"task_id": t.task.id, "region": v, "region_name": name(v)} for t in p.tasks for v in _once(t.task.regions)],
-            "task_responsible_units": [{"task_id": t.task.id, "unit": v} for t in p.tasks for v in _once(t.task.responsible_units)],
+        return {  # each made only as it is read
+            "complaint_types": ({"ref": c.complaint.ref, "type": v} for c in p.complaints for v in _once(c.complaint.types)),
+            "complaint_regions": ({"ref": c.complaint.ref, "region": v, "region_name": name(v)}
+                                  for c in p.complaints for v in _once(c.complaint.region)),
+            "task_regions": ({"task_id": t.task.id, "region": v, "region_name": name(v)} for t in p.tasks for v in _once(t.task.regions)),
+            "task_responsible_units": ({"task_id": t.task.id, "unit": v} for t in p.tasks for v in _once(t.task.responsible_units)),
         }
 
-    def tables(self) -> dict[str, list[dict[str, Any]]]:
+    def tables(self) -> dict[str, Iterable[dict[str, Any]]]:
+        """The rows of each published table, in the tables' order, each table made only as it is read."""
         p = self.portal
         return {
-            "tasks": [self.task(t) for t in p.tasks],
-            "complaints": [self.complaint(c) for c in p.complaints],
-            "notices": [self.notice(n) for n in sorted(p.notices, key=lambda n: n.ann.id)],
-            "regions": [{"code": r.region.code, "name": r.region.name, "parent": r.region.parent, "tasks": len(r.tasks),
-                         "complaints": len(r.complaints), "url": self.link(r.url)} for r in p.regions],
-            "events": self.events(),
+            "tasks": (self.task(t) for t in p.tasks),
+            "complaints": (self.complaint(c) for c in p.complaints),
+            "notices": (self.notice(n) for n in sorted(p.notices, key=lambda n: n.ann.id)),
+            "regions": ({"code": r.region.code, "name": r.region.name, "parent": r.region.parent, "tasks": len(r.tasks),
+                         "complaints": len(r.complaints), "url": self.link(r.url)} for r in p.regions),
+            "events": _made_when_read(self.events),
         } | ({
-            "inspections": [self.inspection(v) for v in p.inspections],
-            "plans": [self.plan(v, plan) for v in p.inspections for plan in v.inspection.plans],
+            "inspections": (self.inspection(v) for v in p.inspections),
+            "plans": (self.plan(v, plan) for v in p.inspections for plan in v.inspection.plans),
         } if self.rounds else {})
+
+
+def _made_when_read(make: Callable[[], list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+    yield from make()
 
 
 def meta(portal: Portal, base: str) -> dict[str, str]:
@@ -489,18 +490,33 @@ def csv_bytes(table: Table, rows: list[dict[str, Any]], labels: bool = False) ->
 CSV_ROWS_AT_ONCE = 2000  # rows turned into text at a time: a national table is never one string in memory
 
 
-def write_csv(table: Table, rows: list[dict[str, Any]], named: IO[bytes], labelled: IO[bytes]) -> None:
+def write_csv(table: Table, rows: Iterable[dict[str, Any]], named: IO[bytes], labelled: IO[bytes]) -> None:
     """The table as CSV (:func:`csv_bytes`) into two files at once, headed by its column names and by their
     Chinese labels: each run of rows is written once, for both."""
-    names = [c.name for c in table.columns]
-    for target, heads in ((named, names), (labelled, [c.label for c in table.columns])):
+    write_csv_head(table, named, labelled)
+    for run in _runs(rows):
+        write_csv_rows(table, run, named, labelled)
+
+
+def _runs(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """``rows`` in runs of :data:`CSV_ROWS_AT_ONCE`."""
+    it = iter(rows)
+    while run := list(islice(it, CSV_ROWS_AT_ONCE)):
+        yield run
+
+
+def write_csv_head(table: Table, named: IO[bytes], labelled: IO[bytes]) -> None:
+    for target, heads in ((named, [c.name for c in table.columns]), (labelled, [c.label for c in table.columns])):
         target.write("\ufeff".encode())  # BOM: Excel then reads UTF-8
         target.write(_csv_text([[spreadsheet_text(h) for h in heads]]).encode("utf-8"))
-    for start in range(0, len(rows), CSV_ROWS_AT_ONCE):
-        text = _csv_text([spreadsheet_text(v) if isinstance(v, str) else v for v in (row[n] for n in names)]
-                         for row in rows[start : start + CSV_ROWS_AT_ONCE]).encode("utf-8")
-        named.write(text)
-        labelled.write(text)
+
+
+def write_csv_rows(table: Table, rows: Iterable[dict[str, Any]], named: IO[bytes], labelled: IO[bytes]) -> None:
+    names = [c.name for c in table.columns]
+    text = _csv_text([spreadsheet_text(v) if isinstance(v, str) else v for v in (row[n] for n in names)]
+                     for row in rows).encode("utf-8")
+    named.write(text)
+    labelled.write(text)
 
 
 def _csv_text(rows: Iterable[list[Any]]) -> str:
@@ -516,72 +532,78 @@ _KEYS: dict[str, str | tuple[str, ...]] = {"tasks": "id", "complaints": "ref", "
                                            "task_regions": ("task_id", "region"), "task_responsible_units": ("task_id", "unit")}
 
 
-def sqlite_file(tables: dict[str, list[dict[str, Any]]], info: dict[str, str], target: Path,
-                schema: tuple[Table, ...] = TABLES) -> None:
-    """The tables of ``schema`` as one SQLite database: built in a scratch file in a fixed order, then written with
-    VACUUM INTO, which lays the pages out afresh, so the same data gives the same bytes. A table of
-    :data:`LINK_TABLES` in ``schema`` gets an index on its value column."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        target.unlink()
-    # made in a scratch file beside the target, not in memory (a national database is hundreds of MB)
-    scratch = target.with_name(f".{target.name}.building")
-    scratch.unlink(missing_ok=True)
-    db = sqlite3.connect(scratch)
-    try:
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")
-        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(info.items()))
-        db.execute("CREATE TABLE columns (\"table\" TEXT, position INTEGER, name TEXT, type TEXT, description TEXT, "
-                   "label TEXT, PRIMARY KEY (\"table\", name))")
-        for table in schema:
-            db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?)",
-                           [(table.name, i, c.name, c.type, c.doc, c.label) for i, c in enumerate(table.columns)])
-            key = _KEYS[table.name]
-            cols = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' + (" PRIMARY KEY" if c.name == key else "")
-                             for c in table.columns)
-            if isinstance(key, tuple):  # a key of several columns
-                cols += ", PRIMARY KEY (" + ", ".join(f'"{k}"' for k in key) + ")"
-            db.execute(f'CREATE TABLE "{table.name}" ({cols})')
-            names = [c.name for c in table.columns]
-            db.executemany(f'INSERT INTO "{table.name}" VALUES ({", ".join("?" * len(names))})',
-                           [[(row[n] if row[n] != "" or table.columns[i].type == "text" else None) for i, n in enumerate(names)]
-                            for row in tables[table.name]])
-            if table in LINK_TABLES:  # key (item, value): an index on the value column too
-                value = key[1]
-                db.execute(f'CREATE INDEX "{table.name}_{value}" ON "{table.name}" ("{value}")')
-        db.commit()
-        db.execute("VACUUM INTO ?", (str(target),))
-    finally:
-        db.close()
-        scratch.unlink(missing_ok=True)
+class SqliteFile:
+    """One SQLite database of tables added one at a time (:meth:`add`, each as its rows are made): built in a
+    scratch file in a fixed order, then written with VACUUM INTO, which lays the pages out afresh, so the same data
+    gives the same bytes. A table of :data:`LINK_TABLES` gets an index on its value column."""
+
+    def __init__(self, target: Path, info: dict[str, str]):
+        self.target = target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            target.unlink()
+        # made in a scratch file beside the target, not in memory (a national database is hundreds of MB)
+        self.scratch = target.with_name(f".{target.name}.building")
+        self.scratch.unlink(missing_ok=True)
+        self.db = sqlite3.connect(self.scratch)
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        self.db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(info.items()))
+        self.db.execute("CREATE TABLE columns (\"table\" TEXT, position INTEGER, name TEXT, type TEXT, description TEXT, "
+                        "label TEXT, PRIMARY KEY (\"table\", name))")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        try:
+            if kind is None:
+                self.db.commit()
+                self.db.execute("VACUUM INTO ?", (str(self.target),))
+        finally:
+            self.db.close()
+            self.scratch.unlink(missing_ok=True)
+
+    def add(self, table: Table, rows: Iterable[dict[str, Any]]) -> None:
+        db = self.db
+        db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?)",
+                       [(table.name, i, c.name, c.type, c.doc, c.label) for i, c in enumerate(table.columns)])
+        key = _KEYS[table.name]
+        cols = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' + (" PRIMARY KEY" if c.name == key else "")
+                         for c in table.columns)
+        if isinstance(key, tuple):  # a key of several columns
+            cols += ", PRIMARY KEY (" + ", ".join(f'"{k}"' for k in key) + ")"
+        db.execute(f'CREATE TABLE "{table.name}" ({cols})')
+        names = [c.name for c in table.columns]
+        db.executemany(f'INSERT INTO "{table.name}" VALUES ({", ".join("?" * len(names))})',
+                       ([(row[n] if row[n] != "" or table.columns[i].type == "text" else None) for i, n in enumerate(names)]
+                        for row in rows))
+        if table in LINK_TABLES:  # key (item, value): an index on the value column too
+            value = key[1]
+            db.execute(f'CREATE INDEX "{table.name}_{value}" ON "{table.name}" ("{value}")')
 
 
-def write_json(target: IO[bytes], data: Any, depth: int = 3) -> None:
-    """``data`` as :func:`_json_bytes` gives it, byte for byte, written piece by piece (lists and objects down to
-    ``depth`` levels split, the pieces by the C encoder): the national portal.json is never one string in memory."""
-    _json_pieces(target, data, depth)
-    target.write(b"\n")
-
-
-def _json_pieces(target: IO[bytes], value: Any, depth: int) -> None:
-    if depth <= 0 or not isinstance(value, (dict, list)) or not value:
-        target.write(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-        return
-    if isinstance(value, list):
+def _write_table(table: Table, rows: Iterable[dict[str, Any]], named: IO[bytes], labelled: IO[bytes],
+                 json_lists: list[IO[bytes]], db: SqliteFile) -> None:
+    """The rows of ``table`` into its two CSV files, into each open JSON list of ``json_lists`` and into ``db``, a
+    run at a time."""
+    write_csv_head(table, named, labelled)
+    for target in json_lists[1:]:
         target.write(b"[")
-        for i, item in enumerate(value):
-            if i:
-                target.write(b",")
-            _json_pieces(target, item, depth - 1)
-        target.write(b"]")
-        return
-    target.write(b"{")
-    for i, (key, item) in enumerate(value.items()):
-        target.write((("," if i else "") + json.dumps(key, ensure_ascii=False) + ":").encode("utf-8"))
-        _json_pieces(target, item, depth - 1)
-    target.write(b"}")
+    first = True
+
+    def runs() -> Iterator[dict[str, Any]]:
+        nonlocal first
+        for run in _runs(rows):
+            write_csv_rows(table, run, named, labelled)
+            text = b",".join(_json_bytes(row).rstrip(b"\n") for row in run)
+            for target in json_lists:
+                target.write(text if first else b"," + text)
+            first = False
+            yield from run
+
+    db.add(table, runs())
 
 
 def _json_bytes(data: Any) -> bytes:
@@ -623,19 +645,28 @@ def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, 
     """Write the tables (CSV, JSON, SQLite) now, and queue each item's JSON file on ``jobs`` (reused when
     unchanged). Returns the SHA-256 of each item's JSON file by its path (for the integrity manifest)."""
     rows = Rows(portal, base)
-    tables = rows.tables()
     info = meta(portal, base)
     schema = tables_of(portal)
     (output / urls.DATA).mkdir(parents=True, exist_ok=True)
     (output / urls.DATA_ZH).mkdir(parents=True, exist_ok=True)
-    for table in schema:
-        with (output / table.csv_url).open("wb") as named, (output / table.zh_csv_url).open("wb") as labelled:
-            write_csv(table, tables[table.name], named, labelled)
-    with (output / urls.DATA_EVENTS_JSON).open("wb") as f:
-        write_json(f, tables["events"], 1)  # the event history alone, too
-    with (output / urls.DATA_JSON).open("wb") as f:
-        write_json(f, {"meta": info, "tables": tables})
-    sqlite_file(tables | rows.links(), info, output / urls.DATA_SQLITE, schema + LINK_TABLES)
+    # every table written as its rows are made, in runs, into its CSV files, portal.json and the database at once:
+    # a national table is never held whole (issue 18: memory). portal.json is {"meta": …, "tables": {name: rows}}.
+    with (output / urls.DATA_JSON).open("wb") as whole, SqliteFile(output / urls.DATA_SQLITE, info) as db:
+        whole.write(b'{"meta":' + _json_bytes(info).rstrip(b"\n") + b',"tables":{')
+        made_of = rows.tables()
+        for n, table in enumerate(schema):
+            whole.write((("," if n else "") + json.dumps(table.name) + ":[").encode("utf-8"))
+            with (output / table.csv_url).open("wb") as named, (output / table.zh_csv_url).open("wb") as labelled, \
+                    contextlib.ExitStack() as more:
+                events = more.enter_context((output / urls.DATA_EVENTS_JSON).open("wb")) if table.name == "events" else None
+                _write_table(table, made_of[table.name], named, labelled, [whole, *([events] if events else [])], db)
+                if events:
+                    events.write(b"]\n")  # the event history alone, too
+            whole.write(b"]")
+        whole.write(b"}}\n")
+        links = rows.links()
+        for table in LINK_TABLES:
+            db.add(table, links[table.name])
     # An item's own file holds nothing that moves with the data date alone (a task's has when it became overdue,
     # not for how many days; a notice's state changes on two dates), so it is the same from one day's build to
     # the next until the item changes (issue 18); the data date is in portal.json and data/as-of.js.

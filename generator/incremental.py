@@ -11,7 +11,7 @@ run of ``CHUNK_JOBS`` of them is queued (so that no process holds every page's j
 exiting (:class:`_Pool`).
 
 **Build state lives outside the published folder**, so that copying or syncing ``output/`` publishes
-nothing but the site. A build writes its digests into its staging folder (``.portal-digests.json``,
+nothing but the site. A build writes its digests into its staging folder (``.portal-digests``,
 only under ``portal build``, which removes it again before publishing); publishing keeps each site's
 digests and list of files in the state folder ``.<output>.state/`` beside ``output/``
 (:func:`save_state`), under the folder's device and inode number, with the folder's change time as
@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import json
 import os
 import pickle
 import select
@@ -38,10 +37,11 @@ from typing import Any
 
 from generator.errors import PortalError
 
-MANIFEST = ".portal-digests.json"  # in a staging folder only: the digests of the build being made
+MANIFEST = ".portal-digests"  # in a staging folder only: the digests of the build being made
+DIGESTS_HEADER = "# portal job digests 2"  # first line of a digests file; then one job_key a line, in hex
 STATE_FORMAT = "portal-site-state 1"  # first line of a state's identity file
 PARALLEL_MIN_JOBS = 1000  # below this, forking costs more than it saves
-CHUNK_JOBS = 5000  # jobs a forked child runs before it exits and a fresh one takes the next (memory)
+CHUNK_JOBS = 5000  # the weight of the jobs a forked child runs before it exits and a fresh one takes the next (memory)
 
 
 def code_digest() -> str:
@@ -66,6 +66,12 @@ _CODE_DIGEST: str | None = None
 def fingerprint(*parts: Any) -> str:
     """A digest of values whose repr is complete and deterministic (models, views' plain data, tuples)."""
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def job_key(files: Sequence[str], digest: str) -> int:
+    """One job as the build state keeps it: its files and digest in 128 bits (a national site has 480,000 jobs;
+    their names and digests as text took 300 MB of the build's memory)."""
+    return int.from_bytes(hashlib.blake2b(repr((tuple(files), digest)).encode("utf-8"), digest_size=16).digest(), "big")
 
 
 KEPT = ".portal-kept.txt"  # in a build folder: published files this build keeps instead of writing
@@ -132,6 +138,7 @@ class Job:
     outputs: tuple[str, ...]  # files written, relative to the output folder
     digest: str  # "" when the job must always run
     run: Callable[[], None]
+    weight: int = 1  # how many items it reads (a listing page: the items it lists): a child's run is cut by weight
 
 
 @dataclass(frozen=True)
@@ -156,61 +163,81 @@ class Jobs:
         self.parallel_min = parallel_min
         self.chunk = max(1, chunk)
         self.pending: list[Job] = []
-        self.digests: list[tuple[tuple[str, ...], str]] = []  # (files, digest) of every job with a digest
-        self.reused: list[str] = []  # the files of reused jobs
+        self._pending_weight = 0
+        self.digests: list[int] = []  # job_key of every job with a digest
+        self.reused: list[str] = []  # the files of reused jobs, until noted in the build's list of kept files
         self.kept_jobs = 0
         self.ran = 0
         self._pool: _Pool | None = None
-        self.old: dict[str, str] = {}
+        self.old: set[int] = set()
         self._previous_root = os.path.join(self.previous, "") if self.previous is not None else ""
         if self.previous is not None:
-            self.old = load_digests(self.previous) or {}  # none, stale or damaged: a full render (the CLI warns)
+            self.old = load_digests(self.previous) or set()  # none, stale or damaged: a full render (the CLI warns)
 
-    def add(self, outputs: Sequence[str], digest: str, run: Callable[[], None]) -> None:
+    def add(self, outputs: Sequence[str], digest: str, run: Callable[[], None], weight: int = 1) -> None:
+        """Queue a job; ``weight``: how many items it reads. A child runs jobs up to ``chunk`` in weight: what it
+        touches of the parent's memory, it copies, so a child rendering listing pages (50 complaints each) takes
+        fewer of them than one rendering complaint pages."""
         files = tuple(outputs)
-        if digest:
-            self.digests.append((files, digest))
-        if self._reusable(files, digest):
+        key = job_key(files, digest) if digest else None
+        if key is not None:
+            self.digests.append(key)
+        if self._reusable(files, key):
             self.reused.extend(files)
             self.kept_jobs += 1
+            if len(self.reused) >= self.chunk:
+                keep(self.output, self.reused)
+                self.reused = []
             return
-        self.pending.append(Job(files, digest, run))
-        if len(self.pending) >= self.chunk and len(self.pending) >= self.parallel_min:
+        job = Job(files, digest, run, max(1, weight))
+        self.pending.append(job)
+        self._pending_weight += job.weight
+        if self._pending_weight >= self.chunk and self._pending_weight >= self.parallel_min:
             self._run_pending()
 
-    def _reusable(self, files: tuple[str, ...], digest: str) -> bool:
-        """The job's files in the published site are what it would write now: same digest, still there."""
-        if not digest or self.previous is None:
-            return False
-        if any(self.old.get(name) != digest for name in files):
+    def _reusable(self, files: tuple[str, ...], key: int | None) -> bool:
+        """The job's files in the published site are what it would write now: the same files with the same digest
+        were a job of that site, and they are still there."""
+        if key is None or key not in self.old:
             return False
         root = self._previous_root  # strings, not Paths: this runs for every job of a national site
         return all(os.path.isfile(root + name) for name in files)
 
     def _run_pending(self, last: bool = False) -> None:
-        """Start a child for each whole run of ``chunk`` pending jobs (all of them when ``last``), waiting for a
-        free place; without workers, or with too few jobs to be worth forking, run them here."""
-        if self.workers > 1 and (self._pool is not None or len(self.pending) >= self.parallel_min):
+        """Start a child for each whole run of ``chunk`` in weight of pending jobs (all of them when ``last``),
+        waiting for a free place; without workers, or with too little to be worth forking, run them here."""
+        if self.workers > 1 and (self._pool is not None or self._pending_weight >= self.parallel_min):
             if self._pool is None:
                 self._pool = _Pool(self.workers)
-            size = self.chunk if not last else max(1, min(self.chunk, -(-len(self.pending) // self.workers)))
-            while len(self.pending) >= size or (last and self.pending):
-                run, self.pending = self.pending[:size], self.pending[size:]
+            size = self.chunk if not last else max(1, min(self.chunk, -(-self._pending_weight // self.workers)))
+            while self._pending_weight >= size or (last and self.pending):
+                run = self._take(size)
                 self._pool.start(run)
                 self.ran += len(run)
             if last:
                 self._pool.finish()
             return
         if last:
-            pending, self.pending = self.pending, []
+            pending, self.pending, self._pending_weight = self.pending, [], 0
             for job in pending:
                 job.run()
             self.ran += len(pending)
 
+    def _take(self, size: int) -> list[Job]:
+        """The first pending jobs up to ``size`` in weight (at least one)."""
+        total = 0
+        for n, job in enumerate(self.pending, 1):
+            total += job.weight
+            if total >= size:
+                break
+        run, self.pending = self.pending[:n], self.pending[n:]
+        self._pending_weight -= sum(job.weight for job in run)
+        return run
+
     def abandon(self) -> None:
         """After an error while queueing: wait for the children already running (their errors are dropped: the
         build fails with the first one) and run nothing more."""
-        self.pending = []
+        self.pending, self._pending_weight = [], 0
         if self._pool is not None:
             self._pool.wait()
             self._pool = None
@@ -219,32 +246,42 @@ class Jobs:
         self._run_pending(last=True)
         keep(self.output, self.reused)  # publish.py links them in
         if (self.output / KEPT).is_file():  # under `portal build`: publishing moves the digests to the state
-            manifest = {name: digest for files, digest in self.digests for name in files}
-            (self.output / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n",
-                                               encoding="utf-8")
+            (self.output / MANIFEST).write_text(digests_text(self.digests), encoding="utf-8")
         report = RunReport(self.ran, self.kept_jobs, self.workers if self._pool is not None else 1)
         self.digests, self.reused, self.kept_jobs, self.ran, self._pool = [], [], 0, 0, None
         return report
 
 
-def read_digests(path: Path) -> dict[str, str] | None:
-    """The digests written in ``path``; None when the file is missing or damaged (not UTF-8 JSON mapping
-    names to digests), which only costs a full render."""
+def digests_text(keys: Sequence[int]) -> str:
+    """A digests file: :data:`DIGESTS_HEADER`, then each :func:`job_key` in hex, a line each, in job order."""
+    return "".join([DIGESTS_HEADER, "\n", *(f"{key:032x}\n" for key in keys)])
+
+
+def read_digests(path: Path) -> set[int] | None:
+    """The job keys written in ``path``; None when the file is missing or damaged (not a digests file of this
+    format), which only costs a full render."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # ValueError: not UTF-8, or not JSON
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, ValueError):  # ValueError: not UTF-8
         return None
-    if isinstance(data, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        return data
-    return None
+    body = lines[1:-1]
+    if lines[0] != DIGESTS_HEADER or lines[-1] != "" or any(len(line) != 32 for line in body):
+        return None
+    try:
+        return {int(line, 16) for line in body}
+    except ValueError:
+        return None
 
 
-def take_digests(staged: Path) -> dict[str, str]:
-    """The digests the build in ``staged`` wrote (none without pages); the file is removed from the site."""
+def take_digests(staged: Path) -> str | None:
+    """The digests file the build in ``staged`` wrote, as text (None without pages); it is removed from the site."""
     path = Path(staged) / MANIFEST
-    digests = read_digests(path) or {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        text = None
     path.unlink(missing_ok=True)
-    return digests
+    return text
 
 
 # -- the build state beside the published folder ------------------------------------------------
@@ -265,11 +302,11 @@ def _identity(site: Path) -> tuple[str, str]:
 def _state_paths(output: Path, site: Path) -> tuple[Path, Path, Path, str]:
     key, identity = _identity(site)
     folder = state_folder(output)
-    return folder / f"{key}.id", folder / f"{key}.files", folder / f"{key}.digests.json", identity
+    return folder / f"{key}.id", folder / f"{key}.files", folder / f"{key}.digests", identity
 
 
-def save_state(output: Path, site: Path, files: Sequence[str], digests: dict[str, str] | None = None) -> None:
-    """Keep ``site``'s sorted ``files`` (and the ``digests`` of its jobs) as its state. Only once the site
+def save_state(output: Path, site: Path, files: Sequence[str], digests: str | None = None) -> None:
+    """Keep ``site``'s sorted ``files`` (and the digests file of its jobs, :func:`take_digests`) as its state. Only once the site
     will not change any more (after the swap): the identity is the folder's change time. The identity
     file is written last, so a state interrupted while written is no state."""
     ident, listing, digest_file, identity = _state_paths(output, site)
@@ -279,7 +316,7 @@ def save_state(output: Path, site: Path, files: Sequence[str], digests: dict[str
     if digests is None:
         digest_file.unlink(missing_ok=True)
     else:
-        _write_replacing(digest_file, json.dumps(digests, sort_keys=True, separators=(",", ":")) + "\n")
+        _write_replacing(digest_file, digests)
     _write_replacing(ident, identity)
 
 
@@ -314,7 +351,7 @@ def load_files(output: Path, site: Path) -> set[str] | None:
         return None
 
 
-def load_digests(output: Path) -> dict[str, str] | None:
+def load_digests(output: Path) -> set[int] | None:
     """The digests of the jobs of the published ``output``; None without a valid state or when damaged."""
     paths = _valid(output, output)
     return read_digests(paths[1]) if paths is not None else None

@@ -185,12 +185,15 @@ def test_an_unreadable_list_of_kept_files_fails_the_build(tmp_path: Path) -> Non
     assert tree_digest(output) == before
 
 
-@pytest.mark.parametrize("damage", [b"", b"{", b"\xff\xfe", b"[1, 2]", b'{"index.html": 5}', b"null"])
+@pytest.mark.parametrize("damage", [b"", b"{", b"\xff\xfe", b"[1, 2]", b'{"index.html": 5}', b"null",
+                                    b"# portal job digests 2\n" + b"g" * 32 + b"\n",  # not hex
+                                    b"# portal job digests 2\n0123abcd\n",  # a line cut short
+                                    b"# portal job digests 2\n" + b"0" * 32])  # the file cut short
 def test_a_damaged_digest_file_renders_everything_with_a_warning(tmp_path: Path, references: dict[str, dict[str, str]],
                                                                  damage: bytes) -> None:
     output = tmp_path / "output"
     assert build(MINI, output, EARLY).code == 0
-    kept = sorted(incremental.state_folder(output).glob("*.digests.json"))  # the published site's, beside it
+    kept = sorted(incremental.state_folder(output).glob("*.digests"))  # the published site's, beside it
     assert len(kept) == 1
     kept[0].write_bytes(damage)
     result = build(MINI, output, LATE)

@@ -205,7 +205,7 @@ def _rebuild_without_trustworthy_state(tmp_path: Path, spoil: str) -> None:
     assert build(MINI, output, "2026-11-01").code == 0
     assert build(MINI, output, "2026-11-01").code == 0  # a rebuild: there is a spare and a state for both sites
     state = tmp_path / ".output.state"
-    assert sorted(p.suffix for p in state.iterdir() if p.is_file()) == [".files", ".files", ".id", ".id", ".json"]
+    assert sorted(p.suffix for p in state.iterdir() if p.is_file()) == [".digests", ".files", ".files", ".id", ".id"]
     assert list((state / "load").iterdir())  # the models of the content files (load/cache.py)
     before, times, inodes = tree_digest(output), stamps(output), _inodes(output)
     if spoil == "deleted":
@@ -338,10 +338,10 @@ def test_jobs_run_as_they_are_queued_and_a_reused_job_holds_nothing(tmp_path: Pa
     published.mkdir()
     staged.mkdir()
     (published / "old.txt").write_text("kept\n", encoding="utf-8")
-    incremental.save_state(published, published, ["old.txt"], {"old.txt": "d-old"})
+    incremental.save_state(published, published, ["old.txt"], incremental.digests_text([incremental.job_key(["old.txt"], "d-old")]))
     incremental.begin_keeping(staged)
     jobs = incremental.Jobs(staged, published, workers=2, parallel_min=1, chunk=3)
-    assert jobs.old == {"old.txt": "d-old"}
+    assert jobs.old == {incremental.job_key(["old.txt"], "d-old")}
 
     class Held:  # what a closure would hold: a page's views
         pass
@@ -381,7 +381,44 @@ def test_jobs_run_as_they_are_queued_and_a_reused_job_holds_nothing(tmp_path: Pa
     assert (report.ran, report.reused, report.workers) == (7, 1, 2)
     assert incremental.kept(staged) == {"old.txt"}
     digests = incremental.read_digests(staged / incremental.MANIFEST)
-    assert digests == {"old.txt": "d-old", **{f"{i}.txt": f"d{i}" for i in range(7)}}
+    assert digests == {incremental.job_key([name], digest)
+                       for name, digest in [("old.txt", "d-old"), *((f"{i}.txt", f"d{i}") for i in range(7))]}
+
+
+def test_a_childs_run_of_jobs_is_cut_by_weight(tmp_path: Path) -> None:
+    """A child copies what it touches of the parent's memory, so a run holds jobs up to ``chunk`` in weight (a
+    listing page weighs the items it lists): two jobs of weight 5 fill a run of 10 and start at once; eight
+    more of weight 1 do not, until ``run``."""
+    import time
+
+    from generator import incremental
+
+    staged = tmp_path / "staged"
+    staged.mkdir()
+    jobs = incremental.Jobs(staged, None, workers=2, parallel_min=1, chunk=10)
+
+    def job(name: str, weight: int) -> None:
+        def run() -> None:
+            (staged / name).write_text(f"{os.getpid()}\n", encoding="utf-8")
+        jobs.add([name], "", run, weight)
+
+    job("heavy-1", 5)
+    assert not list(staged.iterdir())  # weight 5: less than a run
+    job("heavy-2", 5)
+    deadline = time.monotonic() + 30
+    while len(list(staged.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in staged.iterdir()) == ["heavy-1", "heavy-2"]  # two jobs made a run of 10
+    for i in range(8):
+        job(f"light-{i}", 1)
+    time.sleep(0.5)
+    assert sorted(p.name for p in staged.iterdir()) == ["heavy-1", "heavy-2"]  # weight 8 waits for run()
+    report = jobs.run()
+    assert report.ran == 10
+    assert len(list(staged.iterdir())) == 10
+    children = [int(p.read_text(encoding="utf-8")) for p in staged.iterdir()]
+    assert os.getpid() not in children
+    assert (staged / "heavy-1").read_text() == (staged / "heavy-2").read_text()  # one child ran both
 
 
 def test_an_error_while_queueing_waits_for_the_children_already_rendering(tmp_path: Path) -> None:

@@ -84,5 +84,5 @@ def test_a_missing_page_under_zh_hant_gets_the_traditional_404_page(preview: tup
 def test_the_build_state_is_not_in_the_served_site(preview: tuple[str, Path]) -> None:
     base, output = preview
     assert not list(output.rglob(".portal*"))
-    assert _get(base + ".portal-digests.json")[0] == 404
+    assert _get(base + ".portal-digests")[0] == 404
     assert _get(base + "index.html")[0] == 200

@@ -173,9 +173,10 @@ class Renderer:
         self._complaint_fp: dict[str, str] = {}
 
     def write(self, writer: Any, url: str, template: str, title: str, page_feeds: Sequence[feeds.Feed] = (),
-              digest: str = "", **kwargs: Any) -> None:
+              digest: str = "", weight: int = 1, **kwargs: Any) -> None:
         """Queue one page; ``page_feeds`` are the feeds that concern it, most specific first. ``digest``, if
-        given, must cover everything the page shows besides ``self.chrome``: an unchanged page is reused."""
+        given, must cover everything the page shows besides ``self.chrome``: an unchanged page is reused.
+        ``weight``: how many items the page shows (incremental.Jobs.add)."""
         tmpl = self._templates.get(template)
         if tmpl is None:  # compiled once, here, before any worker is forked
             tmpl = self._templates[template] = self.env.get_template(template)
@@ -190,7 +191,7 @@ class Renderer:
 
         if digest:
             digest = incremental.fingerprint(self.chrome, template, url, title, [f.path for f in all_feeds], digest)
-        self.jobs.add([page, urls.HANT + page], digest, run)
+        self.jobs.add([page, urls.HANT + page], digest, run, weight)
 
     def finish(self) -> incremental.RunReport:
         """Write what is still queued (in parallel, reusing unchanged pages and feeds)."""
@@ -234,7 +235,8 @@ class Renderer:
             pager = Pager(n, count, items[(n - 1) * PER_PAGE : n * PER_PAGE], page_urls)
             shown = title if n == 1 else f"{title}（第{n}页）"
             digest = incremental.fingerprint(context_fp, n, count, [item_fp(i) for i in pager.items]) if item_fp else ""
-            self.write(writer, page_urls[n - 1], template, shown, pager=pager, digest=digest, **kwargs)
+            self.write(writer, page_urls[n - 1], template, shown, pager=pager, digest=digest, weight=len(pager.items),
+                       **kwargs)
 
     def write_lookup_pages(self, writer: Any) -> None:
         """The look-up without JavaScript: lookup/ and a page per prefix (:func:`lookup_pages`)."""
@@ -243,7 +245,7 @@ class Renderer:
             title = f"受理编号以 {lp.prefix} 开头的信访举报" if lp.prefix else "按受理编号查找信访举报"
             digest = incremental.fingerprint(lp.prefix, lp.groups, [self.complaint_fp(c) for c in lp.complaints])
             self.write(writer, lookup_url(lp.prefix), "lookup.html", title, digest=digest, lp=lp, channels=channels,
-                       lookup_url=lookup_url)
+                       lookup_url=lookup_url, weight=len(lp.complaints) + len(lp.groups))
 
     def write_not_found(self, writer: Any) -> None:
         """404.html at the root, for the web server to show at any address the site lacks: its links are
@@ -276,11 +278,13 @@ class Renderer:
             self.write(writer, urls.INSPECTIONS, "inspections.html", "督察轮次")
             for iv in p.inspections:
                 self.write(writer, iv.url, "inspection.html", iv.inspection.title, [f.inspections[iv.inspection.id]], iv=iv)
-        self.write(writer, urls.TASKS, "tasks.html", "整改任务", [f.closed, f.overdue])
-        self.write(writer, urls.TASKS_BY_REGION, "tasks_by_region.html", "整改任务（按地区）", [f.closed, f.overdue])
+        self.write(writer, urls.TASKS, "tasks.html", "整改任务", [f.closed, f.overdue], weight=len(p.tasks))
+        self.write(writer, urls.TASKS_BY_REGION, "tasks_by_region.html", "整改任务（按地区）", [f.closed, f.overdue],
+                   weight=len(p.tasks))
         for t in p.tasks:
             self.write(writer, t.url, "task.html", t.name,
-                       [f.tasks[t.task.id], *(f.regions[r.code] for r in t.regions)], t=t, undated=True)
+                       [f.tasks[t.task.id], *(f.regions[r.code] for r in t.regions)], t=t, undated=True,
+                       weight=1 + len(t.complaints) + len(t.notices))
         self.write(writer, urls.COMPLAINTS, "complaints.html", "信访举报办理情况")
         self.write_lookup_pages(writer)
         for batch, items in p.batches:

@@ -33,6 +33,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import sqlite3
 import unicodedata
 import zlib
@@ -525,6 +526,7 @@ def _csv_text(rows: Iterable[list[Any]]) -> str:
     return buffer.getvalue()
 
 
+_SQLITE_IOERR = 10  # SQLite's primary result code for a failed read or write
 _SQL_TYPES = {"text": "TEXT", "date": "TEXT", "integer": "INTEGER", "boolean": "INTEGER", "real": "REAL"}
 _KEYS: dict[str, str | tuple[str, ...]] = {"tasks": "id", "complaints": "ref", "notices": "id", "regions": "code",
                                            "events": "id", "inspections": "id", "plans": ("inspection", "id"),
@@ -546,6 +548,10 @@ class SqliteFile:
         self.scratch = target.with_name(f".{target.name}.building")
         self.scratch.unlink(missing_ok=True)
         self.db = sqlite3.connect(self.scratch)
+        with self._disk():
+            self._start(info)
+
+    def _start(self, info: dict[str, str]) -> None:
         self.db.execute("PRAGMA journal_mode = OFF")
         self.db.execute("PRAGMA synchronous = OFF")
         self.db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -559,13 +565,36 @@ class SqliteFile:
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         try:
             if kind is None:
-                self.db.commit()
-                self.db.execute("VACUUM INTO ?", (str(self.target),))
+                with self._disk():
+                    self.db.commit()
+                    self.db.execute("VACUUM INTO ?", (str(self.target),))
         finally:
             self.db.close()
             self.scratch.unlink(missing_ok=True)
 
+    @contextlib.contextmanager
+    def _disk(self) -> Iterator[None]:
+        """SQLite says only "disk I/O error" when a write fails: the system's reason (a full disk, a file size
+        limit, a failing device) is found by writing where it was writing, and raised as that OSError."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != _SQLITE_IOERR:
+                raise
+            try:
+                with self.scratch.open("ab") as probe:
+                    probe.write(bytes(1 << 16))
+                    probe.flush()
+                    os.fsync(probe.fileno())
+            except OSError as reason:
+                raise reason from exc
+            raise
+
     def add(self, table: Table, rows: Iterable[dict[str, Any]]) -> None:
+        with self._disk():
+            self._add(table, rows)
+
+    def _add(self, table: Table, rows: Iterable[dict[str, Any]]) -> None:
         db = self.db
         db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?)",
                        [(table.name, i, c.name, c.type, c.doc, c.label) for i, c in enumerate(table.columns)])

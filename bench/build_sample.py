@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator import pipeline  # noqa: E402
-from generator.check.rules import check  # noqa: E402
-from generator.derive.state import derive  # noqa: E402
-from generator.load.reader import load  # noqa: E402
+from generator import pipeline
+from generator.check.rules import check
+from generator.derive.state import derive
+from generator.load.reader import load
 
 
 def main() -> None:

@@ -27,10 +27,10 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.index import pagefind
 from generator import pipeline
 from generator.config import Config
-from generator.index import whoosh_index as search_index  # noqa: E402
+from generator.index import pagefind
+from generator.index import whoosh_index as search_index
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -59,7 +59,7 @@ def first_query_bytes(site: Path, query: str, scope: str = "") -> tuple[int, int
             def record(response) -> None:  # type: ignore[no-untyped-def]
                 try:
                     body = response.body()
-                except Exception:  # redirects have no body
+                except Exception:  # noqa: BLE001 - redirects have no body (Playwright raises its own Error)
                     body = b""
                 sizes[response.url] = len(body)
                 text = response.url.split("?")[0].endswith((".js", ".css", ".json", ".html", "/", ".svg"))

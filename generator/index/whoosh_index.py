@@ -57,6 +57,11 @@ def _with_ancestors(by_code: dict[str, RegionView], codes: list[str]) -> tuple[t
     return tuple(v.region.code for v in views), tuple(v.region.name for v in views)
 
 
+def doc_key(kind: str, item_id: str) -> str:
+    """A SearchDoc's key: "task:R2-07", "complaint:D3SX…", "notice:…"."""
+    return f"{kind}:{item_id}"
+
+
 def rounds_of(portal: Portal, only: set[str] | None = None) -> dict[str, tuple[Inspection, ...]]:
     """The inspection(s) each item answers, by SearchDoc key (``only``: of those keys): a task's own, a
     complaint's batch's, the inspections of a notice's tasks (earliest first)."""
@@ -64,16 +69,16 @@ def rounds_of(portal: Portal, only: set[str] | None = None) -> dict[str, tuple[I
     order = {i.id: n for n, i in enumerate(content.rounds)}
     out: dict[str, tuple[Inspection, ...]] = {}
     for t in portal.tasks:
-        key = f"task:{t.task.id}"
+        key = doc_key("task", t.task.id)
         if only is None or key in only:
             out[key] = (t.inspection,) if t.inspection else ()
     for c in portal.complaints:
-        key = f"complaint:{c.complaint.ref}"
+        key = doc_key("complaint", c.complaint.ref)
         if only is None or key in only:
             inspection = content.inspection_of(c.batch)
             out[key] = (inspection,) if inspection else ()
     for n in portal.notices:
-        key = f"notice:{n.ann.id}"
+        key = doc_key("notice", n.ann.id)
         if only is None or key in only:
             found = {t.inspection.id: t.inspection for t in n.tasks if t.inspection}
             out[key] = tuple(sorted(found.values(), key=lambda i: order.get(i.id, len(order))))
@@ -90,37 +95,40 @@ def documents(portal: Portal, only: set[str] | None = None) -> Iterator[SearchDo
 
     for t in portal.tasks:
         task = t.task
-        if only is not None and f"task:{task.id}" not in only:
+        key = doc_key("task", task.id)
+        if only is not None and key not in only:
             continue
         codes, names = _with_ancestors(portal.region_by_code, task.regions)
         text = [_plain(task.problem), task.target, *task.measures, *task.responsible_units, *task.supervising_units,
                 task.acceptance_unit, *(e.note for e in task.history), *names]
-        yield SearchDoc(f"task:{task.id}", "task", task.id, t.name, "\n".join(text),
+        yield SearchDoc(key, "task", task.id, t.name, "\n".join(text),
                         codes, names, t.status, TASK_STATUS_LABELS[t.status], t.url,
-                        _filters("task", names, TASK_STATUS_LABELS[t.status], round_filters(f"task:{task.id}")),
+                        _filters("task", names, TASK_STATUS_LABELS[t.status], round_filters(key)),
                         _first(task.regions))
     for c in portal.complaints:
         m = c.complaint
-        if only is not None and f"complaint:{m.ref}" not in only:
+        key = doc_key("complaint", m.ref)
+        if only is not None and key not in only:
             continue
         codes, names = _with_ancestors(portal.region_by_code, m.region)
         text = [m.ref, m.summary, m.findings, m.handling, m.accountability, m.substantiated or "", *m.types,
                 *(u.note for u in m.updates), c.batch_name, *names]
-        yield SearchDoc(f"complaint:{m.ref}", "complaint", m.ref, complaint_title(m), "\n".join(text),
+        yield SearchDoc(key, "complaint", m.ref, complaint_title(m), "\n".join(text),
                         codes, names, c.status, COMPLAINT_STATUS_LABELS[c.status], c.url,
                         _filters("complaint", names, COMPLAINT_STATUS_LABELS[c.status],
                                  [("污染类型", kind) for kind in m.types] + [("批次", f"第{c.batch.batch}批")]
-                                 + round_filters(f"complaint:{m.ref}")),
+                                 + round_filters(key)),
                         _first(m.region))
     for n in portal.notices:
         a = n.ann
-        if only is not None and f"notice:{a.id}" not in only:
+        key = doc_key("notice", a.id)
+        if only is not None and key not in only:
             continue
         notice_regions = [code for t in n.tasks for code in t.task.regions]
         codes, names = _with_ancestors(portal.region_by_code, notice_regions)
         text = [_plain(a.summary), *(t.task.title for t in n.tasks), "\n".join(s.opinion for s in a.acceptance_steps), *names]
-        yield SearchDoc(f"notice:{a.id}", "notice", a.id, a.title, "\n".join(text), codes, names,
-                        n.state, n.state_label, n.url, _filters("notice", names, n.state_label, round_filters(f"notice:{a.id}")),
+        yield SearchDoc(key, "notice", a.id, a.title, "\n".join(text), codes, names,
+                        n.state, n.state_label, n.url, _filters("notice", names, n.state_label, round_filters(key)),
                         _first(notice_regions))
 
 

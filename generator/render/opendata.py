@@ -626,7 +626,7 @@ def _write_table(table: Table, rows: Iterable[dict[str, Any]], named: IO[bytes],
         nonlocal first
         for run in _runs(rows):
             write_csv_rows(table, run, named, labelled)
-            text = b",".join(_json_bytes(row).rstrip(b"\n") for row in run)
+            text = b",".join(_json_compact(row) for row in run)
             for target in json_lists:
                 target.write(text if first else b"," + text)
             first = False
@@ -635,10 +635,15 @@ def _write_table(table: Table, rows: Iterable[dict[str, Any]], named: IO[bytes],
     db.add(table, runs())
 
 
+def _json_compact(data: Any) -> bytes:
+    """JSON as UTF-8 on one line, without its line end: Python's C encoder (which cannot indent) is what makes
+    writing every item's own file on every build cheap (a browser or ``jq`` shows it indented)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def _json_bytes(data: Any) -> bytes:
-    """JSON as UTF-8 on one line: Python's C encoder (which cannot indent) is what makes writing every item's
-    own file on every build cheap (a browser or ``jq`` shows it indented)."""
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    """A JSON file's bytes: :func:`_json_compact` and a line end."""
+    return _json_compact(data) + b"\n"
 
 
 def item_records(portal: Portal, rows: Rows) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
@@ -681,7 +686,7 @@ def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, 
     # every table written as its rows are made, in runs, into its CSV files, portal.json and the database at once:
     # a national table is never held whole (issue 18: memory). portal.json is {"meta": …, "tables": {name: rows}}.
     with (output / urls.DATA_JSON).open("wb") as whole, SqliteFile(output / urls.DATA_SQLITE, info) as db:
-        whole.write(b'{"meta":' + _json_bytes(info).rstrip(b"\n") + b',"tables":{')
+        whole.write(b'{"meta":' + _json_compact(info) + b',"tables":{')
         made_of = rows.tables()
         for n, table in enumerate(schema):
             whole.write((("," if n else "") + json.dumps(table.name) + ":[").encode("utf-8"))

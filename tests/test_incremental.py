@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import MINI, REPO, SAMPLE, build, tree_digest
+import yaml
+from conftest import MINI, REPO, ROUNDS, SAMPLE, build, edit, tree_digest
+
+from generator.render import hant
 
 
 def stamps(root: Path) -> dict[str, int]:
@@ -442,3 +445,65 @@ def test_an_error_while_queueing_waits_for_the_children_already_rendering(tmp_pa
     assert sorted(p.name for p in tmp_path.glob("*.txt")) == ["0.txt", "1.txt", "2.txt", "3.txt"]  # all ended
     time.sleep(0.5)
     assert not (tmp_path / "4.txt").exists()  # never run
+
+
+def test_task_notice_and_region_pages_follow_every_change_of_what_they_show(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A task's, a notice's and a region's page carry a digest of what they show, and much of that lives in other
+    items: a linked complaint, a document, a later task that takes the problem up again, the inspection that
+    raised it, a region's name, a notice whose period begins. After each such change the rebuild equals a clean
+    build and the page shows the change; with nothing changed, none of those pages is rendered again."""
+    content, output = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(ROUNDS, content)
+    first = build(content, output)
+    assert first.code == 0, first.err
+    steps = [  # (what changes, the file and its edit, a page that must show it, what it shows)
+        ("a linked complaint's summary", "complaints/1.yaml", "某厂夜间生产噪声扰民", "某厂夜间生产噪声严重扰民",
+         "tasks/T-1", "某厂夜间生产噪声严重扰民"),
+        ("a document's title", "documents.yaml", "关于第1项整改任务验收意见的函", "关于第1项整改任务验收意见的复函",
+         "announcements/N-1", "关于第1项整改任务验收意见的复函"),
+        ("the title of a later task that takes the problem up again", "tasks/R3-1.yaml",
+         "title: 甲市某垃圾填埋场渗滤液问题整改不彻底", "title: 甲市某垃圾填埋场渗滤液问题反弹", "tasks/T-1", "渗滤液问题反弹"),
+        ("the later inspection's title", "inspections/r3.yaml", "title: 第三轮中央生态环境保护督察",
+         "title: 第三轮中央生态环境保护督察（测试）", "tasks/T-1", "第三轮中央生态环境保护督察（测试）"),
+        ("a region's name", "regions.yaml", "name: 甲市东区", "name: 甲市东城区", "regions/990100", "甲市东城区"),
+        ("a later task's status", "tasks/R3-1.yaml", "status: in_progress, note: 重新制定方案",
+         "status: completed, note: 重新制定方案", "regions/990102", "已完成"),
+    ]
+    for label, file, old, new, page, shown in steps:
+        before = (output / page / "index.html").read_text(encoding="utf-8")
+        edit(content, file, old, new)
+        result = build(content, output)
+        assert result.code == 0, (label, result.err)
+        clean = tmp_path / "clean"
+        assert build(content, clean).code == 0
+        assert tree_digest(output) == tree_digest(clean), label
+        shutil.rmtree(clean)
+        after = (output / page / "index.html").read_text(encoding="utf-8")
+        assert after != before and shown in after, label
+    # a notice whose period begins the next day: its page and its task's move from 即将开始 to 公示中 that day
+    (content / "announcements" / "N-2.yaml").write_text(
+        "id: N-2\ntitle: 邻省第三轮督察反馈问题第1项整改任务完成情况公示\ntasks: [R3-2]\n"
+        "period: {start: 2026-11-02, end: 2026-11-10}\nacceptance: {unit: 邻省生态环境厅, date: 2026-10-20, opinion: 同意验收}\n",
+        encoding="utf-8")
+    upcoming = build(content, output, "2026-11-01")
+    assert upcoming.code == 0, upcoming.err
+    before = {page: (output / page / "index.html").read_text(encoding="utf-8") for page in ("announcements/N-2", "tasks/R3-2")}
+    assert build(content, output, "2026-11-02").code == 0
+    for page, text in before.items():
+        assert (output / page / "index.html").read_text(encoding="utf-8") != text, page
+    clean = tmp_path / "clean"
+    assert build(content, clean, "2026-11-02").code == 0
+    assert tree_digest(output) == tree_digest(clean)
+    # nothing changed: no page of a task, a notice or a region is rendered again (each page rendered is also
+    # written in 繁體 by hant.write_page, which this spies on; the build runs in this process)
+    rendered: list[str] = []
+    real = hant.write_page
+    monkeypatch.setattr(hant, "write_page", lambda root, page, *rest: (rendered.append(page), real(root, page, *rest))[1])
+    again = build(content, output, "2026-11-02")
+    assert again.code == 0, again.err
+    assert "index.html" in rendered  # the home page carries the data date: always rendered
+    items = [f"tasks/{path.stem}/index.html" for path in (content / "tasks").glob("*.yaml")]
+    items += [f"announcements/{path.stem}/index.html" for path in (content / "announcements").glob("*.yaml")]
+    items += [f"regions/{r['code']}/index.html" for r in yaml.safe_load((content / "regions.yaml").read_text(encoding="utf-8"))]
+    assert len(items) == 4 + 2 + 6 and all((output / page).is_file() for page in items)
+    assert sorted(set(rendered) & set(items)) == []

@@ -171,6 +171,7 @@ class Renderer:
             _source_digest(Path(str(context.get("THEME", ""))) / "templates"),
         )
         self._complaint_fp: dict[str, str] = {}
+        self._top_regions = sum(1 for r in portal.regions if r.parent is None)  # region.html shows plans when several
 
     def write(self, writer: Any, url: str, template: str, title: str, page_feeds: Sequence[feeds.Feed] = (),
               digest: str = "", weight: int = 1, **kwargs: Any) -> None:
@@ -213,17 +214,36 @@ class Renderer:
                 c.status_label, c.status_date, regions, tasks, repeats, timeline)
         return self._complaint_fp[ref]
 
+    def task_fp(self, t: Any) -> str:
+        """Everything a task's page shows (task.html; it is ``undated``: no data date and no day counts, so the
+        digest moves only on the days its state does): the task as written, its state, its timeline, and what it
+        shows of its notices, complaints, documents, regions and the tasks it follows or that follow it."""
+        timeline = [(e.date, e.status, e.label, e.note, e.progress, e.correction, e.closeout_exception, e.on_schedule,
+                     repr(e.documents), _notice_line(e.announcement) if e.announcement else None) for e in t.timeline]
+        return incremental.fingerprint(
+            repr(t.task), _task_line(t), t.status_date, t.completed_on, t.closeout_exception, timeline,
+            [_notice_line(n) for n in t.notices], [self.complaint_fp(c) for c in t.complaints], repr(t.documents),
+            [_task_line(x) for x in t.follows], [_task_line(x) for x in t.followed_by], self.portal.content.version)
+
+    def notice_fp(self, n: Any) -> str:
+        """Everything a notice's page shows (announcement.html, ``undated``): the notice as written and its state,
+        the day it last changed as of the data date, its tasks, its documents and where to object."""
+        updated = min(n.ann.last_changed, self.portal.as_of) if n.state != "upcoming" else None
+        return incremental.fingerprint(
+            _notice_line(n), updated, [_task_line(t) for t in n.tasks], [(_task_line(t), on) for t, on in n.reopened],
+            repr(n.documents), repr(n.contact))
+
     def region_fp(self, r: Any) -> str:
-        """Everything a region's page shows, when it has no tasks (and so no plans): its counts are not dated
-        and the page does not carry the data date, so that a new day rewrites only the regions with tasks (most
-        counties have none: 1,389 of 1,767 at national size). "" for a region with tasks: rendered every time."""
-        if r.tasks or r.plans:
-            return ""
+        """Everything a region's page shows (region.html, ``undated``: its counts are not dated and its tasks' day
+        counts are written by prefs.js), so that a new day rewrites only the regions whose tasks' state moved."""
         return incremental.fingerprint(
             repr(r.region), r.url, [(a.region.name, a.url) for a in r.ancestors()],
             (r.parent.region.name, r.parent.url) if r.parent else None,
             [(ch.region.name, ch.url, len(ch.tasks), len(ch.complaints)) for ch in r.children],
-            len(r.complaints), sum(c.status == "done" for c in r.complaints), urls.complaints_in_region(r.region.code))
+            len(r.complaints), sum(c.status == "done" for c in r.complaints), urls.complaints_in_region(r.region.code),
+            [_task_line(t) for t in r.tasks],
+            [(iv.url, iv.inspection.label, repr(pv.plan), s.tasks_total, s.tasks_completed, s.tasks_closed, s.tasks_overdue)
+             for iv, pv, s in r.plans], self._top_regions, self.portal.content.version)
 
     def paginate(self, writer: Any, url_of: Any, template: str, title: str, items: Sequence[Any],
                  item_fp: Any = None, context_fp: str = "", **kwargs: Any) -> None:
@@ -284,7 +304,7 @@ class Renderer:
         for t in p.tasks:
             self.write(writer, t.url, "task.html", t.name,
                        [f.tasks[t.task.id], *(f.regions[r.code] for r in t.regions)], t=t, undated=True,
-                       weight=1 + len(t.complaints) + len(t.notices))
+                       digest=self.task_fp(t), weight=1 + len(t.complaints) + len(t.notices))
         self.write(writer, urls.COMPLAINTS, "complaints.html", "信访举报办理情况")
         self.write_lookup_pages(writer)
         for batch, items in p.batches:
@@ -304,7 +324,7 @@ class Renderer:
         self.write(writer, urls.ANNOUNCEMENTS, "announcements.html", "销号公示", [f.announcements])
         for n in p.notices:
             self.write(writer, n.url, "announcement.html", n.ann.title, [f.announcements, *(f.tasks[t.task.id] for t in n.tasks)], n=n,
-                       undated=True)
+                       undated=True, digest=self.notice_fp(n))
         self.write(writer, urls.REGIONS, "regions.html", "地区")
         for r in p.regions:
             self.write(writer, r.url, "region.html", r.region.name, [f.regions[r.region.code]], digest=self.region_fp(r), r=r,
@@ -324,6 +344,20 @@ class Renderer:
         self.write(writer, urls.STATS, "stats.html", "统计", stats=stats.statistics(p))
         self.write(writer, urls.DATA_PAGE, "data.html", "数据下载")
         self.write_not_found(writer)
+
+
+def _task_line(t: Any) -> tuple[Any, ...]:
+    """Everything a task shows where another page lists or names it (task_table, task_flags, task_name and its
+    status in _macros.html): a page with a digest that shows other tasks puts this of each in its digest."""
+    i = t.inspection
+    return (t.task.id, t.task.number, t.task.title, t.name, t.url, repr(t.task.deadline), t.status, t.status_label,
+            t.overdue, t.overdue_since, t.late, t.behind_schedule, bool(t.stale_days), t.last_update, bool(t.followed_by),
+            [(r.code, r.name) for r in t.regions], (i.id, i.label, i.title, i.feedback_on) if i else None)
+
+
+def _notice_line(n: Any) -> tuple[Any, ...]:
+    """Everything a notice shows where another page lists it (notice_item and notice_data in _macros.html)."""
+    return repr(n.ann), n.url, n.state, n.length_days
 
 
 @dataclass(frozen=True)

@@ -443,10 +443,18 @@ class Content:
     def inspection_of(self, item: Task | Batch) -> Inspection | None:
         """The inspection a task or batch answers: the one it names, else the only one; None when it names
         none of several (the checker reports that)."""
-        rounds = self.rounds
         if item.inspection:
-            return next((i for i in rounds if i.id == item.inspection), None)
+            return self._rounds_by_id.get(item.inspection)
+        rounds = self.rounds
         return rounds[0] if len(rounds) == 1 else None
+
+    @functools.cached_property
+    def _rounds_by_id(self) -> dict[str, Inspection]:
+        """:attr:`rounds` by id, the first of a repeated id (the checker reports repeats); asked for every item."""
+        by_id: dict[str, Inspection] = {}
+        for i in self.rounds:
+            by_id.setdefault(i.id, i)
+        return by_id
 
     def task_number(self, task: Task) -> str:
         """How a task is numbered for readers: 第7项, or 第三轮·第7项 when the portal holds several inspections (every

@@ -178,6 +178,12 @@ class Jobs:
         """Queue a job; ``weight``: how many items it reads. A child runs jobs up to ``chunk`` in weight: what it
         touches of the parent's memory, it copies, so a child rendering listing pages (50 complaints each) takes
         fewer of them than one rendering complaint pages."""
+        self.add_made(outputs, digest, lambda: run, weight)
+
+    def add_made(self, outputs: Sequence[str], digest: str, make: Callable[[], Callable[[], None]],
+                 weight: int = 1) -> None:
+        """:meth:`add`, with the job's run made by ``make()`` only when the job is not reused (an item's JSON file:
+        its bytes are packed to be held until the run, which a reused job does not need)."""
         files = tuple(outputs)
         key = job_key(files, digest) if digest else None
         if key is not None:
@@ -189,7 +195,7 @@ class Jobs:
                 keep(self.output, self.reused)
                 self.reused = []
             return
-        job = Job(files, digest, run, max(1, weight))
+        job = Job(files, digest, make(), max(1, weight))
         self.pending.append(job)
         self._pending_weight += job.weight
         if self._pending_weight >= self.chunk and self._pending_weight >= self.parallel_min:

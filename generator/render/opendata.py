@@ -711,12 +711,16 @@ def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, 
         data = _json_bytes({**make(), **licence})
         hashes[path] = hashlib.sha256(data).hexdigest()
 
-        def run(path: str = path, packed: bytes = zlib.compress(data, 1)) -> None:  # held until run: packed (memory)
-            target = output / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(zlib.decompress(packed))
+        def writer(path: str = path, data: bytes = data) -> Callable[[], None]:  # only for a job that is not reused
+            packed = zlib.compress(data, 1)  # held until the job runs: packed (memory)
 
-        jobs.add([path], fingerprint(code, hashes[path]), run)
+            def run() -> None:
+                target = output / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(zlib.decompress(packed))
+            return run
+
+        jobs.add_made([path], fingerprint(code, hashes[path]), writer)
     return hashes
 
 

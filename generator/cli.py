@@ -90,7 +90,13 @@ def _build(content: Path, output: Path, as_of: dt.date, settings_file: Path | No
     damaged = incremental.damaged_digests(previous)
     if damaged:
         warnings.insert(0, damaged)
-    publish.publish(output, render)
+    try:
+        publish.publish(output, render)
+    except publish.KeptFileMissing as missing:  # the published site was changed by something else: build it all
+        warnings.append(str(missing))
+        incremental.forget_state(output.resolve(), output.resolve())
+        previous = None
+        publish.publish(output, render)
     figures["publish_s"] = time.perf_counter() - rendered[0]  # unchanged times kept, swap, old site removed
     for warning in warnings:
         print(f"警告：{warning}", file=sys.stderr)

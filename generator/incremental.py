@@ -1,8 +1,9 @@
 """Shared by render, index and publish: run file-writing jobs, in parallel, skipping unchanged ones.
 
 Every page and feed is a :class:`Job` that writes one or more files. A job may carry a *digest* of
-everything its files are made from. When the next build finds a job whose digest is unchanged and whose
-files exist in the previously published output, it does not render it again: it notes them as kept
+everything its files are made from. When the next build finds a job whose digest is unchanged (a job of
+the previously published output, whose files are trusted to be there: publishing finds one that is not), it
+does not render it again: it notes them as kept
 (:func:`keep`), and publishing links the published files into the new site (same bytes, same
 modification time, no work; see publish.py). That is decided when the job is queued (:meth:`Jobs.add`),
 and a kept job's closure is dropped then. Other jobs run while the build goes on queueing, each time a
@@ -170,7 +171,6 @@ class Jobs:
         self.ran = 0
         self._pool: _Pool | None = None
         self.old: set[int] = set()
-        self._previous_root = os.path.join(self.previous, "") if self.previous is not None else ""
         if self.previous is not None:
             self.old = load_digests(self.previous) or set()  # none, stale or damaged: a full render (the CLI warns)
 
@@ -203,11 +203,10 @@ class Jobs:
 
     def _reusable(self, files: tuple[str, ...], key: int | None) -> bool:
         """The job's files in the published site are what it would write now: the same files with the same digest
-        were a job of that site, and they are still there."""
-        if key is None or key not in self.old:
-            return False
-        root = self._previous_root  # strings, not Paths: this runs for every job of a national site
-        return all(os.path.isfile(root + name) for name in files)
+        were a job of that site. That they are still there is trusted, not checked with a ``stat`` per file (a
+        national site has 800,000): publishing finds one that something else deleted and the build is made
+        again without reuse (publish.swap.KeptFileMissing)."""
+        return key is not None and key in self.old
 
     def _run_pending(self, last: bool = False) -> None:
         """Start a child for each whole run of ``chunk`` in weight of pending jobs (all of them when ``last``),
@@ -318,12 +317,31 @@ def save_state(output: Path, site: Path, files: Sequence[str], digests: str | No
     ident, listing, digest_file, identity = _state_paths(output, site)
     ident.parent.mkdir(parents=True, exist_ok=True)
     ident.unlink(missing_ok=True)
-    _write_replacing(listing, "".join(f"{name}\n" for name in files))
+    _write_replacing(listing, _checked(files))
     if digests is None:
         digest_file.unlink(missing_ok=True)
     else:
         _write_replacing(digest_file, digests)
     _write_replacing(ident, identity)
+
+
+def _checked(names: Sequence[str]) -> str:
+    """A list of names, a line each, under a line with their SHA-256: publishing removes what a site's list has
+    and the new site lacks, so a list that was damaged must read as missing (:func:`_read_checked`: the folder
+    is then looked at), not as another list."""
+    body = "".join(f"{name}\n" for name in names)
+    return f"# sha256 {hashlib.sha256(body.encode('utf-8')).hexdigest()}\n{body}"
+
+
+def _read_checked(path: Path) -> set[str] | None:
+    """The names of a list written by :func:`_checked`; None when it is missing or damaged."""
+    try:
+        head, _, body = path.read_text(encoding="utf-8").partition("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if head != f"# sha256 {hashlib.sha256(body.encode('utf-8')).hexdigest()}":
+        return None
+    return set(body.splitlines())
 
 
 def _write_replacing(path: Path, text: str) -> None:
@@ -349,12 +367,7 @@ def has_state(output: Path, site: Path) -> bool:
 def load_files(output: Path, site: Path) -> set[str] | None:
     """The files of ``site`` as its state lists them; None without a valid state."""
     paths = _valid(output, site)
-    if paths is None:
-        return None
-    try:
-        return set(paths[0].read_text(encoding="utf-8").splitlines())
-    except (OSError, UnicodeDecodeError):
-        return None
+    return _read_checked(paths[0]) if paths is not None else None
 
 
 def load_digests(output: Path) -> set[int] | None:

@@ -507,3 +507,26 @@ def test_task_notice_and_region_pages_follow_every_change_of_what_they_show(tmp_
     items += [f"regions/{r['code']}/index.html" for r in yaml.safe_load((content / "regions.yaml").read_text(encoding="utf-8"))]
     assert len(items) == 4 + 2 + 6 and all((output / page).is_file() for page in items)
     assert sorted(set(rendered) & set(items)) == []
+
+
+def test_a_published_file_deleted_by_something_else_is_made_again(tmp_path: Path) -> None:
+    """A rebuild trusts the build state's digests instead of a ``stat`` per file. A published file deleted by hand
+    is found while the new site is assembled (each kept file is linked from the published one): the build is made
+    again without reusing the published site, with a warning, and equals a clean build; so do the builds after."""
+    content, output = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(MINI, content)
+    assert build(content, output).code == 0
+    _append(content / "tasks" / "T-2.yaml", "  - {date: 2026-10-20, status: completed, note: 整改完成}\n")
+    assert build(content, output).code == 0  # the first rebuild: T-2's page is new, the rest linked
+    clean = tmp_path / "clean"
+    assert build(content, clean).code == 0
+    expected = tree_digest(clean)
+    for name in ("complaints/X2CS202105100002/index.html", "tasks/T-2/index.html", "data/tasks/T-1.json"):
+        (output / name).unlink()
+        result = build(content, output)
+        assert result.code == 0, result.err
+        assert "Traceback" not in result.err
+        assert f"已发布的网站中缺少文件 {name}" in result.err, result.err
+        assert tree_digest(output) == expected, name
+        again = build(content, output)  # and the state is whole again
+        assert again.code == 0 and "缺少文件" not in again.err and tree_digest(output) == expected, name

@@ -250,10 +250,20 @@ def _files_of(output: Path, site: Path) -> set[str]:
     return listed if listed is not None else set(_files(site))
 
 
+class KeptFileMissing(PortalError):
+    """A file this build kept from the published site is not there any more (something else deleted it): the
+    build cannot be assembled from the published site and is made again without reusing it (cli)."""
+
+    def __init__(self, name: str):
+        super().__init__(f"已发布的网站中缺少文件 {name}（被其他程序删除？）：本次不复用已发布的页面，全部重新生成")
+        self.name = name
+
+
 def _assemble(staged: Path, published: Path, spare: Path, before: set[str]) -> list[str]:
     """Turn ``spare``, whose files are ``before``, into the new site: ``staged`` (what this build wrote)
     plus the files it kept from ``published``. Files whose bytes equal the published ones are links to
-    those. Returns the new site's files, sorted."""
+    those. Returns the new site's files, sorted. A kept file that the published site no longer has (something
+    else deleted it) raises :class:`KeptFileMissing`."""
     kept = incremental.kept(staged)
     written = _files(staged)
     wanted = {*written, *kept}
@@ -273,7 +283,12 @@ def _assemble(staged: Path, published: Path, spare: Path, before: set[str]) -> l
                 continue
         except FileNotFoundError:
             pass
-        _put(Path(source), Path(target), move=False)
+        try:
+            _put(Path(source), Path(target), move=False)
+        except FileNotFoundError:
+            if os.path.exists(source):
+                raise
+            raise KeptFileMissing(name) from None
     gone = sorted(before - wanted)
     for name in gone:
         with contextlib.suppress(FileNotFoundError, IsADirectoryError):

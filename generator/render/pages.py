@@ -207,8 +207,7 @@ class Renderer:
             tasks = [(t.task.id, t.name, t.number_label, t.status, t.status_label, t.url) for t in c.tasks]
             repeats = [[(r.complaint.ref, r.url, r.batch_name, r.status_label) for r in rs] for rs in (c.repeats, c.repeated_by)]
             # the history as shown as of the data date (a later-dated entry appears when the date reaches it)
-            timeline = [(e.date, e.status, e.label, e.note, e.progress, e.correction, e.closeout_exception, e.on_schedule,
-                         repr(e.documents), e.announcement.url if e.announcement else "") for e in c.timeline]
+            timeline = [_entry_line(e) for e in c.timeline]
             self._complaint_fp[ref] = incremental.fingerprint(
                 repr(c.complaint), c.batch.batch, c.batch.forwarded_on, c.batch.inspection, c.batch_name, c.url, c.status,
                 c.status_label, c.status_date, regions, tasks, repeats, timeline)
@@ -218,10 +217,9 @@ class Renderer:
         """Everything a task's page shows (task.html; it is ``undated``: no data date and no day counts, so the
         digest moves only on the days its state does): the task as written, its state, its timeline, and what it
         shows of its notices, complaints, documents, regions and the tasks it follows or that follow it."""
-        timeline = [(e.date, e.status, e.label, e.note, e.progress, e.correction, e.closeout_exception, e.on_schedule,
-                     repr(e.documents), _notice_line(e.announcement) if e.announcement else None) for e in t.timeline]
         return incremental.fingerprint(
-            repr(t.task), _task_line(t), t.status_date, t.completed_on, t.closeout_exception, timeline,
+            repr(t.task), _task_line(t), t.status_date, t.completed_on, t.closeout_exception,
+            [_entry_line(e) for e in t.timeline],
             [_notice_line(n) for n in t.notices], [self.complaint_fp(c) for c in t.complaints], repr(t.documents),
             [_task_line(x) for x in t.follows], [_task_line(x) for x in t.followed_by], self.portal.content.version)
 
@@ -353,6 +351,12 @@ def _task_line(t: Any) -> tuple[Any, ...]:
     return (t.task.id, t.task.number, t.task.title, t.name, t.url, repr(t.task.deadline), t.status, t.status_label,
             t.overdue, t.overdue_since, t.late, t.behind_schedule, bool(t.stale_days), t.last_update, bool(t.followed_by),
             [(r.code, r.name) for r in t.regions], (i.id, i.label, i.title, i.feedback_on) if i else None)
+
+
+def _entry_line(e: Any) -> tuple[Any, ...]:
+    """Everything an entry of a task's or a complaint's timeline shows, its notice included."""
+    return (e.date, e.status, e.label, e.note, e.progress, e.correction, e.closeout_exception, e.on_schedule,
+            repr(e.documents), _notice_line(e.announcement) if e.announcement else None)
 
 
 def _notice_line(n: Any) -> tuple[Any, ...]:

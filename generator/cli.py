@@ -71,7 +71,8 @@ def _build(content: Path, output: Path, as_of: dt.date, settings_file: Path | No
            verbose: bool, stats: dict[str, int | float] | None) -> None:
     started = time.perf_counter()
     # the models of unchanged content files are kept beside output/, with the rest of the build state
-    portal = pipeline.prepare(content, as_of, incremental.state_folder(output.resolve()) / LOAD_CACHE)
+    state = incremental.state_folder(output.resolve())
+    portal = pipeline.prepare(content, as_of, state / LOAD_CACHE)
     settings = pipeline.pelican_settings(portal, settings_file)  # after the content: it names the folder
     config = Config.resolve(flags, os.environ, settings)
     figures = stats if stats is not None else {}
@@ -82,7 +83,7 @@ def _build(content: Path, output: Path, as_of: dt.date, settings_file: Path | No
     rendered = [0.0]
 
     def render(tmp: Path) -> None:
-        said, report = pipeline.render(portal, tmp, settings, verbose, previous, config)
+        said, report = pipeline.render(portal, tmp, settings, verbose, previous, config, state)
         warnings.extend(said)
         figures.update(report.figures())
         rendered[0] = time.perf_counter()

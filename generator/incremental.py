@@ -75,6 +75,59 @@ def job_key(files: Sequence[str], digest: str) -> int:
     return int.from_bytes(hashlib.blake2b(repr((tuple(files), digest)).encode("utf-8"), digest_size=16).digest(), "big")
 
 
+class KeptValues:
+    """Values kept between builds in a folder of the build state, each in a file named by a digest of what it was
+    made from (a content file's models, a batch's rows of the open data tables): a different input is a different
+    entry, so an entry is never stale. Each file holds a header, the SHA-256 of the pickled value and the value, and
+    is read only when that hash holds: an entry that is missing, unreadable, damaged (even in one byte) or of
+    another kind is a miss, which only costs making the value again. :meth:`prune` removes the entries a build did
+    not use."""
+
+    HEADER = b"portal-kept 1\n"
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.used: set[str] = set()
+        self.hits = 0
+
+    def get(self, key: str, kind: type) -> Any:
+        """The value kept under ``key`` when it is a ``kind``, else None."""
+        self.used.add(key)
+        try:
+            raw = (self.folder / key).read_bytes()
+        except OSError:
+            return None
+        head = len(self.HEADER) + 64
+        if not raw.startswith(self.HEADER) or raw[len(self.HEADER):head] != hashlib.sha256(raw[head:]).hexdigest().encode():
+            return None
+        try:
+            value = pickle.loads(raw[head:])
+        except Exception:  # noqa: BLE001 - the hash holds but the code that reads it changed: a miss
+            return None
+        if not isinstance(value, kind):
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep ``value`` (pickled now: later changes to it are not kept); a folder that cannot be written keeps
+        nothing."""
+        self.used.add(key)
+        with contextlib.suppress(OSError, pickle.PicklingError):
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = self.folder / f".{key}.{os.getpid()}.new"
+            temporary.write_bytes(self.HEADER + hashlib.sha256(payload).hexdigest().encode() + payload)
+            os.replace(temporary, self.folder / key)
+
+    def prune(self) -> None:
+        """Remove the entries this build did not use."""
+        with contextlib.suppress(OSError):
+            for path in self.folder.iterdir():
+                if path.name not in self.used:
+                    path.unlink(missing_ok=True)
+
+
 KEPT = ".portal-kept.txt"  # in a build folder: published files this build keeps instead of writing
 KEPT_HEADER = "# published files this build keeps"  # its first line: a list without it is not a whole list
 

@@ -82,14 +82,16 @@ class Build:
     portal: Portal
     config: Config
     previous: Path | None = None  # the published site: unchanged pages and search shards are reused from it
+    state: Path | None = None  # the build state folder beside the published one, where parts of files are kept
     shards: list[pagefind.Shard] = field(default_factory=list)  # the browser search's plan
     report: BuildReport = field(default_factory=BuildReport)
     standalone: bool = False  # plain `pelican content`: the plugin made this Build itself
 
     @classmethod
-    def plan(cls, portal: Portal, config: Config, previous: Path | None = None, standalone: bool = False) -> Build:
+    def plan(cls, portal: Portal, config: Config, previous: Path | None = None, standalone: bool = False,
+             state: Path | None = None) -> Build:
         """The build of ``portal``, with the search shards planned (the search page lists them)."""
-        return cls(portal, config, previous, pagefind.plan(portal, config.search_shard_max), standalone=standalone)
+        return cls(portal, config, previous, state, pagefind.plan(portal, config.search_shard_max), standalone=standalone)
 
 
 def _run_pelican(settings: dict[str, Any], build: Build) -> None:
@@ -145,16 +147,18 @@ class _PelicanErrors(logging.Handler):
 
 
 def render(portal: Portal, output_dir: Path, settings: dict[str, Any] | None = None, verbose: bool = False,
-           previous: Path | None = None, config: Config | None = None) -> tuple[list[str], BuildReport]:
+           previous: Path | None = None, config: Config | None = None,
+           state: Path | None = None) -> tuple[list[str], BuildReport]:
     """Render and index the site into ``output_dir`` (which should be empty) with Pelican, with ``settings``
-    from :func:`pelican_settings` (default: the portal's own, without a settings file); return warnings for
-    the user and the build's figures."""
+    from :func:`pelican_settings` (default: the portal's own, without a settings file); ``previous``: the
+    published site to reuse unchanged files from; ``state``: the build state folder (parts of files kept
+    between builds). Return warnings for the user and the build's figures."""
     settings = {**(settings if settings is not None else pelican_settings(portal, None)),
                 "OUTPUT_PATH": str(output_dir.resolve())}
     plugins = list(settings.get("PLUGINS") or [])  # Pelican's default is None
     if "generator.plugin" not in plugins:
         settings["PLUGINS"] = [*plugins, "generator.plugin"]
-    build = Build.plan(portal, config or Config(), previous)
+    build = Build.plan(portal, config or Config(), previous, state=state)
     os.makedirs(output_dir, exist_ok=True)
     errors = _PelicanErrors()
     pelican_logger = logging.getLogger("pelican")

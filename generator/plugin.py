@@ -38,7 +38,7 @@ class PortalGenerator(Generator):  # type: ignore[misc]  # pelican has no type h
         build = self.build
         started = time.perf_counter()
         renderer = Renderer(build.portal, self.env, self.context, Path(self.output_path), build.config,
-                            build.previous, pagefind.scopes(build.shards))
+                            build.previous, pagefind.scopes(build.shards), build.state)
         renderer.write_all(writer)
         ran = renderer.finish()
         report = build.report

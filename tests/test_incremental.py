@@ -530,3 +530,60 @@ def test_a_published_file_deleted_by_something_else_is_made_again(tmp_path: Path
         assert tree_digest(output) == expected, name
         again = build(content, output)  # and the state is whole again
         assert again.code == 0 and "缺少文件" not in again.err and tree_digest(output) == expected, name
+
+
+def test_the_complaints_share_of_the_data_files_is_kept_batch_by_batch(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The complaints' rows of the open data tables, their link rows and the hashes of their own files and manifest
+    records are kept per batch (opendata.ComplaintParts): a rebuild makes again only the batches whose complaints
+    show something else (their file, or a region's name they show), a damaged part only costs time, and the
+    output is always what a clean build makes."""
+    from generator.render import opendata
+
+    made: list[str] = []
+    real = opendata.ComplaintParts._make
+
+    def spy(self, run):  # type: ignore[no-untyped-def]
+        made.append(run[0].batch.inspection or "-")
+        return real(self, run)
+
+    monkeypatch.setattr(opendata.ComplaintParts, "_make", spy)
+    content, output = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(ROUNDS, content)
+    parts = tmp_path / ".output.state" / "parts"
+
+    def rebuild_matches_a_clean_build(name: str) -> dict[str, int]:
+        made.clear()
+        result = build(content, output)
+        assert result.code == 0, result.err
+        kept = _inodes(parts)
+        seen = list(made)
+        assert build(content, tmp_path / name).code == 0  # its parts are its own (.<name>.state)
+        made[:] = seen
+        assert tree_digest(output) == tree_digest(tmp_path / name)
+        return kept
+
+    first = rebuild_matches_a_clean_build("clean1")
+    assert sorted(made) == ["r2", "r3"] and len(first) == 2  # one part per batch
+    # a complaint of round 3's batch changed (one that no other complaint's page shows): only its part is made
+    # again; round 2's is the same file
+    edit(content, "complaints/r3/1.yaml", "summary: 园区污水处理厂排口水质发黑。", "summary: 园区污水处理厂排口水质发黑发臭。")
+    second = rebuild_matches_a_clean_build("clean2")
+    assert made == ["r3"]
+    assert len(set(second.items()) & set(first.items())) == 1 and len(second) == 2
+    # a region renamed in regions.yaml: the complaints that show it (round 2's batch) are made again
+    shown = (output / "data" / "complaints.csv").read_text(encoding="utf-8-sig")
+    assert "甲市东区" in shown
+    edit(content, "regions.yaml", "name: 甲市东区", "name: 甲市东城区")
+    rebuild_matches_a_clean_build("clean3")
+    assert "r2" in made
+    assert "甲市东城区" in (output / "data" / "complaints.csv").read_text(encoding="utf-8-sig")
+    # every part damaged in one byte of its value: each is made again, and the site does not change
+    before = tree_digest(output)
+    for path in parts.iterdir():
+        raw = bytearray(path.read_bytes())
+        raw[len(raw) // 2] ^= 0x01
+        path.write_bytes(bytes(raw))
+    third = rebuild_matches_a_clean_build("clean4")
+    assert sorted(made) == ["r2", "r3"] and tree_digest(output) == before
+    made.clear()
+    assert build(content, output).code == 0 and made == [] and _inodes(parts) == third  # whole again: all kept

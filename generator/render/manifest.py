@@ -184,15 +184,23 @@ def _with_body(node: Any) -> dict[str, Any]:
     return data
 
 
-def records(portal: Portal) -> dict[str, dict[str, Any]]:
-    """Every published record by kind and id (see the module docstring)."""
+def complaint_record(c: ComplaintView) -> str:
+    """The SHA-256 of a complaint's record: the complaint as written, with its batch's number and date."""
+    data = plain(c.complaint)
+    data["batch"], data["forwarded_on"] = c.batch.batch, c.batch.forwarded_on.isoformat()
+    return digest(data)
+
+
+def records(portal: Portal, complaint_records: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """Every published record by kind and id (see the module docstring); ``complaint_records``: the complaints'
+    hashes (:func:`complaint_record`) by reference when they are already known (the open data's kept parts)."""
     out: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
     for t in sorted(portal.tasks, key=lambda t: t.task.id):
         out["tasks"][t.task.id] = {"sha256": digest(plain(t.task))}  # the fields: in data/tasks/<id>.json
+    known = complaint_records or {}
     for c in sorted(portal.complaints, key=lambda c: c.complaint.ref):
-        data = plain(c.complaint)
-        data["batch"], data["forwarded_on"] = c.batch.batch, c.batch.forwarded_on.isoformat()
-        out["complaints"][c.complaint.ref] = {"sha256": digest(data)}
+        ref = c.complaint.ref
+        out["complaints"][ref] = {"sha256": known[ref] if ref in known else complaint_record(c)}
     for n in sorted(portal.notices, key=lambda n: n.ann.id):
         out["notices"][n.ann.id] = {"sha256": digest(plain(n.ann))}
     for d in sorted(portal.documents, key=lambda d: d.id):
@@ -239,9 +247,10 @@ def data_hashes(output: Path, items: dict[str, str]) -> dict[str, str]:
 
 
 def build(portal: Portal, documents_dir: Path, output: Path | None = None,
-          items: dict[str, str] | None = None) -> dict[str, Any]:
+          items: dict[str, str] | None = None, complaint_records: dict[str, str] | None = None) -> dict[str, Any]:
     """The manifest of a build (see the module docstring); ``output`` holds the data files written so far,
-    ``items`` the hashes of the items' own JSON files."""
+    ``items`` the hashes of the items' own JSON files, ``complaint_records`` those of the complaints' records
+    (:func:`records`)."""
     files = {}
     for d in sorted(portal.documents, key=lambda d: d.id):
         if d.file:
@@ -260,7 +269,7 @@ def build(portal: Portal, documents_dir: Path, output: Path | None = None,
         "hash": "sha256 of canonical JSON (sorted keys, compact, UTF-8, empty values omitted); "
                 "chain = sha256(previous chain + '\\n' + key + '\\n' + sha256), starting from 64 zeros; "
                 "files and data: sha256 of the file's bytes",
-        "records": records(portal),
+        "records": records(portal, complaint_records),
         "files": files,
         "data": data_hashes(output, items or {}) if output is not None else {},
         "events": events,
@@ -268,10 +277,10 @@ def build(portal: Portal, documents_dir: Path, output: Path | None = None,
     }
 
 
-def write(portal: Portal, output: Path, items: dict[str, str]) -> None:
+def write(portal: Portal, output: Path, items: dict[str, str], complaint_records: dict[str, str] | None = None) -> None:
     """Write integrity/manifest.json; called after the data files (data/) are written, with the hashes of
-    the items' own JSON files."""
-    data = build(portal, Path(portal.content.root) / "documents", output, items)
+    the items' own JSON files and of the complaints' records."""
+    data = build(portal, Path(portal.content.root) / "documents", output, items, complaint_records)
     target = output / urls.MANIFEST
     target.parent.mkdir(parents=True, exist_ok=True)
     # one line per record, event and file (records are two levels down: kind, id)

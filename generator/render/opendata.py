@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -44,7 +45,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Self
 
 from generator import urls
-from generator.incremental import code_digest, fingerprint
+from generator.incremental import KeptValues, code_digest, fingerprint
 from generator.models import (
     CHANNEL_LABELS,
     COMPLAINT_STATUS_LABELS,
@@ -53,6 +54,7 @@ from generator.models import (
     OUTCOME_LABELS,
     TASK_STATUS_LABELS,
 )
+from generator.render import manifest
 from generator.render.feeds import EVENT_COLUMNS, event_rows
 
 if TYPE_CHECKING:
@@ -413,28 +415,26 @@ class Rows:
             "tasks": sum(1 for t in v.tasks if p.content.plan_of(t.task) is plan),
         }
 
+    def region_name(self, code: str) -> str:
+        region = self.portal.region_by_code.get(code)
+        return region.region.name if region else ""
+
     def links(self) -> dict[str, Iterable[dict[str, Any]]]:
-        """The rows of :data:`LINK_TABLES`, from the items' own lists (not by splitting the joined cells)."""
+        """The rows of the tasks' tables of :data:`LINK_TABLES`, from the items' own lists (not by splitting the
+        joined cells); the complaints' come with their parts (:class:`ComplaintPart`)."""
         p = self.portal
-
-        def name(code: str) -> str:
-            region = p.region_by_code.get(code)
-            return region.region.name if region else ""
-
+        name = self.region_name
         return {  # each made only as it is read
-            "complaint_types": ({"ref": c.complaint.ref, "type": v} for c in p.complaints for v in _once(c.complaint.types)),
-            "complaint_regions": ({"ref": c.complaint.ref, "region": v, "region_name": name(v)}
-                                  for c in p.complaints for v in _once(c.complaint.region)),
             "task_regions": ({"task_id": t.task.id, "region": v, "region_name": name(v)} for t in p.tasks for v in _once(t.task.regions)),
             "task_responsible_units": ({"task_id": t.task.id, "unit": v} for t in p.tasks for v in _once(t.task.responsible_units)),
         }
 
     def tables(self) -> dict[str, Iterable[dict[str, Any]]]:
-        """The rows of each published table, in the tables' order, each table made only as it is read."""
+        """The rows of each published table but the complaints' (:class:`ComplaintParts`), in the tables' order, each
+        table made only as it is read."""
         p = self.portal
         return {
             "tasks": (self.task(t) for t in p.tasks),
-            "complaints": (self.complaint(c) for c in p.complaints),
             "notices": (self.notice(n) for n in sorted(p.notices, key=lambda n: n.ann.id)),
             "regions": ({"code": r.region.code, "name": r.region.name, "parent": r.region.parent, "tasks": len(r.tasks),
                          "complaints": len(r.complaints), "url": self.link(r.url)} for r in p.regions),
@@ -591,48 +591,96 @@ class SqliteFile:
             raise
 
     def add(self, table: Table, rows: Iterable[dict[str, Any]]) -> None:
+        """Add ``table`` with ``rows`` (dicts by column name)."""
         with self._disk():
-            self._add(table, rows)
+            self.create(table)
+            self.insert(table, (sql_values(table, row) for row in rows))
+            self.finish_table(table)
 
-    def _add(self, table: Table, rows: Iterable[dict[str, Any]]) -> None:
-        db = self.db
-        db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?)",
-                       [(table.name, i, c.name, c.type, c.doc, c.label) for i, c in enumerate(table.columns)])
-        key = _KEYS[table.name]
-        cols = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' + (" PRIMARY KEY" if c.name == key else "")
-                         for c in table.columns)
-        if isinstance(key, tuple):  # a key of several columns
-            cols += ", PRIMARY KEY (" + ", ".join(f'"{k}"' for k in key) + ")"
-        db.execute(f'CREATE TABLE "{table.name}" ({cols})')
-        names = [c.name for c in table.columns]
-        db.executemany(f'INSERT INTO "{table.name}" VALUES ({", ".join("?" * len(names))})',
-                       ([(row[n] if row[n] != "" or table.columns[i].type == "text" else None) for i, n in enumerate(names)]
-                        for row in rows))
+    def create(self, table: Table) -> None:
+        """The table, empty, and its columns in ``columns``; then :meth:`insert` its rows, then :meth:`finish_table`."""
+        with self._disk():
+            self.db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?)",
+                                [(table.name, i, c.name, c.type, c.doc, c.label) for i, c in enumerate(table.columns)])
+            key = _KEYS[table.name]
+            cols = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' + (" PRIMARY KEY" if c.name == key else "")
+                             for c in table.columns)
+            if isinstance(key, tuple):  # a key of several columns
+                cols += ", PRIMARY KEY (" + ", ".join(f'"{k}"' for k in key) + ")"
+            self.db.execute(f'CREATE TABLE "{table.name}" ({cols})')
+
+    def insert(self, table: Table, values: Iterable[tuple[Any, ...]], into: str = "") -> None:
+        """Rows of ``table`` as :func:`sql_values` made them, in order (into the table, or the table ``into``)."""
+        with self._disk():
+            self.db.executemany(f'INSERT INTO "{into or table.name}" VALUES ({", ".join("?" * len(table.columns))})',
+                                values)
+
+    def finish_table(self, table: Table) -> None:
         if table in LINK_TABLES:  # key (item, value): an index on the value column too
-            value = key[1]
-            db.execute(f'CREATE INDEX "{table.name}_{value}" ON "{table.name}" ("{value}")')
+            value = _KEYS[table.name][1]
+            with self._disk():
+                self.db.execute(f'CREATE INDEX "{table.name}_{value}" ON "{table.name}" ("{value}")')
+
+    def stash(self, table: Table, values: Iterable[tuple[Any, ...]]) -> None:
+        """Rows of ``table`` set aside, in order, while other tables are written (a batch's link rows come with its
+        complaints' rows); :meth:`add_stashed` adds the table with them. The stash is dropped before the copy."""
+        with self._disk():
+            self.db.execute(f'CREATE TABLE IF NOT EXISTS "{_stash(table)}" ({", ".join(f"c{i}" for i in range(len(table.columns)))})')
+        self.insert(table, values, into=_stash(table))
+
+    def add_stashed(self, table: Table) -> None:
+        """Add ``table`` with the rows :meth:`stash` set aside (none if it set none), in the order they came."""
+        self.create(table)
+        with self._disk():
+            if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (_stash(table),)).fetchone():
+                self.db.execute(f'INSERT INTO "{table.name}" SELECT * FROM "{_stash(table)}" ORDER BY rowid')
+                self.db.execute(f'DROP TABLE "{_stash(table)}"')
+        self.finish_table(table)
 
 
-def _write_table(table: Table, rows: Iterable[dict[str, Any]], named: IO[bytes], labelled: IO[bytes],
+def _stash(table: Table) -> str:
+    return f"stash_{table.name}"
+
+
+def sql_values(table: Table, row: dict[str, Any]) -> tuple[Any, ...]:
+    """A row as the database takes it: an empty cell of a column that is not text is NULL."""
+    return tuple(row[c.name] if row[c.name] != "" or c.type == "text" else None for c in table.columns)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of one table's rows as its files take them: the CSV lines (no header; the same in both CSV files),
+    the JSON objects joined by commas, and the values for the database (:func:`sql_values`)."""
+
+    csv: bytes
+    json: bytes
+    sql: list[tuple[Any, ...]]
+
+
+def chunk_of(table: Table, rows: list[dict[str, Any]]) -> Chunk:
+    names = [c.name for c in table.columns]
+    text = _csv_text([spreadsheet_text(v) if isinstance(v, str) else v for v in (row[n] for n in names)] for row in rows)
+    return Chunk(text.encode("utf-8"), b",".join(_json_compact(row) for row in rows), [sql_values(table, row) for row in rows])
+
+
+def _write_table(table: Table, chunks: Iterable[Chunk], named: IO[bytes], labelled: IO[bytes],
                  json_lists: list[IO[bytes]], db: SqliteFile) -> None:
-    """The rows of ``table`` into its two CSV files, into each open JSON list of ``json_lists`` and into ``db``, a
-    run at a time."""
+    """The rows of ``table``, a chunk at a time, into its two CSV files, into each open JSON list of ``json_lists``
+    and into ``db``."""
     write_csv_head(table, named, labelled)
     for target in json_lists[1:]:
         target.write(b"[")
+    db.create(table)
     first = True
-
-    def runs() -> Iterator[dict[str, Any]]:
-        nonlocal first
-        for run in _runs(rows):
-            write_csv_rows(table, run, named, labelled)
-            text = b",".join(_json_compact(row) for row in run)
+    for chunk in chunks:
+        named.write(chunk.csv)
+        labelled.write(chunk.csv)
+        if chunk.json:
             for target in json_lists:
-                target.write(text if first else b"," + text)
+                target.write(chunk.json if first else b"," + chunk.json)
             first = False
-            yield from run
-
-    db.add(table, runs())
+        db.insert(table, chunk.sql)
+    db.finish_table(table)
 
 
 def _json_compact(data: Any) -> bytes:
@@ -646,8 +694,15 @@ def _json_bytes(data: Any) -> bytes:
     return _json_compact(data) + b"\n"
 
 
+def _complaint_record(row: dict[str, Any], c: ComplaintView, licence: dict[str, str]) -> bytes:
+    """A complaint's own JSON file: its row, its updates, its 其他信息 and the licence."""
+    return _json_bytes({**row, "updates": [{"date": _d(u.date), "status": u.status, "status_label": COMPLAINT_STATUS_LABELS[u.status],
+                                            "note": u.note} for u in c.complaint.updates],
+                        **({"extra": dict(c.complaint.extra)} if c.complaint.extra else {}), **licence})
+
+
 def item_records(portal: Portal, rows: Rows) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
-    """(file, record maker) of every item's own JSON file."""
+    """(file, record maker) of every task's and notice's own JSON file (complaints': :class:`ComplaintParts`)."""
     out: list[tuple[str, Callable[[], dict[str, Any]]]] = []
     for t in portal.tasks:
         def task_record(t: TaskView = t) -> dict[str, Any]:
@@ -659,12 +714,6 @@ def item_records(portal: Portal, rows: Rows) -> list[tuple[str, Callable[[], dic
                 for e in t.timeline], "complaints": [c.complaint.ref for c in t.complaints], "notices": [n.ann.id for n in t.notices],
                 **({"extra": dict(t.task.extra)} if t.task.extra else {})}
         out.append((urls.task_json(t.task.id), task_record))
-    for c in portal.complaints:
-        def complaint_record(c: ComplaintView = c) -> dict[str, Any]:
-            return {**rows.complaint(c), "updates": [{"date": _d(u.date), "status": u.status, "status_label": COMPLAINT_STATUS_LABELS[u.status],
-                                                      "note": u.note} for u in c.complaint.updates],
-                    **({"extra": dict(c.complaint.extra)} if c.complaint.extra else {})}
-        out.append((urls.complaint_json(c.complaint.ref), complaint_record))
     for n in portal.notices:
         def notice_record(n: NoticeView = n) -> dict[str, Any]:
             a = n.ann
@@ -675,14 +724,123 @@ def item_records(portal: Portal, rows: Rows) -> list[tuple[str, Callable[[], dic
     return out
 
 
-def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, str]:
+def _file_job(output: Path, path: str, make: Callable[[], bytes]) -> Callable[[], Callable[[], None]]:
+    """The run of the job that writes an item's own file, made only for a job that is not reused: the file's bytes
+    are made at once and held packed until the job runs (memory)."""
+    def writer() -> Callable[[], None]:
+        packed = zlib.compress(make(), 1)
+
+        def run() -> None:
+            target = output / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(zlib.decompress(packed))
+        return run
+    return writer
+
+
+@dataclass(frozen=True)
+class ComplaintPart:
+    """What the whole-site files hold of one batch's complaints: their rows of the complaints table, their rows of
+    the link tables, the SHA-256 of each one's own JSON file and of its manifest record (in the batch's order).
+    Kept between builds (issue 18) under a digest of everything it is made from (:meth:`ComplaintParts.key`), so
+    that a rebuild assembles the complaints table, the link tables and the manifest from kept parts and makes
+    again only the parts of batches whose complaints changed."""
+
+    rows: Chunk
+    types: list[tuple[Any, ...]]
+    regions: list[tuple[Any, ...]]
+    files: list[str]
+    records: list[str]
+
+
+class ComplaintParts:
+    """The complaints' share of the data files, batch by batch (:class:`ComplaintPart`), each taken from ``kept``
+    when its key is there and made (and kept) otherwise. ``complaint_fp``: a complaint → the digest of everything
+    its page shows (pages.Renderer.complaint_fp), which covers everything its rows are made of but the site, the
+    inspection and the code, which the key adds."""
+
+    def __init__(self, portal: Portal, rows: Rows, output: Path, jobs: Jobs, kept: KeptValues | None,
+                 complaint_fp: Callable[[ComplaintView], str] | None):
+        self.portal, self.rows, self.output, self.jobs, self.kept = portal, rows, output, jobs, kept
+        self.complaint_fp = complaint_fp if kept is not None else None
+        self.table = next(t for t in tables_of(portal) if t.name == "complaints")
+        self.links = {t.name: t for t in LINK_TABLES}
+        self.context = fingerprint("complaint part", code_digest(), portal.content.version, rows.base,
+                                   repr(portal.content.site))
+        self.licence = {"licence": portal.content.site.licence}
+        self.file_hashes: dict[str, str] = {}  # each complaint's own JSON file → its SHA-256
+        self.records: dict[str, str] = {}  # each complaint's reference → the SHA-256 of its manifest record
+        self.made = 0  # parts made (not taken from kept)
+
+    def runs(self) -> Iterator[list[ComplaintView]]:
+        """The complaints in runs of one batch each (they come batch by batch)."""
+        run: list[ComplaintView] = []
+        for c in self.portal.complaints:
+            if run and c.batch is not run[0].batch:
+                yield run
+                run = []
+            run.append(c)
+        if run:
+            yield run
+
+    def key(self, run: list[ComplaintView]) -> str:
+        assert self.complaint_fp is not None
+        inspection = self.portal.content.inspection_of(run[0].batch)
+        return fingerprint(self.context, _id(inspection), [self.complaint_fp(c) for c in run])
+
+    def chunks(self, db: SqliteFile) -> Iterator[Chunk]:
+        """The complaints table's chunks, a batch each; meanwhile the batch's link rows are stashed in ``db`` and
+        each complaint's own JSON file is queued on the jobs."""
+        code = code_digest()
+        for run in self.runs():
+            key = self.key(run) if self.kept is not None else ""
+            part = self.kept.get(key, ComplaintPart) if self.kept is not None else None
+            if part is None or len(part.files) != len(run):
+                part, made = self._make(run)
+                if self.kept is not None:
+                    self.kept.put(key, part)
+            else:
+                made = [None] * len(run)
+            db.stash(self.links["complaint_types"], part.types)
+            db.stash(self.links["complaint_regions"], part.regions)
+            for c, sha, record, data in zip(run, part.files, part.records, made):
+                path = urls.complaint_json(c.complaint.ref)
+                self.file_hashes[path] = sha
+                self.records[c.complaint.ref] = record
+                self.jobs.add_made([path], fingerprint(code, sha), _file_job(self.output, path, self._maker(c, data)))
+            yield part.rows
+
+    def _maker(self, c: ComplaintView, data: bytes | None) -> Callable[[], bytes]:
+        """What makes the complaint's own file: the bytes made with its part, or (a kept part) made again."""
+        if data is not None:
+            return functools.partial(bytes, data)
+        return lambda: _complaint_record(self.rows.complaint(c), c, self.licence)
+
+    def _make(self, run: list[ComplaintView]) -> tuple[ComplaintPart, list[bytes | None]]:
+        self.made += 1
+        rows = [self.rows.complaint(c) for c in run]
+        files = [_complaint_record(row, c, self.licence) for row, c in zip(rows, run)]
+        name = self.rows.region_name
+        part = ComplaintPart(
+            chunk_of(self.table, rows),
+            [(c.complaint.ref, v) for c in run for v in _once(c.complaint.types)],
+            [(c.complaint.ref, v, name(v)) for c in run for v in _once(c.complaint.region)],
+            [hashlib.sha256(data).hexdigest() for data in files],
+            [manifest.complaint_record(c) for c in run])
+        return part, list(files)
+
+
+def write_all(portal: Portal, base: str, output: Path, jobs: Jobs, kept: KeptValues | None = None,
+              complaint_fp: Callable[[ComplaintView], str] | None = None) -> Written:
     """Write the tables (CSV, JSON, SQLite) now, and queue each item's JSON file on ``jobs`` (reused when
-    unchanged). Returns the SHA-256 of each item's JSON file by its path (for the integrity manifest)."""
+    unchanged). With ``kept`` (and ``complaint_fp``), the complaints' share is assembled from the parts kept there
+    (:class:`ComplaintParts`). Returns what the integrity manifest needs of them."""
     rows = Rows(portal, base)
     info = meta(portal, base)
     schema = tables_of(portal)
     (output / urls.DATA).mkdir(parents=True, exist_ok=True)
     (output / urls.DATA_ZH).mkdir(parents=True, exist_ok=True)
+    complaints = ComplaintParts(portal, rows, output, jobs, kept, complaint_fp)
     # every table written as its rows are made, in runs, into its CSV files, portal.json and the database at once:
     # a national table is never held whole (issue 18: memory). portal.json is {"meta": …, "tables": {name: rows}}.
     with (output / urls.DATA_JSON).open("wb") as whole, SqliteFile(output / urls.DATA_SQLITE, info) as db:
@@ -693,35 +851,39 @@ def write_all(portal: Portal, base: str, output: Path, jobs: Jobs) -> dict[str, 
             with (output / table.csv_url).open("wb") as named, (output / table.zh_csv_url).open("wb") as labelled, \
                     contextlib.ExitStack() as more:
                 events = more.enter_context((output / urls.DATA_EVENTS_JSON).open("wb")) if table.name == "events" else None
-                _write_table(table, made_of[table.name], named, labelled, [whole, *([events] if events else [])], db)
+                chunks = complaints.chunks(db) if table.name == "complaints" else \
+                    (chunk_of(table, run) for run in _runs(made_of[table.name]))
+                _write_table(table, chunks, named, labelled, [whole, *([events] if events else [])], db)
                 if events:
                     events.write(b"]\n")  # the event history alone, too
             whole.write(b"]")
         whole.write(b"}}\n")
         links = rows.links()
         for table in LINK_TABLES:
-            db.add(table, links[table.name])
+            if table.name in links:
+                db.add(table, links[table.name])
+            else:
+                db.add_stashed(table)
     # An item's own file holds nothing that moves with the data date alone (a task's has when it became overdue,
     # not for how many days; a notice's state changes on two dates), so it is the same from one day's build to
     # the next until the item changes (issue 18); the data date is in portal.json and data/as-of.js.
     licence = {"licence": info["licence"]}
     code = code_digest()
-    hashes: dict[str, str] = {}
+    hashes = dict(complaints.file_hashes)
     for path, make in item_records(portal, rows):
         data = _json_bytes({**make(), **licence})
         hashes[path] = hashlib.sha256(data).hexdigest()
+        jobs.add_made([path], fingerprint(code, hashes[path]), _file_job(output, path, functools.partial(bytes, data)))
+    return Written(hashes, complaints.records, complaints.made)
 
-        def writer(path: str = path, data: bytes = data) -> Callable[[], None]:  # only for a job that is not reused
-            packed = zlib.compress(data, 1)  # held until the job runs: packed (memory)
 
-            def run() -> None:
-                target = output / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(zlib.decompress(packed))
-            return run
+@dataclass(frozen=True)
+class Written:
+    """What :func:`write_all` tells the manifest and the build's figures."""
 
-        jobs.add_made([path], fingerprint(code, hashes[path]), writer)
-    return hashes
+    files: dict[str, str]  # each item's own JSON file → its SHA-256
+    complaint_records: dict[str, str]  # each complaint's reference → the SHA-256 of its manifest record
+    parts_made: int  # complaint parts made this build (the others were kept)
 
 
 def downloads(portal: Portal) -> list[tuple[str, str, str]]:

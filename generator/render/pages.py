@@ -16,7 +16,7 @@ import json
 import os.path
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from generator.render import mailto as notices
 
 PER_PAGE = 50
 TEMPLATE_CACHE = "templates"  # in the state folder: the theme's templates, compiled (TemplateCache)
+PARTS = "parts"  # in the state folder: parts of the whole-site files (opendata.ComplaintParts)
 LOOKUP_PAGE_MAX = 100  # references listed on one page of the look-up index before it is split by the next character
 _REF_PREFIX = re.compile(r"[A-Z0-9-]+")
 FEEDS_SKIPPED = ("site.yaml 中没有 site_url（设置中也没有完整网址的 SITEURL）：没有生成订阅（RSS/Atom），因为订阅阅读器"
@@ -130,10 +131,11 @@ def install_filters(env: Any) -> None:
 class Renderer:
     """Renders the derived ``portal`` into ``output_path`` with Pelican's Jinja2 ``env`` and ``context``.
     ``previous`` is the published site (unchanged pages are reused from it); ``search_scopes`` are what
-    the search page offers (planned by the index stage, which indexes them after the pages are written)."""
+    the search page offers (planned by the index stage, which indexes them after the pages are written);
+    ``state`` is the build state folder, where parts of the whole-site files are kept (:data:`PARTS`)."""
 
     def __init__(self, portal: Portal, env: Any, context: dict[str, Any], output_path: Path, config: Config,
-                 previous: Path | None = None, search_scopes: Sequence[dict[str, Any]] = ()):
+                 previous: Path | None = None, search_scopes: Sequence[dict[str, Any]] = (), state: Path | None = None):
         self.portal = portal
         self.env = env
         self.output_path = Path(output_path)
@@ -171,6 +173,8 @@ class Renderer:
             _source_digest(Path(str(context.get("THEME", ""))) / "templates"),
         )
         self._complaint_fp: dict[str, str] = {}
+        # the whole-site files' parts kept between builds, in the build state (none under plain `pelican content`)
+        self.parts = incremental.KeptValues(state / PARTS) if state is not None else None
         self._top_regions = sum(1 for r in portal.regions if r.parent is None)  # region.html shows plans when several
 
     def write(self, writer: Any, url: str, template: str, title: str, page_feeds: Sequence[feeds.Feed] = (),
@@ -195,8 +199,12 @@ class Renderer:
         self.jobs.add([page, urls.HANT + page], digest, run, weight)
 
     def finish(self) -> incremental.RunReport:
-        """Write what is still queued (in parallel, reusing unchanged pages and feeds)."""
-        return self.jobs.run()
+        """Write what is still queued (in parallel, reusing unchanged pages and feeds); the kept parts this build
+        did not use are removed."""
+        report = self.jobs.run()
+        if self.parts is not None:
+            self.parts.prune()
+        return report
 
     def complaint_fp(self, c: Any) -> str:
         """Everything a complaint's page and its line in listings are made of."""
@@ -283,7 +291,7 @@ class Renderer:
         """Queue every page, then write the other emitters' files (run :meth:`finish` to write the pages)."""
         try:
             self.write_pages(writer)
-            write_files(self.portal, self.output_path, self.feeds, self.base_url, self.jobs)
+            write_files(self.portal, self.output_path, self.feeds, self.base_url, self.jobs, self.parts, self.complaint_fp)
         except BaseException:
             self.jobs.abandon()  # children already rendering end before the error goes up
             raise
@@ -415,15 +423,17 @@ def lookup_url(prefix: str) -> str:
     return urls.lookup_index(prefix + "_" if prefix and path_name_problem(prefix) else prefix)
 
 
-def write_files(portal: Portal, output: Path, feed_plan: feeds.FeedPlan, base_url: str, jobs: incremental.Jobs) -> None:
+def write_files(portal: Portal, output: Path, feed_plan: feeds.FeedPlan, base_url: str, jobs: incremental.Jobs,
+                kept: incremental.KeptValues | None = None, complaint_fp: Callable[[ComplaintView], str] | None = None) -> None:
     """The emitters besides the pages, in order: open data (data/*.csv, portal.json, portal.sqlite), the
     manifest of its rows (integrity/manifest.json), the reference look-up (lookup/*.json), the 繁體 search's
     Traditional→Simplified table (zh-hant/t2s.json), the search filters' values in order (search/order.json), the
     documents,
     the notices' calendars (*.ics) and the feeds (feeds/*.atom.xml, *.rss.xml, OPML). Those given ``jobs``
-    are written with the pages and reused when unchanged."""
-    item_hashes = opendata.write_all(portal, base_url, output, jobs)
-    manifest.write(portal, output, item_hashes)
+    are written with the pages and reused when unchanged; ``kept`` holds the open data's parts kept between builds
+    (opendata.ComplaintParts, keyed with ``complaint_fp``)."""
+    written = opendata.write_all(portal, base_url, output, jobs, kept, complaint_fp)
+    manifest.write(portal, output, written.files, written.complaint_records)
     write_as_of(portal, output)
     write_lookup(portal, output)
     search_assets.write_t2s_table(output)

@@ -64,15 +64,12 @@ def build(args: argparse.Namespace, stats: dict[str, int | float] | None = None)
     return output
 
 
-LOAD_CACHE = "load"  # in the state folder: load/cache.py
-
-
 def _build(content: Path, output: Path, as_of: dt.date, settings_file: Path | None, flags: dict[str, Any],
            verbose: bool, stats: dict[str, int | float] | None) -> None:
     started = time.perf_counter()
     # the models of unchanged content files are kept beside output/, with the rest of the build state
     state = incremental.state_folder(output.resolve())
-    portal = pipeline.prepare(content, as_of, state / LOAD_CACHE)
+    portal = pipeline.prepare(content, as_of, state)
     settings = pipeline.pelican_settings(portal, settings_file)  # after the content: it names the folder
     config = Config.resolve(flags, os.environ, settings)
     figures = stats if stats is not None else {}

@@ -423,6 +423,9 @@ class Content:
     pages: list[Page]
     unbuilt: set[str] = field(default_factory=set)  # ids of items left out because of problems
     inspections: list[Inspection] = field(default_factory=list)  # content/inspections/ (version 2)
+    # item file (as named in Location) → a digest of the code and of its bytes, for the files that loaded without a
+    # problem under a load cache (load/cache.py); the check stage keeps what it found clean by it
+    sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def version(self) -> int:

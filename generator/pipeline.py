@@ -26,6 +26,7 @@ from generator.config import Config
 from generator.derive.state import derive
 from generator.derive.views import Portal
 from generator.errors import PortalError, UsageError
+from generator.incremental import KeptValues
 from generator.index import pagefind
 from generator.load.reader import read
 from generator.models import Content
@@ -44,19 +45,23 @@ def parse_as_of(value: Any) -> dt.date:
         raise UsageError(f"--as-of: '{value}' 不是日期；写成 YYYY-MM-DD，例如 2026-11-01") from None
 
 
-def load_and_check(content_dir: Path, as_of: dt.date, cache: Path | None = None) -> Content:
-    """Load and check; raise one :class:`ContentError` with every problem of both stages. ``cache``: the
-    folder where loaded models are kept between builds (load/cache.py)."""
-    content, problems = read(content_dir, cache=cache)
+LOAD_CACHE = "load"  # in the build state folder: the models of content files (load/cache.py)
+PII_CLEAN = "pii"  # … and the item files the personal-data scan found nothing in (check/pii.py)
+
+
+def load_and_check(content_dir: Path, as_of: dt.date, state: Path | None = None) -> Content:
+    """Load and check; raise one :class:`ContentError` with every problem of both stages. ``state``: the build
+    state folder, where loaded models and what the personal-data scan found clean are kept between builds."""
+    content, problems = read(content_dir, cache=state / LOAD_CACHE if state is not None else None)
     if content is not None:
-        problems.extend(check(content, as_of))
+        problems.extend(check(content, as_of, KeptValues(state / PII_CLEAN) if state is not None else None))
     problems.raise_if_any()
     assert content is not None
     return content
 
 
-def prepare(content_dir: Path, as_of: dt.date, cache: Path | None = None) -> Portal:
-    return derive(load_and_check(content_dir, as_of, cache), as_of)
+def prepare(content_dir: Path, as_of: dt.date, state: Path | None = None) -> Portal:
+    return derive(load_and_check(content_dir, as_of, state), as_of)
 
 
 @dataclass

@@ -587,3 +587,42 @@ def test_the_complaints_share_of_the_data_files_is_kept_batch_by_batch(tmp_path:
     assert sorted(made) == ["r2", "r3"] and tree_digest(output) == before
     made.clear()
     assert build(content, output).code == 0 and made == [] and _inodes(parts) == third  # whole again: all kept
+
+
+def test_the_personal_data_scan_skips_only_the_files_it_found_clean_under_the_same_contacts(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An item file (task, batch, notice) found without personal data is not scanned again while its bytes, the
+    publisher's contact values and the code are the same (check/pii.py, ``run_scan``): a changed file is scanned,
+    and so is an unchanged one when a number it holds stops being the publisher's own."""
+    from generator.check import pii
+
+    scanned: list[str] = []
+    real = pii.find
+
+    def spy(text: str, allowed: frozenset[str] = frozenset()) -> list[pii.Match]:
+        scanned.append(text)
+        return real(text, allowed)
+
+    monkeypatch.setattr(pii, "find", spy)
+    content, output = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(ROUNDS, content)
+    summary = "园区污水处理厂排口水质发黑。"  # a complaint of complaints/r3/1.yaml
+    assert build(content, output).code == 0 and summary in scanned
+    marks = tmp_path / ".output.state" / "pii"
+    item_files = [p for folder in ("tasks", "announcements", "complaints") for p in (content / folder).rglob("*.yaml")]
+    assert len(list(marks.iterdir())) == len(item_files)  # every item file found clean
+    scanned.clear()
+    assert build(content, output).code == 0
+    assert summary not in scanned and "测试整改公开（多轮测试数据）" in scanned  # the site's own fields: every time
+    # the publisher's own number in a complaint: allowed, so the changed file is scanned and found clean
+    with_number = "园区污水处理厂排口水质发黑，可拨打0999-12345678反映。"
+    edit(content, "complaints/r3/1.yaml", summary, with_number)
+    scanned.clear()
+    assert build(content, output).code == 0 and with_number in scanned
+    scanned.clear()
+    assert build(content, output).code == 0 and with_number not in scanned
+    # the number is no longer the publisher's: the unchanged batch file is scanned again, and refused
+    before = tree_digest(output)
+    edit(content, "site.yaml", "phone: 0999-12345678", "phone: 0999-87654321")
+    result = build(content, output)
+    assert result.code == 2 and "complaints/r3/1.yaml" in result.err and "12345678" not in result.err
+    assert tree_digest(output) == before

@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import Protocol
 
 from generator.errors import Location, Problems, os_error_reason
+from generator.incremental import KeptValues, fingerprint
 from generator.load.schema import NUMBER_SEPARATORS
 from generator.models import Contact, Content, Node, Page, Report, content_fields
 
@@ -542,15 +543,17 @@ class Field:
     where: Location | None = None  # for text that is not a node's field (file names, file content)
 
 
-def public_text(content: Content) -> Iterator[Field]:
+def public_text(content: Content, skip: frozenset[str] = frozenset()) -> Iterator[Field]:
     """Every public text value of the content, with where it was written: fields (ids and reference
-    numbers too), the bodies and file names of reports and pages."""
+    numbers too), the bodies and file names of reports and pages; the tasks, batches and notices of the item
+    files named in ``skip`` left out."""
     items: list[tuple[Node, str]] = []
     if content.site:
         items.append((content.site, ""))
     items += [(r, f"regions[{i}].") for i, r in enumerate(content.regions)]
     items += [(d, f"documents[{i}].") for i, d in enumerate(content.documents)]
-    items += [(x, "") for x in (*content.tasks, *content.batches, *content.announcements, *content.reports, *content.pages)]
+    items += [(x, "") for x in _item_files(content) if x.loc.file not in skip]
+    items += [(x, "") for x in (*content.reports, *content.pages)]
     for node, prefix in items:
         yield from _walk(node, prefix)
     docs: tuple[Report | Page, ...] = (*content.reports, *content.pages)
@@ -616,11 +619,23 @@ def scan_content(content: Content) -> list[Finding]:
     return run_scan(content, read_reviewed(content)[0]).findings
 
 
-def run_scan(content: Content, reviewed: list[Reviewed]) -> Scan:
+def _item_files(content: Content) -> tuple[Node, ...]:
+    """The items that are each one file's model (tasks, complaint batches, notices)."""
+    return (*content.tasks, *content.batches, *content.announcements)
+
+
+def run_scan(content: Content, reviewed: list[Reviewed], clean: KeptValues | None = None) -> Scan:
+    """Scan everything the content publishes. With ``clean``, an item file (a task, a batch, a notice) whose bytes
+    were found without any match under the same contact values and code is not scanned again (issue 18: a
+    rebuild scans the files that changed), and each file found so now is noted there. A file with a match, even
+    one acknowledged in pii-reviewed.yaml, is scanned every time (the acknowledgement must stay in use)."""
     allowed = contact_values(content)
+    marks = _clean_marks(content, allowed) if clean is not None else {}
+    skip = frozenset(file for file, key in marks.items() if clean is not None and clean.get(key, bool))
     lines_of: dict[str, list[str]] = {}
     result = Scan()
-    for f in public_text(content):
+    matched: set[str] = set()
+    for f in public_text(content, skip):
         if not f.text:
             continue
         for m in find(f.text, allowed):
@@ -629,10 +644,24 @@ def run_scan(content: Content, reviewed: list[Reviewed]) -> Scan:
             else:
                 assert f.node is not None
                 location = _line_of(content, f.node.at(f.key), m.text, lines_of)
+            matched.add(location.file)
             _sort(result, Finding(location, f.path, m), reviewed, content)
     for finding in _document_findings(content, allowed, result):
         _sort(result, finding, reviewed, content)
+    if clean is not None:
+        for file, key in marks.items():
+            if file not in skip and file not in matched:
+                clean.put(key, True)
+        clean.prune()
     return result
+
+
+def _clean_marks(content: Content, allowed: frozenset[str]) -> dict[str, str]:
+    """Each item file loaded under a load cache → the name of its mark of "scanned, nothing found": a digest of
+    the file's cache key (the code and the file's bytes) and of the contact values that may appear."""
+    files = {x.loc.file for x in _item_files(content)}
+    return {file: fingerprint("no personal data", key, sorted(allowed))
+            for file, key in content.sources.items() if file in files}
 
 
 def _sort(result: Scan, finding: Finding, reviewed: list[Reviewed], content: Content) -> None:
@@ -838,12 +867,13 @@ def _entry(item: object, line: int, i: int, where: str, problems: Problems) -> R
 # -- problems -----------------------------------------------------------------------------------------
 
 
-def scan(content: Content, problems: Problems) -> None:
+def scan(content: Content, problems: Problems, clean: KeptValues | None = None) -> None:
     """Add a problem for every unacknowledged personal-data value in what the content publishes, for
-    every entry of pii-reviewed.yaml that matches nothing, and log documents that could not be scanned."""
+    every entry of pii-reviewed.yaml that matches nothing, and log documents that could not be scanned.
+    ``clean``: the item files found without personal data by earlier builds (:func:`run_scan`)."""
     reviewed, reviewed_problems = read_reviewed(content)
     problems.extend(reviewed_problems)
-    result = run_scan(content, reviewed)
+    result = run_scan(content, reviewed, clean)
     for f in result.findings:
         _report(f, content, problems)
     reviewed_name = _relative(content, Path(content.root) / REVIEWED_FILE)

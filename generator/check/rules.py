@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from generator.check import integrity, pii, rounds
 from generator.errors import Problems, os_error_reason
+from generator.incremental import KeptValues
 from generator.load import reader as load
 from generator.load.schema import did_you_mean
 from generator.models import Acceptance, Announcement, Batch, Content, Document, HistoryEntry, Inspection, Node, Task
@@ -38,15 +39,17 @@ FILE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
-def check(content: Content, as_of: dt.date) -> Problems:
-    """Return every rule violation in ``content`` as of ``as_of``."""
-    return Checker(content, as_of).run()
+def check(content: Content, as_of: dt.date, clean: KeptValues | None = None) -> Problems:
+    """Return every rule violation in ``content`` as of ``as_of``; ``clean`` keeps which item files the
+    personal-data scan found nothing in (check/pii.py)."""
+    return Checker(content, as_of, clean).run()
 
 
 class Checker:
-    def __init__(self, content: Content, as_of: dt.date):
+    def __init__(self, content: Content, as_of: dt.date, clean: KeptValues | None = None):
         self.c = content
         self.as_of = as_of
+        self.clean = clean
         self.p = Problems()
         self.regions = {r.code: r for r in content.regions}
         self.documents = {d.id: d for d in content.documents}
@@ -69,7 +72,7 @@ class Checker:
             self.refs(report, "documents", report.documents, self.documents, "documents.yaml")
             self.not_future(report, "date", report.date)
         integrity.check(self.c, self.p)
-        pii.scan(self.c, self.p)
+        pii.scan(self.c, self.p, self.clean)
         return self.p
 
     # -- helpers -----------------------------------------------------------------------------

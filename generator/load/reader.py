@@ -171,6 +171,7 @@ class Loader:
         self.unbuilt: set[str] = set()  # ids of items that had problems and were left out
         self.overrides = {root / rel: text for rel, text in (overrides or {}).items()}
         self.skip = {root / rel for rel in skip}
+        self.sources: dict[str, str] = {}  # name of an item file that loaded without a problem → its cache key
 
     def remember_unbuilt(self, data: Any) -> None:
         if isinstance(data, dict):
@@ -331,6 +332,7 @@ class Loader:
                 kept = self.cache.get(key, cls)
                 if kept is not None:
                     out.append(kept)
+                    self.sources[self.name(path)] = key
                     continue
             before = len(self.problems.items)
             data = self.read_yaml(path)
@@ -341,6 +343,7 @@ class Loader:
             if item is not None and stem is not None:
                 if key is not None and self.cache is not None and len(self.problems.items) == before:
                     self.cache.put(key, item)
+                    self.sources[self.name(path)] = key
                 out.append(item)
             else:
                 self.remember_unbuilt(data)
@@ -471,6 +474,7 @@ def read(root: Path, overrides: Mapping[str, str] | None = None, skip: Collectio
         pages=pages,
         unbuilt=loader.unbuilt,
         inspections=inspections,
+        sources=loader.sources,
     )
     check_profiles(loader)  # import-profiles/: checked, never published
     if kept is not None:

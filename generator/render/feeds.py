@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -264,6 +264,13 @@ def write_all(portal: Portal, feeds: FeedPlan, base: str, output: Path, jobs: Jo
                              feed.description, feed.page_url, feed.events[:MAX_ENTRIES])
         jobs.add(feed.files, digest,
                  functools.partial(write_feed, feed, site.title, site.publisher, base, output))
-    (output / urls.OPML).parent.mkdir(parents=True, exist_ok=True)
-    (output / urls.OPML).write_bytes(opml(feeds, site.title, base))
-    (output / urls.OPML_MAIN).write_bytes(main_opml(feeds, site.title, base))
+    for path, make, listed in ((urls.OPML, opml, feeds.all()), (urls.OPML_MAIN, main_opml, feeds.main())):
+        # a subscription list changes only with the feeds it lists (150,000 complaints' at national size)
+        digest = fingerprint(code_digest(), site.title, base, [(f.group, f.title, f.atom_url, f.page_url) for f in listed])
+        jobs.add([path], digest, functools.partial(_write_opml, make, feeds, site.title, base, output / path), len(listed))
+
+
+def _write_opml(make: Callable[[FeedPlan, str, str], bytes], feeds: FeedPlan, site_title: str, base: str,
+                target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(make(feeds, site_title, base))

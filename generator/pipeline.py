@@ -47,6 +47,7 @@ def parse_as_of(value: Any) -> dt.date:
 
 LOAD_CACHE = "load"  # in the build state folder: the models of content files (load/cache.py)
 PII_CLEAN = "pii"  # … and the item files the personal-data scan found nothing in (check/pii.py)
+SEARCH_PLAN = "search-plan"  # … and the complaints' part of the browser search's plan, batch by batch (pagefind.planned)
 
 
 def load_and_check(content_dir: Path, as_of: dt.date, state: Path | None = None) -> Content:
@@ -96,7 +97,9 @@ class Build:
     def plan(cls, portal: Portal, config: Config, previous: Path | None = None, standalone: bool = False,
              state: Path | None = None) -> Build:
         """The build of ``portal``, with the search shards planned (the search page lists them)."""
-        return cls(portal, config, previous, state, pagefind.plan(portal, config.search_shard_max), standalone=standalone)
+        kept = KeptValues(state / SEARCH_PLAN) if state is not None else None
+        return cls(portal, config, previous, state, pagefind.plan(portal, config.search_shard_max, kept),
+                   standalone=standalone)
 
 
 def _run_pelican(settings: dict[str, Any], build: Build) -> None:

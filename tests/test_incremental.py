@@ -626,3 +626,47 @@ def test_the_personal_data_scan_skips_only_the_files_it_found_clean_under_the_sa
     result = build(content, output)
     assert result.code == 2 and "complaints/r3/1.yaml" in result.err and "12345678" not in result.err
     assert tree_digest(output) == before
+
+
+def test_the_search_plan_keeps_each_batchs_documents_by_its_file_and_what_else_they_show(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The complaints' part of the search plan is kept per batch (pagefind.planned): with the kept part or
+    without, the plan is the same, through a change of a batch file, of a region's name and of a round's label."""
+    import datetime as dt
+
+    from generator import pipeline
+    from generator.incremental import KeptValues
+    from generator.index import pagefind, whoosh_index
+
+    made: list[str] = []
+    real = whoosh_index.complaint_doc
+
+    def spy(portal, c, rounds):  # type: ignore[no-untyped-def]
+        made.append(c.complaint.ref)
+        return real(portal, c, rounds)
+
+    monkeypatch.setattr(pagefind, "complaint_doc", spy)
+    content, state = tmp_path / "content", tmp_path / "state"
+    shutil.copytree(ROUNDS, content)
+    refs = {"r2": ["D2CS202105110001", "X2CS202105100002"], "r3": ["D3CS202506010001", "D3CS202506010002"]}
+
+    def plans() -> tuple[list[pagefind.Shard], list[pagefind.Shard]]:
+        portal = pipeline.prepare(content, dt.date(2026, 11, 1), state)
+        made.clear()
+        kept = pagefind.plan(portal, 2, KeptValues(state / "search-plan"))
+        seen = sorted(made)
+        fresh = pagefind.plan(portal, 2)
+        made[:] = seen
+        return kept, fresh
+
+    kept, fresh = plans()
+    assert kept == fresh and len(kept) > 1 and made == sorted(refs["r2"] + refs["r3"])
+    assert plans() == (fresh, fresh) and made == []  # nothing changed: every batch's documents kept
+    edit(content, "complaints/r3/1.yaml", "summary: 园区污水处理厂排口水质发黑。", "summary: 园区污水处理厂排口水质发黑发臭。")
+    kept, fresh = plans()
+    assert kept == fresh and made == refs["r3"]  # only the changed batch's documents made again
+    for file, old, new in (("regions.yaml", "name: 甲市东区", "name: 甲市东城区"),
+                           ("inspections/r3.yaml", "short: 第三轮", "short: 第三轮督察")):
+        before = fresh
+        edit(content, file, old, new)
+        kept, fresh = plans()
+        assert kept == fresh != before  # what the documents show changed, and the kept plan follows

@@ -11,7 +11,7 @@ count a repeated complaint once (:func:`counted_once`). They depend only on the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -239,6 +239,19 @@ class Stats:
     complaints_substantiated: int
     complaints_by_status: list[tuple[str, str, int]]
     complaints_repeats: int  # repeats (重复件) of a complaint counted already, left out of the complaint figures
+
+
+def batch_runs(complaints: Iterable[ComplaintView]) -> Iterator[list[ComplaintView]]:
+    """``complaints`` (as a Portal lists them: batch by batch) in runs of one batch each: the grain at which the
+    build keeps whole-site parts between builds (open data, search plan)."""
+    run: list[ComplaintView] = []
+    for c in complaints:
+        if run and c.batch is not run[0].batch:
+            yield run
+            run = []
+        run.append(c)
+    if run:
+        yield run
 
 
 def counted_once(complaints: list[ComplaintView]) -> list[ComplaintView]:

@@ -43,9 +43,9 @@ from typing import Any
 import cbor2
 
 from generator import incremental
-from generator.derive.views import Portal, RegionView
+from generator.derive.views import Portal, RegionView, batch_runs
 from generator.errors import PortalError
-from generator.index.whoosh_index import SearchDoc, documents
+from generator.index.whoosh_index import SearchDoc, complaint_doc, complaint_docs_context, complaint_rounds, documents
 
 BUNDLE = "pagefind"
 SHARDS_FILE = "pagefind/shards.json"
@@ -98,10 +98,37 @@ class IndexReport:
     reused: int
 
 
-def plan(portal: Portal, limit: int) -> list[Shard]:
+def _planned(d: SearchDoc) -> _Planned:
+    return _Planned(d.key, d.kind, d.home, d.digest)
+
+
+def planned(portal: Portal, kept: incremental.KeptValues | None = None) -> list[_Planned]:
+    """What planning needs of every document, in the documents' order. With ``kept``, the complaints' are kept
+    there batch by batch, under a digest of the batch's file (``Content.sources``: the code and the file's bytes)
+    and of the rest a complaint's document is made of (``complaint_docs_context``): a rebuild makes the
+    documents of the batches whose file changed (issue 18)."""
+    if kept is None:
+        return [_planned(d) for d in documents(portal)]
+    out = [_planned(d) for d in documents(portal, kinds=("task",))]
+    context = incremental.fingerprint("search plan", incremental.code_digest(), complaint_docs_context(portal))
+    for run in batch_runs(portal.complaints):
+        source = portal.content.sources.get(run[0].batch.loc.file)
+        key = incremental.fingerprint(context, source) if source else ""
+        made = kept.get(key, list) if key else None
+        if made is None or len(made) != len(run) or not all(isinstance(d, _Planned) for d in made):
+            made = [_planned(complaint_doc(portal, c, complaint_rounds(portal, c))) for c in run]
+            if key:
+                kept.put(key, made)
+        out += made
+    out += [_planned(d) for d in documents(portal, kinds=("notice",))]
+    kept.prune()
+    return out
+
+
+def plan(portal: Portal, limit: int, kept: incremental.KeptValues | None = None) -> list[Shard]:
     """The shards of the browser search, in the order the search page offers them; a region holding more
-    than ``limit`` items (Config.search_shard_max) is split into its parts."""
-    docs = [_Planned(d.key, d.kind, d.home, d.digest) for d in documents(portal)]
+    than ``limit`` items (Config.search_shard_max) is split into its parts. ``kept``: see :func:`planned`."""
+    docs = planned(portal, kept)
     if len(docs) <= limit:
         return [_shard("all", "全部", docs)]
     by_code = portal.region_by_code

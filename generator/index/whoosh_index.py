@@ -21,7 +21,7 @@ from typing import Any
 import nh3
 
 from generator.derive.events import complaint_title
-from generator.derive.views import Portal, RegionView, enclosing
+from generator.derive.views import ComplaintView, Portal, RegionView, enclosing
 from generator.errors import UsageError
 from generator.markup import normalize_ref, render_markdown
 from generator.models import COMPLAINT_STATUS_LABELS, ITEM_KIND_LABELS, TASK_STATUS_LABELS, Inspection
@@ -85,15 +85,47 @@ def rounds_of(portal: Portal, only: set[str] | None = None) -> dict[str, tuple[I
     return out
 
 
-def documents(portal: Portal, only: set[str] | None = None) -> Iterator[SearchDoc]:
-    """What is searchable about each task, complaint and notice (``only``: those whose key is in it). With more
-    than one inspection, each item's filters name its round(s) (轮次, the inspection's label)."""
+def complaint_doc(portal: Portal, c: ComplaintView, rounds: list[tuple[str, str]]) -> SearchDoc:
+    """What is searchable about a complaint (``rounds``: its round filters, :func:`complaint_rounds`). Made of the
+    complaint and its batch as written (their file), the regions register and the inspections' labels only:
+    pagefind.plan keeps it by those (``complaint_docs_context``)."""
+    m = c.complaint
+    codes, names = _with_ancestors(portal.region_by_code, m.region)
+    text = [m.ref, m.summary, m.findings, m.handling, m.accountability, m.substantiated or "", *m.types,
+            *(u.note for u in m.updates), c.batch_name, *names]
+    return SearchDoc(doc_key("complaint", m.ref), "complaint", m.ref, complaint_title(m), "\n".join(text),
+                     codes, names, c.status, COMPLAINT_STATUS_LABELS[c.status], c.url,
+                     _filters("complaint", names, COMPLAINT_STATUS_LABELS[c.status],
+                              [("污染类型", kind) for kind in m.types] + [("批次", f"第{c.batch.batch}批")] + rounds),
+                     _first(m.region))
+
+
+def complaint_rounds(portal: Portal, c: ComplaintView) -> list[tuple[str, str]]:
+    """A complaint's round filter (its batch's inspection) when the portal holds more than one inspection."""
+    if len(portal.content.rounds) <= 1:
+        return []
+    inspection = portal.content.inspection_of(c.batch)
+    return [(ROUND_FILTER, inspection.label)] if inspection else []
+
+
+def complaint_docs_context(portal: Portal) -> str:
+    """Everything a complaint's document is made of besides its own file (:func:`complaint_doc`)."""
+    content = portal.content
+    return hashlib.sha256(repr((content.version, content.regions, [(i.id, i.label) for i in content.rounds]))
+                          .encode("utf-8")).hexdigest()
+
+
+def documents(portal: Portal, only: set[str] | None = None,
+              kinds: tuple[str, ...] = ("task", "complaint", "notice")) -> Iterator[SearchDoc]:
+    """What is searchable about each task, complaint and notice (``only``: those whose key is in it; ``kinds``:
+    of those kinds). With more than one inspection, each item's filters name its round(s) (轮次, the
+    inspection's label)."""
     rounds = rounds_of(portal, only) if len(portal.content.rounds) > 1 else {}
 
     def round_filters(key: str) -> list[tuple[str, str]]:
         return [(ROUND_FILTER, i.label) for i in rounds.get(key, ())]
 
-    for t in portal.tasks:
+    for t in portal.tasks if "task" in kinds else ():
         task = t.task
         key = doc_key("task", task.id)
         if only is not None and key not in only:
@@ -105,21 +137,12 @@ def documents(portal: Portal, only: set[str] | None = None) -> Iterator[SearchDo
                         codes, names, t.status, TASK_STATUS_LABELS[t.status], t.url,
                         _filters("task", names, TASK_STATUS_LABELS[t.status], round_filters(key)),
                         _first(task.regions))
-    for c in portal.complaints:
-        m = c.complaint
-        key = doc_key("complaint", m.ref)
+    for c in portal.complaints if "complaint" in kinds else ():
+        key = doc_key("complaint", c.complaint.ref)
         if only is not None and key not in only:
             continue
-        codes, names = _with_ancestors(portal.region_by_code, m.region)
-        text = [m.ref, m.summary, m.findings, m.handling, m.accountability, m.substantiated or "", *m.types,
-                *(u.note for u in m.updates), c.batch_name, *names]
-        yield SearchDoc(key, "complaint", m.ref, complaint_title(m), "\n".join(text),
-                        codes, names, c.status, COMPLAINT_STATUS_LABELS[c.status], c.url,
-                        _filters("complaint", names, COMPLAINT_STATUS_LABELS[c.status],
-                                 [("污染类型", kind) for kind in m.types] + [("批次", f"第{c.batch.batch}批")]
-                                 + round_filters(key)),
-                        _first(m.region))
-    for n in portal.notices:
+        yield complaint_doc(portal, c, round_filters(key))
+    for n in portal.notices if "notice" in kinds else ():
         a = n.ann
         key = doc_key("notice", a.id)
         if only is not None and key not in only:

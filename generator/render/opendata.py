@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Self
 
 from generator import urls
+from generator.derive.views import batch_runs
 from generator.incremental import KeptValues, code_digest, fingerprint
 from generator.models import (
     CHANNEL_LABELS,
@@ -772,17 +773,6 @@ class ComplaintParts:
         self.records: dict[str, str] = {}  # each complaint's reference → the SHA-256 of its manifest record
         self.made = 0  # parts made (not taken from kept)
 
-    def runs(self) -> Iterator[list[ComplaintView]]:
-        """The complaints in runs of one batch each (they come batch by batch)."""
-        run: list[ComplaintView] = []
-        for c in self.portal.complaints:
-            if run and c.batch is not run[0].batch:
-                yield run
-                run = []
-            run.append(c)
-        if run:
-            yield run
-
     def key(self, run: list[ComplaintView]) -> str:
         assert self.complaint_fp is not None
         inspection = self.portal.content.inspection_of(run[0].batch)
@@ -792,7 +782,7 @@ class ComplaintParts:
         """The complaints table's chunks, a batch each; meanwhile the batch's link rows are stashed in ``db`` and
         each complaint's own JSON file is queued on the jobs."""
         code = code_digest()
-        for run in self.runs():
+        for run in batch_runs(self.portal.complaints):
             key = self.key(run) if self.kept is not None else ""
             part = self.kept.get(key, ComplaintPart) if self.kept is not None else None
             if part is None or len(part.files) != len(run):

@@ -55,7 +55,6 @@ from generator.models import (
     OUTCOME_LABELS,
     TASK_STATUS_LABELS,
 )
-from generator.render import manifest
 from generator.render.feeds import EVENT_COLUMNS, event_rows
 
 if TYPE_CHECKING:
@@ -761,8 +760,9 @@ class ComplaintParts:
     inspection and the code, which the key adds."""
 
     def __init__(self, portal: Portal, rows: Rows, output: Path, jobs: Jobs, kept: KeptValues | None,
-                 complaint_fp: Callable[[ComplaintView], str] | None):
+                 complaint_fp: Callable[[ComplaintView], str] | None, record_hash: Callable[[ComplaintView], str]):
         self.portal, self.rows, self.output, self.jobs, self.kept = portal, rows, output, jobs, kept
+        self.record_hash = record_hash  # the manifest's hash of a complaint's record (manifest.complaint_record)
         self.complaint_fp = complaint_fp if kept is not None else None
         self.table = next(t for t in tables_of(portal) if t.name == "complaints")
         self.links = {t.name: t for t in LINK_TABLES}
@@ -816,21 +816,23 @@ class ComplaintParts:
             [(c.complaint.ref, v) for c in run for v in _once(c.complaint.types)],
             [(c.complaint.ref, v, name(v)) for c in run for v in _once(c.complaint.region)],
             [hashlib.sha256(data).hexdigest() for data in files],
-            [manifest.complaint_record(c) for c in run])
+            [self.record_hash(c) for c in run])
         return part, list(files)
 
 
-def write_all(portal: Portal, base: str, output: Path, jobs: Jobs, kept: KeptValues | None = None,
-              complaint_fp: Callable[[ComplaintView], str] | None = None) -> Written:
+def write_all(portal: Portal, base: str, output: Path, jobs: Jobs, record_hash: Callable[[ComplaintView], str],
+              kept: KeptValues | None = None, complaint_fp: Callable[[ComplaintView], str] | None = None) -> Written:
     """Write the tables (CSV, JSON, SQLite) now, and queue each item's JSON file on ``jobs`` (reused when
     unchanged). With ``kept`` (and ``complaint_fp``), the complaints' share is assembled from the parts kept there
-    (:class:`ComplaintParts`). Returns what the integrity manifest needs of them."""
+    (:class:`ComplaintParts`). Returns what the integrity manifest needs of them, the hash of each complaint's
+    manifest record made by ``record_hash`` (manifest.complaint_record: the manifest reads the data files, so the
+    data files do not import it)."""
     rows = Rows(portal, base)
     info = meta(portal, base)
     schema = tables_of(portal)
     (output / urls.DATA).mkdir(parents=True, exist_ok=True)
     (output / urls.DATA_ZH).mkdir(parents=True, exist_ok=True)
-    complaints = ComplaintParts(portal, rows, output, jobs, kept, complaint_fp)
+    complaints = ComplaintParts(portal, rows, output, jobs, kept, complaint_fp, record_hash)
     # every table written as its rows are made, in runs, into its CSV files, portal.json and the database at once:
     # a national table is never held whole (issue 18: memory). portal.json is {"meta": …, "tables": {name: rows}}.
     with (output / urls.DATA_JSON).open("wb") as whole, SqliteFile(output / urls.DATA_SQLITE, info) as db:

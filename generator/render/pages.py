@@ -432,7 +432,7 @@ def write_files(portal: Portal, output: Path, feed_plan: feeds.FeedPlan, base_ur
     the notices' calendars (*.ics) and the feeds (feeds/*.atom.xml, *.rss.xml, OPML). Those given ``jobs``
     are written with the pages and reused when unchanged; ``kept`` holds the open data's parts kept between builds
     (opendata.ComplaintParts, keyed with ``complaint_fp``)."""
-    written = opendata.write_all(portal, base_url, output, jobs, kept, complaint_fp)
+    written = opendata.write_all(portal, base_url, output, jobs, manifest.complaint_record, kept, complaint_fp)
     manifest.write(portal, output, written.files, written.complaint_records)
     write_as_of(portal, output)
     write_lookup(portal, output)

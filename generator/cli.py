@@ -66,10 +66,18 @@ def build(args: argparse.Namespace, stats: dict[str, int | float] | None = None)
 
 def _build(content: Path, output: Path, as_of: dt.date, settings_file: Path | None, flags: dict[str, Any],
            verbose: bool, stats: dict[str, int | float] | None) -> None:
+    with incremental.long_lived():
+        _build_held(content, output, as_of, settings_file, flags, verbose, stats)
+
+
+def _build_held(content: Path, output: Path, as_of: dt.date, settings_file: Path | None, flags: dict[str, Any],
+                verbose: bool, stats: dict[str, int | float] | None) -> None:
     started = time.perf_counter()
     # the models of unchanged content files are kept beside output/, with the rest of the build state
     state = incremental.state_folder(output.resolve())
-    portal = pipeline.prepare(content, as_of, state)
+    with incremental.no_collection():  # load and derive: millions of objects that live for the whole build
+        portal = pipeline.prepare(content, as_of, state)
+    incremental.hold()  # … which the collector's full passes no longer walk
     settings = pipeline.pelican_settings(portal, settings_file)  # after the content: it names the folder
     config = Config.resolve(flags, os.environ, settings)
     figures = stats if stats is not None else {}

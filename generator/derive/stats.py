@@ -9,6 +9,7 @@ however much happened since. A complaint repeating (重复件) another of the sa
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -200,9 +201,15 @@ def statistics(portal: Portal) -> Statistics:
         if r.depth <= 1:
             regions.append(RegionRow(r, len(r.tasks), sum(t.status in DONE_STATUSES for t in r.tasks),
                                      sum(t.status == "closed" for t in r.tasks), sum(t.overdue for t in r.tasks)))
-    types = [(name, sum(name in c.complaint.types for c in complaints)) for name in get_args(PollutionType)]
-    subst = [(name, sum(c.complaint.substantiated == name for c in complaints)) for name in get_args(Substantiated)]
-    subst.append(("未说明", sum(c.complaint.substantiated is None for c in complaints)))
+    # one pass over the complaints for both counts (a pass per type and per answer took seconds nationally)
+    typed: collections.Counter[str] = collections.Counter()
+    answered: collections.Counter[str | None] = collections.Counter()
+    for c in complaints:
+        typed.update(set(c.complaint.types))  # a type written twice in one complaint counts once
+        answered[c.complaint.substantiated] += 1
+    types = [(name, typed[name]) for name in get_args(PollutionType)]
+    subst = [(name, answered[name]) for name in get_args(Substantiated)]
+    subst.append(("未说明", answered[None]))
     batches = [BatchRow(b.batch, b.forwarded_on, len(items),
                         tuple(sum(c.status == k for c in items) for k in COMPLAINT_STATUS_LABELS),
                         sum(c.substantiated for c in items), b.inspection, labels.get(b.inspection, ""))

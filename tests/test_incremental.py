@@ -549,6 +549,7 @@ def test_the_complaints_share_of_the_data_files_is_kept_batch_by_batch(tmp_path:
     monkeypatch.setattr(opendata.ComplaintParts, "_make", spy)
     content, output = tmp_path / "content", tmp_path / "output"
     shutil.copytree(ROUNDS, content)
+    _append(content / "site.yaml", "site_url: https://example.org/\n")  # feeds too: a complaint's shows its summary
     parts = tmp_path / ".output.state" / "parts"
 
     def rebuild_matches_a_clean_build(name: str) -> dict[str, int]:
@@ -567,8 +568,10 @@ def test_the_complaints_share_of_the_data_files_is_kept_batch_by_batch(tmp_path:
     # a complaint of round 3's batch changed (one that no other complaint's page shows): only its part is made
     # again; round 2's is the same file
     edit(content, "complaints/r3/1.yaml", "summary: 园区污水处理厂排口水质发黑。", "summary: 园区污水处理厂排口水质发黑发臭。")
+    feed = output / "feeds" / "complaints" / "D3CS202506010002.atom.xml"
+    assert "排口水质发黑。" in feed.read_text(encoding="utf-8")
     second = rebuild_matches_a_clean_build("clean2")
-    assert made == ["r3"]
+    assert made == ["r3"] and "排口水质发黑发臭" in feed.read_text(encoding="utf-8")
     assert len(set(second.items()) & set(first.items())) == 1 and len(second) == 2
     # a region renamed in regions.yaml: the complaints that show it (round 2's batch) are made again
     shown = (output / "data" / "complaints.csv").read_text(encoding="utf-8-sig")

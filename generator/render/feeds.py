@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
@@ -29,7 +30,7 @@ from markupsafe import Markup
 
 from generator import urls
 from generator.dates import start_of
-from generator.derive.views import Event, Portal, enclosing
+from generator.derive.views import ComplaintView, Event, Portal, enclosing
 from generator.incremental import Jobs, code_digest, fingerprint
 from generator.markup import cn_date
 
@@ -252,16 +253,24 @@ def event_rows(events: Iterable[Event], base: str) -> list[dict[str, str]]:
     } for e in events]
 
 
-def write_all(portal: Portal, feeds: FeedPlan, base: str, output: Path, jobs: Jobs) -> None:
+def write_all(portal: Portal, feeds: FeedPlan, base: str, output: Path, jobs: Jobs,
+              complaint_fp: Callable[[ComplaintView], str] | None = None) -> None:
     """Queue every feed on ``jobs`` (with a digest of what it is made of, so an unchanged feed is reused)
-    and write the OPML files, if ``base``, the absolute site URL, is known. The event history as data
+    and the OPML files, if ``base``, the absolute site URL, is known; ``complaint_fp``: a complaint → the digest
+    of everything its page shows (pages.Renderer.complaint_fp), which covers what its feed shows. The event history as data
     (data/events.csv, data/events.json) is written with the other tables by :mod:`generator.render.opendata`."""
     if not base:
         return
     site = portal.content.site
+    # a complaint's feed shows its own events (made from the complaint and its batch alone, derive.events): with
+    # ``complaint_fp``, which covers those, its digest needs them counted, not written out (150,000 feeds)
+    shown = {id(feeds.complaints[c.complaint.ref]): complaint_fp(c) for c in portal.complaints
+             if c.complaint.ref in feeds.complaints} if complaint_fp is not None else {}
     for feed in feeds.all():
+        own = shown.get(id(feed))
+        events: Any = (own, len(feed.events)) if own is not None else feed.events[:MAX_ENTRIES]
         digest = fingerprint(code_digest(), site.title, site.publisher, base, feed.path, feed.title,
-                             feed.description, feed.page_url, feed.events[:MAX_ENTRIES])
+                             feed.description, feed.page_url, events)
         jobs.add(feed.files, digest,
                  functools.partial(write_feed, feed, site.title, site.publisher, base, output))
     for path, make, listed in ((urls.OPML, opml, feeds.all()), (urls.OPML_MAIN, main_opml, feeds.main())):

@@ -440,7 +440,7 @@ def write_files(portal: Portal, output: Path, feed_plan: feeds.FeedPlan, base_ur
     search_assets.write_order(portal, output)
     copy_documents(portal, output)
     ics.write_all(portal, output, base_url)
-    feeds.write_all(portal, feed_plan, base_url, output, jobs)
+    feeds.write_all(portal, feed_plan, base_url, output, jobs, complaint_fp)
 
 
 def write_as_of(portal: Portal, output: Path) -> None:

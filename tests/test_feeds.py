@@ -182,11 +182,22 @@ def test_item_pages_link_their_feeds(sample_site: Path) -> None:
 
 
 def test_feeds_page_and_opml_list_every_feed(sample_site: Path) -> None:
+    """The feeds page lists every feed but each complaint's, which the complaint's own page offers (a national site
+    has 150,000); the full OPML file lists every feed."""
     files = {p.relative_to(sample_site).as_posix() for p in feed_files(sample_site)}
+    own = {f for f in files if f.startswith("feeds/complaints/")}
     soup = BeautifulSoup((sample_site / "feeds" / "index.html").read_text(encoding="utf-8"), "html.parser")
     listed = {re.sub(r"^\.\./", "", a["href"]) for a in soup.find_all("a", href=True) if a["href"].endswith(".xml")}
-    assert listed == files
+    assert own and listed == files - own
     assert "什么是订阅" in soup.get_text() and "阅读器" in soup.get_text()
+    section = soup.find(id="complaints-heading").find_parent("section")
+    assert f"共 {len(own)} 个" in section.get_text()
+    assert {a["href"].rstrip("/").rsplit("/", 1)[-1] for a in section.find_all("a")} >= {"lookup", "complaints", "#opml-all"}
+    for feed in own:  # each complaint's page offers its feed
+        ref = feed.removeprefix("feeds/complaints/").removesuffix(".atom.xml")
+        page = BeautifulSoup((sample_site / "complaints" / ref.upper() / "index.html").read_text(encoding="utf-8"), "html.parser")
+        hrefs = {re.sub(r"^(\.\./)+", "", a["href"]) for a in page.find_all("a", href=True)}
+        assert feed in hrefs, ref
     root = ET.parse(sample_site / urls.OPML).getroot()
     xml_urls = {o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")}
     assert xml_urls == {f"{BASE}/{f}" for f in files if f.endswith(".atom.xml")}

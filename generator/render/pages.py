@@ -251,6 +251,17 @@ class Renderer:
             [(iv.url, iv.inspection.label, repr(pv.plan), s.tasks_total, s.tasks_completed, s.tasks_closed, s.tasks_overdue)
              for iv, pv, s in r.plans], self._top_regions, self.portal.content.version)
 
+    def feeds_fp(self) -> str:
+        """Everything the feeds page shows (feeds.html, which reads the data date from data/as-of.js): the feeds it
+        lists, the regions and tasks they follow, and how many feeds the OPML files and the complaints have."""
+        f, p = self.feeds, self.portal
+        listed = [(x.path, x.title, x.description, x.atom_url, x.rss_url) for x in
+                  (*f.general, *f.inspections.values(), *f.regions.values(), *f.tasks.values())]
+        return incremental.fingerprint(
+            listed, [(iv.inspection.title, iv.url) for iv in p.inspections], [(r.region.name, r.depth) for r in p.regions],
+            [t.name for t in p.tasks], len(f.main()), len(f.all()), len(f.complaints), f.main_regions,
+            bool(self.base_url))
+
     def paginate(self, writer: Any, url_of: Any, template: str, title: str, items: Sequence[Any],
                  item_fp: Any = None, context_fp: str = "", **kwargs: Any) -> None:
         """Pages of PER_PAGE items. With ``item_fp`` (item → digest) and ``context_fp`` (what else the
@@ -342,7 +353,7 @@ class Renderer:
         for page in p.content.pages:
             self.write(writer, urls.page(page.slug), "page.html", page.title, page=page)
         self.write(writer, urls.DOCUMENTS, "documents.html", "文件登记", documents=p.documents)
-        self.write(writer, urls.FEEDS, "feeds.html", "订阅")
+        self.write(writer, urls.FEEDS, "feeds.html", "订阅", digest=self.feeds_fp())
         self.write(writer, urls.SEARCH, "search.html", "搜索", search_scopes=self.search_scopes,
                    search_filters=search_assets.filter_order(p))
         self.write(writer, urls.CHECKS, "checks.html", "数据核查", groups=flags.findings(p), corrections=flags.corrections(p))

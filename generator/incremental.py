@@ -90,9 +90,8 @@ def no_collection() -> Iterator[None]:
 
 def hold() -> None:
     """Move every object made so far out of the collector's reach (gc.freeze): the derived portal lives until the
-    build ends, so full passes need not walk it. Undone by :func:`long_lived` at the end of the build. A worker's
-    fork (:class:`_Pool`) holds what was made since as well: cyclic garbage made in the parent before a fork is then
-    kept until the build ends (the parent queues jobs, whose closures are freed by their reference counts)."""
+    build ends, so full passes need not walk it. Undone by :func:`long_lived` at the end of the build, and by each
+    fork of a worker (:class:`_Pool`), after which the parent collects as usual."""
     gc.freeze()
 
 
@@ -515,13 +514,11 @@ class _Pool:
         while len(self.running) >= self.workers:
             self._reap(block=True)
         self._raise()
-        held = gc.get_freeze_count() > 0  # the build holds its derived portal out of the collector's reach (hold)
         gc.freeze()  # the child's garbage collector then leaves the parent's objects, and their shared pages, alone
         try:
             read_end, pid = _fork(run)
         finally:
-            if not held:  # else what was made since stays held too: freed by its count when dropped, never walked
-                gc.unfreeze()
+            gc.unfreeze()
         self.running[read_end] = pid
 
     def finish(self) -> None:

@@ -611,7 +611,8 @@ def test_the_personal_data_scan_skips_only_the_files_it_found_clean_under_the_sa
     summary = "园区污水处理厂排口水质发黑。"  # a complaint of complaints/r3/1.yaml
     assert build(content, output).code == 0 and summary in scanned
     marks = tmp_path / ".output.state" / "pii"
-    item_files = [p for folder in ("tasks", "announcements", "complaints") for p in (content / folder).rglob("*.yaml")]
+    item_files = [p for folder in ("inspections", "tasks", "announcements", "complaints")
+                  for p in (content / folder).rglob("*.yaml")]
     assert len(list(marks.iterdir())) == len(item_files)  # every item file found clean
     scanned.clear()
     assert build(content, output).code == 0

@@ -208,6 +208,21 @@ def test_reference_numbers_are_scanned(mini: Path) -> None:
     assert result.code == 2 and "complaints[1].ref: 疑似身份证号：110105********002X" in result.err
 
 
+def test_inspections_are_scanned(tmp_path: Path) -> None:
+    """An inspection's fields (its title, team and the paragraph on its page) are published like any other."""
+    import shutil
+
+    from conftest import ROUNDS
+
+    content = tmp_path / "content"
+    shutil.copytree(ROUNDS, content)
+    assert check(content).code == 0
+    edit(content, "inspections/r3.yaml", "short: 第三轮", "short: 第三轮\ndescription: 群众来电反映，联系人手机13812345678。")
+    result = check(content)
+    assert result.code == 2 and "13812345678" not in result.err
+    assert "inspections/r3.yaml" in result.err and "description: 疑似手机号码：138****5678" in result.err
+
+
 def test_page_file_names_are_scanned(mini: Path) -> None:
     (mini / "pages/about.md").rename(mini / "pages/13812345678.md")
     result = check(mini)

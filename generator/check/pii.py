@@ -545,8 +545,8 @@ class Field:
 
 def public_text(content: Content, skip: frozenset[str] = frozenset()) -> Iterator[Field]:
     """Every public text value of the content, with where it was written: fields (ids and reference
-    numbers too), the bodies and file names of reports and pages; the tasks, batches and notices of the item
-    files named in ``skip`` left out."""
+    numbers too), the bodies and file names of reports and pages; the inspections, tasks, batches and notices of
+    the item files named in ``skip`` left out."""
     items: list[tuple[Node, str]] = []
     if content.site:
         items.append((content.site, ""))
@@ -620,8 +620,8 @@ def scan_content(content: Content) -> list[Finding]:
 
 
 def _item_files(content: Content) -> tuple[Node, ...]:
-    """The items that are each one file's model (tasks, complaint batches, notices)."""
-    return (*content.tasks, *content.batches, *content.announcements)
+    """The items that are each one file's model (inspections, tasks, complaint batches, notices)."""
+    return (*content.inspections, *content.tasks, *content.batches, *content.announcements)
 
 
 def run_scan(content: Content, reviewed: list[Reviewed], clean: KeptValues | None = None) -> Scan:

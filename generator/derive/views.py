@@ -261,15 +261,19 @@ def counted_once(complaints: list[ComplaintView]) -> list[ComplaintView]:
     of again and still being handled is not counted as done because its first complaint was. Two complaints of
     one day that name each other count as the later of the two in ``complaints``. A round-3 complaint
     repeating a round-2 one counts in round 3, where it is new."""
-    position = {c.complaint.ref: i for i, c in enumerate(complaints)}
+    repeating = [(i, c) for i, c in enumerate(complaints) if c.repeats]  # few: the others supersede nothing
+    if not repeating:
+        return list(complaints)
+    targets = {r.complaint.ref for _, c in repeating for r in c.repeats}
+    position = {c.complaint.ref: i for i, c in enumerate(complaints) if c.complaint.ref in targets}
     superseded = set()
-    for i, c in enumerate(complaints):
+    for i, c in repeating:
         for r in c.repeats:
             j = position.get(r.complaint.ref)
             mutual = any(back.complaint.ref == c.complaint.ref for back in r.repeats)
             if j is not None and j != i and not (mutual and j > i):
                 superseded.add(r.complaint.ref)
-    return [c for c in complaints if c.complaint.ref not in superseded]
+    return [c for c in complaints if c.complaint.ref not in superseded] if superseded else list(complaints)
 
 
 @dataclass

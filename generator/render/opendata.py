@@ -513,11 +513,16 @@ def write_csv_head(table: Table, named: IO[bytes], labelled: IO[bytes]) -> None:
 
 
 def write_csv_rows(table: Table, rows: Iterable[dict[str, Any]], named: IO[bytes], labelled: IO[bytes]) -> None:
-    names = [c.name for c in table.columns]
-    text = _csv_text([spreadsheet_text(v) if isinstance(v, str) else v for v in (row[n] for n in names)]
-                     for row in rows).encode("utf-8")
+    text = csv_lines(table, rows)
     named.write(text)
     labelled.write(text)
+
+
+def csv_lines(table: Table, rows: Iterable[dict[str, Any]]) -> bytes:
+    """The rows as CSV lines in the columns' order (no header), every text cell through :func:`spreadsheet_text`."""
+    names = [c.name for c in table.columns]
+    return _csv_text([spreadsheet_text(v) if isinstance(v, str) else v for v in (row[n] for n in names)]
+                     for row in rows).encode("utf-8")
 
 
 def _csv_text(rows: Iterable[list[Any]]) -> str:
@@ -658,9 +663,7 @@ class Chunk:
 
 
 def chunk_of(table: Table, rows: list[dict[str, Any]]) -> Chunk:
-    names = [c.name for c in table.columns]
-    text = _csv_text([spreadsheet_text(v) if isinstance(v, str) else v for v in (row[n] for n in names)] for row in rows)
-    return Chunk(text.encode("utf-8"), b",".join(_json_compact(row) for row in rows), [sql_values(table, row) for row in rows])
+    return Chunk(csv_lines(table, rows), b",".join(_json_compact(row) for row in rows), [sql_values(table, row) for row in rows])
 
 
 def _write_table(table: Table, chunks: Iterable[Chunk], named: IO[bytes], labelled: IO[bytes],

@@ -62,22 +62,23 @@ def doc_key(kind: str, item_id: str) -> str:
     return f"{kind}:{item_id}"
 
 
-def rounds_of(portal: Portal, only: set[str] | None = None) -> dict[str, tuple[Inspection, ...]]:
-    """The inspection(s) each item answers, by SearchDoc key (``only``: of those keys): a task's own, a
-    complaint's batch's, the inspections of a notice's tasks (earliest first)."""
+def rounds_of(portal: Portal, only: set[str] | None = None,
+              kinds: tuple[str, ...] = ("task", "complaint", "notice")) -> dict[str, tuple[Inspection, ...]]:
+    """The inspection(s) each item answers, by SearchDoc key (``only``: of those keys; ``kinds``: of those kinds):
+    a task's own, a complaint's batch's, the inspections of a notice's tasks (earliest first)."""
     content = portal.content
     order = {i.id: n for n, i in enumerate(content.rounds)}
     out: dict[str, tuple[Inspection, ...]] = {}
-    for t in portal.tasks:
+    for t in portal.tasks if "task" in kinds else ():
         key = doc_key("task", t.task.id)
         if only is None or key in only:
             out[key] = (t.inspection,) if t.inspection else ()
-    for c in portal.complaints:
+    for c in portal.complaints if "complaint" in kinds else ():
         key = doc_key("complaint", c.complaint.ref)
         if only is None or key in only:
             inspection = content.inspection_of(c.batch)
             out[key] = (inspection,) if inspection else ()
-    for n in portal.notices:
+    for n in portal.notices if "notice" in kinds else ():
         key = doc_key("notice", n.ann.id)
         if only is None or key in only:
             found = {t.inspection.id: t.inspection for t in n.tasks if t.inspection}
@@ -120,7 +121,8 @@ def documents(portal: Portal, only: set[str] | None = None,
     """What is searchable about each task, complaint and notice (``only``: those whose key is in it; ``kinds``:
     of those kinds). With more than one inspection, each item's filters name its round(s) (轮次, the
     inspection's label)."""
-    rounds = rounds_of(portal, only) if len(portal.content.rounds) > 1 else {}
+    # complaints' rounds: complaint_rounds, one definition for planning and indexing
+    rounds = rounds_of(portal, only, tuple(k for k in kinds if k != "complaint")) if len(portal.content.rounds) > 1 else {}
 
     def round_filters(key: str) -> list[tuple[str, str]]:
         return [(ROUND_FILTER, i.label) for i in rounds.get(key, ())]
@@ -141,7 +143,7 @@ def documents(portal: Portal, only: set[str] | None = None,
         key = doc_key("complaint", c.complaint.ref)
         if only is not None and key not in only:
             continue
-        yield complaint_doc(portal, c, round_filters(key))
+        yield complaint_doc(portal, c, complaint_rounds(portal, c))  # as pagefind.planned makes it
     for n in portal.notices if "notice" in kinds else ():
         a = n.ann
         key = doc_key("notice", a.id)

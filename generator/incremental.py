@@ -118,7 +118,6 @@ class KeptValues:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.used: set[str] = set()
-        self.hits = 0
 
     def get(self, key: str, kind: type) -> Any:
         """The value kept under ``key`` when it is a ``kind``, else None."""
@@ -134,10 +133,7 @@ class KeptValues:
             value = pickle.loads(raw[head:])
         except Exception:  # noqa: BLE001 - the hash holds but the code that reads it changed: a miss
             return None
-        if not isinstance(value, kind):
-            return None
-        self.hits += 1
-        return value
+        return value if isinstance(value, kind) else None
 
     def put(self, key: str, value: Any) -> None:
         """Keep ``value`` (pickled now: later changes to it are not kept); a folder that cannot be written keeps

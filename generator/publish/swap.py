@@ -339,12 +339,12 @@ def publish(output: Path, build: Callable[[Path], None]) -> None:
             incremental.prune_state(output, [output])
             return
         spare = spare_of(output)
-        previous_files = _files_of(output, output)
+        previous_files = incremental.take_listing(output, output) or sorted(_files(output))  # the spare's, after the swap
         if not incremental.has_state(output, spare):  # no spare yet (or an unfinished one): the published site, linked
             shutil.rmtree(spare, ignore_errors=True)
             incremental.link_tree(output, spare)
         files = _assemble(tmp, output, spare, _files_of(output, spare))
         _exchange_or_rename(spare, output)
         incremental.save_state(output, output, files, digests)  # after the swap: the folders' identities are final
-        incremental.save_state(output, spare, sorted(previous_files))
+        incremental.save_state(output, spare, previous_files)
         incremental.prune_state(output, [output, spare])

@@ -389,20 +389,93 @@ def _state_paths(output: Path, site: Path) -> tuple[Path, Path, Path, str]:
     return folder / f"{key}.id", folder / f"{key}.files", folder / f"{key}.digests", identity
 
 
-def save_state(output: Path, site: Path, files: Sequence[str] | Listing, digests: str | None = None) -> None:
-    """Keep ``site``'s sorted ``files`` (or its :class:`Listing` as another state held it) and the digests file of
-    its jobs (:func:`take_digests`) as its state. Only once the site will not change any more (after the swap): the
-    identity is the folder's change time. The identity file is written last, so a state interrupted while written
-    is no state."""
+@dataclass(frozen=True)
+class FolderTimes:
+    """The change times (``st_ctime_ns``) of a site's folders, root excluded, as last known: a folder whose time is
+    still the same has had no file added, removed or replaced since (publish trusts its files instead of a ``stat``
+    each). ``bound``: the file system's clock just before the times were read; a folder whose time is not older
+    could change again within the same tick of that clock without its time moving ("racy", as git calls it), so
+    it is not trusted."""
+
+    bound: int
+    times: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Links:
+    """What publishing knows of how a site shares its files with the folder it was assembled beside (its spare):
+    ``moved``, the files moved into it (every other file is a hard link to the spare's), and its folders' times."""
+
+    moved: Sequence[str]
+    folders: FolderTimes
+
+
+def save_state(output: Path, site: Path, files: Sequence[str] | Listing, digests: str | None = None,
+               links: Links | FolderTimes | None = None) -> None:
+    """Keep ``site``'s sorted ``files`` (or its :class:`Listing` as another state held it), the digests file of its
+    jobs (:func:`take_digests`) and what publishing knows of its files' links (a spare: only its folders' times) as
+    its state. Only once the site will not change any more (after the swap): the identity is the folder's change
+    time. The identity file is written last, so a state interrupted while written is no state."""
     ident, listing, digest_file, identity = _state_paths(output, site)
     ident.parent.mkdir(parents=True, exist_ok=True)
     ident.unlink(missing_ok=True)
     _write_replacing(listing, files.text if isinstance(files, Listing) else _checked(files))
-    if digests is None:
-        digest_file.unlink(missing_ok=True)
-    else:
-        _write_replacing(digest_file, digests)
+    for path, text in ((digest_file, digests), (_links_path(ident), _links_text(links) if links is not None else None)):
+        if text is None:
+            path.unlink(missing_ok=True)
+        else:
+            _write_replacing(path, text)
     _write_replacing(ident, identity)
+
+
+def _links_path(ident: Path) -> Path:
+    return ident.with_suffix(".links")
+
+
+def _links_text(links: Links | FolderTimes) -> str:
+    """``bound N``, then ``t <ns> <folder>`` a line per folder and ``m <file>`` a line per moved file (none for a
+    spare: its line ``spare``), under :func:`_checked`'s SHA-256."""
+    folders = links.folders if isinstance(links, Links) else links
+    lines = [f"bound {folders.bound}", *(f"t {t} {name}" for name, t in sorted(folders.times.items()))]
+    lines += [f"m {name}" for name in links.moved] if isinstance(links, Links) else ["spare"]
+    return _checked(lines)
+
+
+def load_links(output: Path, site: Path) -> Links | FolderTimes | None:
+    """What :func:`save_state` kept of ``site``'s links (:class:`FolderTimes` for a spare); None without a valid
+    state, when it was not kept or when it is damaged."""
+    paths = _valid(output, site)
+    if paths is None:
+        return None
+    try:
+        head, _, body = paths[0].with_suffix(".links").read_text(encoding="utf-8").partition("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if head != f"# sha256 {hashlib.sha256(body.encode('utf-8')).hexdigest()}":
+        return None
+    lines = body.splitlines()
+    if not lines or not lines[0].startswith("bound "):
+        return None
+    try:
+        bound = int(lines[0][6:])
+        times = {}
+        moved = []
+        spare = False
+        for line in lines[1:]:
+            kind, _, rest = line.partition(" ")
+            if kind == "t":
+                t, _, name = rest.partition(" ")
+                times[name] = int(t)
+            elif kind == "m":
+                moved.append(rest)
+            elif line == "spare":
+                spare = True
+            else:
+                return None
+    except ValueError:
+        return None
+    folders = FolderTimes(bound, times)
+    return folders if spare else Links(moved, folders)
 
 
 def _checked(names: Sequence[str]) -> str:
@@ -419,6 +492,13 @@ class Listing:
     folder under its next identity without being read into names and sorted again (815,000 at national size)."""
 
     text: str
+
+    @classmethod
+    def of(cls, names: Sequence[str]) -> Listing:
+        return cls(_checked(names))
+
+    def names(self) -> list[str]:
+        return self.text.split("\n")[1:-1]  # under its heading line; the last line ends the text
 
 
 def take_listing(output: Path, site: Path) -> Listing | None:

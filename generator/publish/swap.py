@@ -42,7 +42,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from generator import incremental
@@ -259,24 +259,36 @@ class KeptFileMissing(PortalError):
         self.name = name
 
 
-def _assemble(staged: Path, published: Path, spare: Path, before: set[str]) -> list[str]:
+def _assemble(staged: Path, published: Path, spare: Path, before: set[str], trusted: set[str] | None = None,
+              moved: set[str] | None = None) -> tuple[list[str], list[str], set[str]]:
     """Turn ``spare``, whose files are ``before``, into the new site: ``staged`` (what this build wrote)
     plus the files it kept from ``published``. Files whose bytes equal the published ones are links to
-    those. Returns the new site's files, sorted. A kept file that the published site no longer has (something
-    else deleted it) raises :class:`KeptFileMissing`."""
+    those. A kept file in one of the ``trusted`` folders (whose files are hard links to the spare's, but for the
+    ``moved`` ones: :func:`_trusted_folders`) is left as the spare has it, unlooked at; every other is made a link
+    to the published one where it is not yet, and one that the published site no longer has (something else
+    deleted it) raises :class:`KeptFileMissing`. Returns the new site's files, sorted, the files moved into it
+    and the folders whose entries it changed."""
     kept = incremental.kept(staged)
     written = _files(staged)
     wanted = {*written, *kept}
+    trusted, moved = trusted or set(), moved or set()
     incremental.forget_state(published, spare)  # from here until the swap, the spare is unfinished
+    moved_in: list[str] = []
+    touched: set[str] = set()
     for name in written:
         new, old = staged / name, published / name
         if old.is_file() and new.stat().st_size == old.stat().st_size and _same_bytes(new, old):
             kept.add(name)
         else:
             _put(new, spare / name, move=True)
+            moved_in.append(name)
+            touched.add(os.path.dirname(name))
     # strings, not Paths, below: this runs for every kept file of a national site
     source_root, target_root = os.path.join(published, ""), os.path.join(spare, "")
     for name in kept:
+        folder = name.rpartition("/")[0]
+        if folder in trusted and name not in moved:
+            continue
         source, target = source_root + name, target_root + name
         try:
             if os.path.samefile(source, target):
@@ -289,13 +301,73 @@ def _assemble(staged: Path, published: Path, spare: Path, before: set[str]) -> l
             if os.path.exists(source):
                 raise
             raise KeptFileMissing(name) from None
+        touched.add(folder)
     gone = sorted(before - wanted)
     for name in gone:
         with contextlib.suppress(FileNotFoundError, IsADirectoryError):
             (spare / name).unlink()
+    touched.update(os.path.dirname(name) for name in gone)
     _remove_empty_folders(spare, {os.path.dirname(name) for name in gone})
     spare.chmod(0o755)
-    return sorted(wanted)
+    return sorted(wanted), moved_in, _with_parents(touched)
+
+
+def _with_parents(folders: set[str]) -> set[str]:
+    """``folders`` and every folder above them (a new folder changes its parent's entries), the root excluded."""
+    out: set[str] = set()
+    for folder in folders:
+        while folder and folder not in out:
+            out.add(folder)
+            folder = os.path.dirname(folder)
+    return out
+
+
+def _folders_of(names: Iterable[str]) -> set[str]:
+    """Every folder of a site whose files are ``names``, the root excluded."""
+    return _with_parents({name.rpartition("/")[0] for name in names})
+
+
+def _change_times(root: Path, folders: Iterable[str]) -> dict[str, int]:
+    """The change time of each of ``folders`` under ``root`` that is there."""
+    out: dict[str, int] = {}
+    base = os.path.join(root, "")
+    for folder in folders:
+        try:
+            out[folder] = os.stat(base + folder).st_ctime_ns
+        except OSError:
+            pass
+    return out
+
+
+def _clock(folder: Path) -> int:
+    """The file system's clock now (as it stamps change times, in its own ticks): a new file's change time."""
+    fd, name = tempfile.mkstemp(prefix=".clock-", dir=folder)
+    try:
+        return os.fstat(fd).st_ctime_ns
+    finally:
+        os.close(fd)
+        os.unlink(name)
+
+
+def _folder_times(root: Path, folders: Iterable[str], clock_in: Path) -> incremental.FolderTimes:
+    clock_in.mkdir(parents=True, exist_ok=True)
+    bound = _clock(clock_in)  # before reading: a folder changed in this tick reads as racy
+    return incremental.FolderTimes(bound, _change_times(root, folders))
+
+
+def _trusted_folders(output: Path, links: incremental.Links | incremental.FolderTimes | None,
+                     names: Callable[[], Iterable[str]]) -> tuple[set[str], set[str], incremental.FolderTimes]:
+    """Which folders of the published ``output`` still are as its last assembly left them (their change times
+    unmoved, and older than the clock when they were read): their files are hard links to the spare's, but for
+    the moved ones (returned too), and need no ``stat`` each. Also the folders' times now, which the spare keeps
+    after the swap. Without the published site's links (the first rebuild, a damaged state), no folder is trusted,
+    and ``names`` (its files) tells its folders."""
+    if not isinstance(links, incremental.Links):
+        return set(), set(), _folder_times(output, _folders_of(names()), incremental.state_folder(output))
+    now = _folder_times(output, links.folders.times, incremental.state_folder(output))
+    bound = links.folders.bound
+    trusted = {name for name, t in links.folders.times.items() if t < bound and now.times.get(name) == t}
+    return trusted, set(links.moved), now
 
 
 def _remove_empty_folders(root: Path, folders: set[str]) -> None:
@@ -330,21 +402,37 @@ def publish(output: Path, build: Callable[[Path], None]) -> None:
         incremental.begin_keeping(tmp)
         build(tmp)
         digests = incremental.take_digests(tmp)  # build state: kept beside the site, never in it
+        state = incremental.state_folder(output)
         if not output.exists():  # the first build: the staging folder is the whole site
             incremental.kept(tmp)
             files = _files(tmp)
             tmp.chmod(0o755)  # mkdtemp makes 0700 folders; a web server must be able to read the site
             tmp.rename(output)
-            incremental.save_state(output, output, files, digests)
+            # no spare yet: the next build links one from this site, so every file it has is shared with it
+            links = incremental.Links([], _folder_times(output, _folders_of(files), state))
+            incremental.save_state(output, output, files, digests, links)
             incremental.prune_state(output, [output])
             return
         spare = spare_of(output)
-        previous_files = incremental.take_listing(output, output) or sorted(_files(output))  # the spare's, after the swap
-        if not incremental.has_state(output, spare):  # no spare yet (or an unfinished one): the published site, linked
+        # the published site's files: the spare's, after the swap
+        previous = incremental.take_listing(output, output) or incremental.Listing.of(_files(output))
+        trusted, moved, now = _trusted_folders(output, incremental.load_links(output, output), previous.names)
+        if incremental.has_state(output, spare):
+            kept_links = incremental.load_links(output, spare)
+            spare_times = kept_links.times if isinstance(kept_links, incremental.FolderTimes) else None
+        else:  # no spare yet (or an unfinished one): the published site, linked, so that every file is shared
             shutil.rmtree(spare, ignore_errors=True)
             incremental.link_tree(output, spare)
-        files = _assemble(tmp, output, spare, _files_of(output, spare))
+            moved, spare_times = set(), None
+        files, moved_in, touched = _assemble(tmp, output, spare, _files_of(output, spare), trusted, moved)
+        if spare_times is None:  # its folders' times not known: read them all
+            times = _folder_times(spare, _folders_of(files), state)
+        else:  # as known when it was published, but for the folders this assembly changed
+            times = _folder_times(spare, touched, state)
+            times = incremental.FolderTimes(times.bound, {
+                **{name: t for name, t in spare_times.items() if name not in touched}, **times.times})
         _exchange_or_rename(spare, output)
-        incremental.save_state(output, output, files, digests)  # after the swap: the folders' identities are final
-        incremental.save_state(output, spare, previous_files)
+        # after the swap: the folders' identities are final
+        incremental.save_state(output, output, files, digests, incremental.Links(moved_in, times))
+        incremental.save_state(output, spare, previous, links=now)
         incremental.prune_state(output, [output, spare])

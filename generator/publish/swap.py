@@ -14,7 +14,10 @@ files. :func:`_assemble` brings the spare up to the new site — files that chan
 equal to the published ones become links to them (so they keep their modification time and uploads
 skip them), files that are gone are removed — and the spare is then exchanged with output/. The
 previous site becomes the next spare. Only the first rebuild pays for making the spare (a hard link per
-file); later ones touch only changed files, plus a ``stat`` per file.
+file); later ones touch only changed files, plus a ``stat`` per folder: a folder of the published site whose
+change time has not moved since its assembly (and was not racy, :class:`incremental.FolderTimes`) still has, for
+every file not moved into it then, the very file the spare has, so its kept files are not looked at one by one
+(:func:`_trusted_folders`). A file deleted from output/ by hand changes its folder's time and is found.
 
 Nothing but the site is in the published folder. The list of each site's files (and the digests of the
 published one's jobs) is kept beside it, in ``.output.state/`` (:func:`incremental.save_state`), written

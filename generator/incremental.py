@@ -428,8 +428,9 @@ def save_state(output: Path, site: Path, files: Sequence[str] | Listing, digests
     _write_replacing(ident, identity)
 
 
-def _links_path(ident: Path) -> Path:
-    return ident.with_suffix(".links")
+def _links_path(beside: Path) -> Path:
+    """The links file of a state, beside any other of its files (``.id``, ``.files``)."""
+    return beside.with_suffix(".links")
 
 
 def _links_text(links: Links | FolderTimes) -> str:
@@ -445,15 +446,10 @@ def load_links(output: Path, site: Path) -> Links | FolderTimes | None:
     """What :func:`save_state` kept of ``site``'s links (:class:`FolderTimes` for a spare); None without a valid
     state, when it was not kept or when it is damaged."""
     paths = _valid(output, site)
-    if paths is None:
+    text = _checked_text(_links_path(paths[0])) if paths is not None else None
+    if text is None:
         return None
-    try:
-        head, _, body = paths[0].with_suffix(".links").read_text(encoding="utf-8").partition("\n")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if head != f"# sha256 {hashlib.sha256(body.encode('utf-8')).hexdigest()}":
-        return None
-    lines = body.splitlines()
+    lines = text.splitlines()[1:]
     if not lines or not lines[0].startswith("bound "):
         return None
     try:
@@ -504,25 +500,24 @@ class Listing:
 def take_listing(output: Path, site: Path) -> Listing | None:
     """``site``'s list of files, as its state holds it, when that state is valid and the list checks out."""
     paths = _valid(output, site)
-    if paths is None:
-        return None
+    text = _checked_text(paths[0]) if paths is not None else None
+    return Listing(text) if text is not None else None
+
+
+def _checked_text(path: Path) -> str | None:
+    """The whole text of a list written by :func:`_checked`; None when it is missing or damaged."""
     try:
-        text = paths[0].read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     head, _, body = text.partition("\n")
-    return Listing(text) if head == f"# sha256 {hashlib.sha256(body.encode('utf-8')).hexdigest()}" else None
+    return text if head == f"# sha256 {hashlib.sha256(body.encode('utf-8')).hexdigest()}" else None
 
 
 def _read_checked(path: Path) -> set[str] | None:
     """The names of a list written by :func:`_checked`; None when it is missing or damaged."""
-    try:
-        head, _, body = path.read_text(encoding="utf-8").partition("\n")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if head != f"# sha256 {hashlib.sha256(body.encode('utf-8')).hexdigest()}":
-        return None
-    return set(body.splitlines())
+    text = _checked_text(path)
+    return set(text.splitlines()[1:]) if text is not None else None
 
 
 def _write_replacing(path: Path, text: str) -> None:

@@ -249,6 +249,7 @@ class Jobs:
         self.kept_jobs = 0
         self.ran = 0
         self._pool: _Pool | None = None
+        self._beside: _Pool | None = None  # the child running the work of :meth:`beside`
         self.old: set[int] = set()
         if self.previous is not None:
             self.old = load_digests(self.previous) or set()  # none, stale or damaged: a full render (the CLI warns)
@@ -318,6 +319,27 @@ class Jobs:
         self._pending_weight -= sum(job.weight for job in run)
         return run
 
+    def beside(self, work: Callable[[], None], weight: int) -> None:
+        """Do ``work`` (files that are not jobs: the open data's tables and the manifest) in a forked child while the
+        build goes on queueing, or here and now. In a child when there is a published site to reuse from, more than
+        one worker and ``weight`` (the items it reads) is at least ``parallel_min``: a rebuild keeps most pages, so
+        its children leave a core idle, while a cold build's keep every core busy and another child would only add
+        memory. :meth:`run` waits for it first and raises its error."""
+        if self._beside is None and self.workers > 1 and self.previous is not None and weight >= self.parallel_min:
+            self._beside = _Pool(1)
+            self._beside.start([Job((), "", work)])
+        else:
+            work()
+
+    def _join_beside(self, drop_error: bool = False) -> None:
+        """Wait for the child of :meth:`beside`, if any; raise its error unless ``drop_error``."""
+        pool, self._beside = self._beside, None
+        if pool is not None:
+            if drop_error:
+                pool.wait()
+            else:
+                pool.finish()
+
     def abandon(self) -> None:
         """After an error while queueing: wait for the children already running (their errors are dropped: the
         build fails with the first one) and run nothing more."""
@@ -325,9 +347,15 @@ class Jobs:
         if self._pool is not None:
             self._pool.wait()
             self._pool = None
+        self._join_beside(drop_error=True)
 
     def run(self) -> RunReport:
-        self._run_pending(last=True)
+        try:
+            self._run_pending(last=True)
+        except BaseException:
+            self._join_beside(drop_error=True)
+            raise
+        self._join_beside()
         keep(self.output, self.reused)  # publish.py links them in
         if (self.output / KEPT).is_file():  # under `portal build`: publishing moves the digests to the state
             (self.output / MANIFEST).write_text(digests_text(self.digests), encoding="utf-8")

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -326,6 +327,80 @@ def test_forked_children_each_run_one_run_of_jobs_and_the_first_error_is_raised(
         raise AssertionError("the child's error was not raised")
     later = {int(p.stem) for p in tmp_path.glob("1??.txt")}
     assert {100, 101, 102, 103} <= later and not later & set(range(106, 110))  # no run starts after an error
+
+
+def test_work_beside_the_jobs_runs_in_a_child_only_for_a_rebuild_worth_it_and_its_error_is_raised(tmp_path: Path) -> None:
+    """incremental.Jobs.beside (the open data's tables and the manifest): in a forked child while queueing goes on
+    when there is a published site, two workers and enough items; here and now otherwise; ``run`` waits for it and
+    raises its error."""
+    from generator import incremental
+
+    published = tmp_path / "published"
+    published.mkdir()
+
+    def note(name: str) -> Callable[[], None]:
+        def work() -> None:
+            (tmp_path / name).write_text(f"{os.getpid()}\n", encoding="utf-8")
+        return work
+
+    cases = [("rebuild", published, 2, 10, True), ("cold", None, 2, 10, False), ("one worker", published, 1, 10, False),
+             ("too small", published, 2, 9, False)]
+    for name, previous, workers, weight, forked in cases:
+        staged = tmp_path / f"staged-{name}"
+        staged.mkdir()
+        jobs = incremental.Jobs(staged, previous, workers=workers, parallel_min=10)
+        jobs.beside(note(name), weight)
+        jobs.run()
+        pid = int((tmp_path / name).read_text(encoding="utf-8"))
+        assert (pid != os.getpid()) == forked, name
+
+    def failing() -> None:
+        raise ValueError("磁盘已满")
+
+    staged = tmp_path / "staged-failing"
+    staged.mkdir()
+    jobs = incremental.Jobs(staged, published, workers=2, parallel_min=1)
+    jobs.beside(failing, 1)  # forked: the error comes at run
+    try:
+        jobs.run()
+    except ValueError as exc:
+        assert str(exc) == "磁盘已满"
+    else:
+        raise AssertionError("the child's error was not raised")
+    jobs = incremental.Jobs(staged, None, workers=2, parallel_min=1)
+    try:
+        jobs.beside(failing, 1)  # not forked: at once
+    except ValueError as exc:
+        assert str(exc) == "磁盘已满"
+    else:
+        raise AssertionError("the error was not raised")
+
+
+def test_a_rebuild_that_writes_the_data_files_in_a_child_matches_a_clean_build_and_keeps_its_parts(tmp_path: Path) -> None:
+    """A rebuild with two workers and PORTAL_PARALLEL_MIN=1 writes the open data's tables and the manifest in a child
+    of their own (incremental.Jobs.beside): its site is what a clean build makes, and the part of the open data the
+    child made again is kept for the next build (the parent, which removes the parts a build did not use, knows it)."""
+    content, output = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(ROUNDS, content)
+    env = dict(os.environ, PORTAL_WORKERS="2", PORTAL_PARALLEL_MIN="1", PYTHONPATH=str(REPO))
+
+    def forked_build() -> None:
+        done = subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(content), "--output",
+                               str(output), "--as-of", "2026-11-01"], cwd=REPO, env=env, capture_output=True, text=True,
+                              timeout=300, check=False)
+        assert done.returncode == 0, done.stderr
+
+    forked_build()
+    edit(content, "complaints/r3/1.yaml", "summary: 园区污水处理厂排口水质发黑。", "summary: 园区污水处理厂排口水质发黑发臭。")
+    forked_build()
+    assert build(content, tmp_path / "clean", "2026-11-01").code == 0
+    assert tree_digest(output) == tree_digest(tmp_path / "clean")
+    assert "排口水质发黑发臭" in (output / "data" / "complaints.csv").read_text(encoding="utf-8-sig")
+    parts = tmp_path / ".output.state" / "parts"
+    kept = _inodes(parts)
+    assert len(kept) == 2  # a part per batch, the one made again by the child among them
+    forked_build()
+    assert _inodes(parts) == kept
 
 
 def test_jobs_run_as_they_are_queued_and_a_reused_job_holds_nothing(tmp_path: Path) -> None:

@@ -764,14 +764,14 @@ class ComplaintPart:
 class ComplaintParts:
     """The complaints' share of the data files, batch by batch (:class:`ComplaintPart`), each taken from ``kept``
     when its key is there and made (and kept) otherwise. ``complaint_fp``: a complaint → the digest of everything
-    its page shows (pages.Renderer.complaint_fp), which covers everything its rows are made of but the site, the
-    inspection and the code, which the key adds."""
+    its page shows (pages.Renderer.complaint_fp), which covers everything its rows and its own file are made of but
+    the site, the inspection and the code, which the key adds."""
 
-    def __init__(self, portal: Portal, rows: Rows, output: Path, jobs: Jobs, kept: KeptValues | None,
-                 complaint_fp: Callable[[ComplaintView], str] | None, record_hash: Callable[[ComplaintView], str]):
-        self.portal, self.rows, self.output, self.jobs, self.kept = portal, rows, output, jobs, kept
+    def __init__(self, portal: Portal, rows: Rows, kept: KeptValues | None, complaint_fp: Callable[[ComplaintView], str],
+                 record_hash: Callable[[ComplaintView], str]):
+        self.portal, self.rows, self.kept = portal, rows, kept
         self.record_hash = record_hash  # the manifest's hash of a complaint's record (manifest.complaint_record)
-        self.complaint_fp = complaint_fp if kept is not None else None
+        self.complaint_fp = complaint_fp
         self.table = next(t for t in tables_of(portal) if t.name == "complaints")
         self.links = {t.name: t for t in LINK_TABLES}
         self.context = fingerprint("complaint part", code_digest(), portal.content.version, rows.base,
@@ -779,111 +779,126 @@ class ComplaintParts:
         self.licence = {"licence": portal.content.site.licence}
         self.file_hashes: dict[str, str] = {}  # each complaint's own JSON file → its SHA-256
         self.records: dict[str, str] = {}  # each complaint's reference → the SHA-256 of its manifest record
-        self.made = 0  # parts made (not taken from kept)
 
     def key(self, run: list[ComplaintView]) -> str:
-        assert self.complaint_fp is not None
-        inspection = self.portal.content.inspection_of(run[0].batch)
-        return fingerprint(self.context, _id(inspection), [self.complaint_fp(c) for c in run])
+        return fingerprint(self.context, self._inspection(run[0]), [self.complaint_fp(c) for c in run])
+
+    def _inspection(self, c: ComplaintView) -> str:
+        return _id(self.portal.content.inspection_of(c.batch))
+
+    def queue_files(self, output: Path, jobs: Jobs) -> None:
+        """Queue each complaint's own JSON file on ``jobs``, keyed by what it is made from (what its part's key
+        covers of it), so that it is reused without its part being read; the parts' keys are noted as used in
+        ``kept`` (the parts themselves may be read and made in another process: :meth:`chunks`)."""
+        code = code_digest()
+        for run in batch_runs(self.portal.complaints):
+            inspection = self._inspection(run[0])
+            if self.kept is not None:
+                self.kept.used.add(self.key(run))
+            for c in run:
+                path = urls.complaint_json(c.complaint.ref)
+                jobs.add_made([path], fingerprint(code, self.context, inspection, self.complaint_fp(c)),
+                              _file_job(output, path, functools.partial(self._record, c)))
+
+    def _record(self, c: ComplaintView) -> bytes:
+        return _complaint_record(self.rows.complaint(c), c, self.licence)
 
     def chunks(self, db: SqliteFile) -> Iterator[Chunk]:
-        """The complaints table's chunks, a batch each; meanwhile the batch's link rows are stashed in ``db`` and
-        each complaint's own JSON file is queued on the jobs."""
-        code = code_digest()
+        """The complaints table's chunks, a batch each; meanwhile the batch's link rows are stashed in ``db`` and the
+        hashes of each complaint's own file and manifest record noted."""
         for run in batch_runs(self.portal.complaints):
             key = self.key(run) if self.kept is not None else ""
             part = self.kept.get(key, ComplaintPart) if self.kept is not None else None
             if part is None or len(part.files) != len(run):
-                part, made = self._make(run)
+                part = self._make(run)
                 if self.kept is not None:
                     self.kept.put(key, part)
-            else:
-                made = [None] * len(run)
             db.stash(self.links["complaint_types"], part.types)
             db.stash(self.links["complaint_regions"], part.regions)
-            for c, sha, record, data in zip(run, part.files, part.records, made):
-                path = urls.complaint_json(c.complaint.ref)
-                self.file_hashes[path] = sha
+            for c, sha, record in zip(run, part.files, part.records):
+                self.file_hashes[urls.complaint_json(c.complaint.ref)] = sha
                 self.records[c.complaint.ref] = record
-                self.jobs.add_made([path], fingerprint(code, sha), _file_job(self.output, path, self._maker(c, data)))
             yield part.rows
 
-    def _maker(self, c: ComplaintView, data: bytes | None) -> Callable[[], bytes]:
-        """What makes the complaint's own file: the bytes made with its part, or (a kept part) made again."""
-        if data is not None:
-            return functools.partial(bytes, data)
-        return lambda: _complaint_record(self.rows.complaint(c), c, self.licence)
-
-    def _make(self, run: list[ComplaintView]) -> tuple[ComplaintPart, list[bytes | None]]:
-        self.made += 1
+    def _make(self, run: list[ComplaintView]) -> ComplaintPart:
         rows = [self.rows.complaint(c) for c in run]
-        files = [_complaint_record(row, c, self.licence) for row, c in zip(rows, run)]
         name = self.rows.region_name
-        part = ComplaintPart(
+        return ComplaintPart(
             chunk_of(self.table, rows),
             [(c.complaint.ref, v) for c in run for v in _once(c.complaint.types)],
             [(c.complaint.ref, v, name(v)) for c in run for v in _once(c.complaint.region)],
-            [hashlib.sha256(data).hexdigest() for data in files],
+            [hashlib.sha256(_complaint_record(row, c, self.licence)).hexdigest() for row, c in zip(rows, run)],
             [self.record_hash(c) for c in run])
-        return part, list(files)
 
 
-def write_all(portal: Portal, base: str, output: Path, jobs: Jobs, record_hash: Callable[[ComplaintView], str],
-              kept: KeptValues | None = None, complaint_fp: Callable[[ComplaintView], str] | None = None) -> Written:
-    """Write the tables (CSV, JSON, SQLite) now, and queue each item's JSON file on ``jobs`` (reused when
-    unchanged). With ``kept`` (and ``complaint_fp``), the complaints' share is assembled from the parts kept there
-    (:class:`ComplaintParts`). Returns what the integrity manifest needs of them, the hash of each complaint's
-    manifest record made by ``record_hash`` (manifest.complaint_record: the manifest reads the data files, so the
-    data files do not import it)."""
-    rows = Rows(portal, base)
-    info = meta(portal, base)
-    schema = tables_of(portal)
-    (output / urls.DATA).mkdir(parents=True, exist_ok=True)
-    (output / urls.DATA_ZH).mkdir(parents=True, exist_ok=True)
-    complaints = ComplaintParts(portal, rows, output, jobs, kept, complaint_fp, record_hash)
-    # every table written as its rows are made, in runs, into its CSV files, portal.json and the database at once:
-    # a national table is never held whole (issue 18: memory). portal.json is {"meta": …, "tables": {name: rows}}.
-    with (output / urls.DATA_JSON).open("wb") as whole, SqliteFile(output / urls.DATA_SQLITE, info) as db:
-        whole.write(b'{"meta":' + _json_compact(info) + b',"tables":{')
-        made_of = rows.tables()
-        for n, table in enumerate(schema):
-            whole.write((("," if n else "") + json.dumps(table.name) + ":[").encode("utf-8"))
-            with (output / table.csv_url).open("wb") as named, (output / table.zh_csv_url).open("wb") as labelled, \
-                    contextlib.ExitStack() as more:
-                events = more.enter_context((output / urls.DATA_EVENTS_JSON).open("wb")) if table.name == "events" else None
-                chunks = complaints.chunks(db) if table.name == "complaints" else \
-                    (chunk_of(table, run) for run in _runs(made_of[table.name]))
-                _write_table(table, chunks, named, labelled, [whole, *([events] if events else [])], db)
-                if events:
-                    events.write(b"]\n")  # the event history alone, too
-            whole.write(b"]")
-        whole.write(b"}}\n")
-        links = rows.links()
-        for table in LINK_TABLES:
-            if table.name in links:
-                db.add(table, links[table.name])
-            else:
-                db.add_stashed(table)
-    # An item's own file holds nothing that moves with the data date alone (a task's has when it became overdue,
-    # not for how many days; a notice's state changes on two dates), so it is the same from one day's build to
-    # the next until the item changes (issue 18); the data date is in portal.json and data/as-of.js.
-    licence = {"licence": info["licence"]}
-    code = code_digest()
-    hashes = dict(complaints.file_hashes)
-    for path, make in item_records(portal, rows):
-        data = _json_bytes({**make(), **licence})
-        hashes[path] = hashlib.sha256(data).hexdigest()
-        jobs.add_made([path], fingerprint(code, hashes[path]), _file_job(output, path, functools.partial(bytes, data)))
-    return Written(hashes, complaints.records, complaints.made)
+class DataFiles:
+    """The open data of ``portal``: each item's own JSON file, queued on the build's jobs (:meth:`queue`, reused when
+    unchanged), and the tables (CSV, JSON, SQLite), written at once (:meth:`write`, which may run in another process
+    than :meth:`queue`: incremental.Jobs.beside). With ``kept``, the complaints' share of the tables is assembled from
+    the parts kept there (:class:`ComplaintParts`, keyed with ``complaint_fp``). ``record_hash``: the manifest's hash
+    of a complaint's record (manifest.complaint_record: the manifest reads the data files, so the data files do not
+    import it)."""
+
+    def __init__(self, portal: Portal, base: str, output: Path, kept: KeptValues | None,
+                 complaint_fp: Callable[[ComplaintView], str], record_hash: Callable[[ComplaintView], str]):
+        self.portal, self.base, self.output = portal, base, output
+        self.rows = Rows(portal, base)
+        self.complaints = ComplaintParts(portal, self.rows, kept, complaint_fp, record_hash)
+        self.item_hashes: dict[str, str] = {}  # each task's and notice's own JSON file → its SHA-256 (:meth:`queue`)
+
+    def queue(self, jobs: Jobs) -> None:
+        """Queue every item's own JSON file on ``jobs``. An item's own file holds nothing that moves with the data
+        date alone (a task's has when it became overdue, not for how many days; a notice's state changes on two
+        dates), so it is the same from one day's build to the next until the item changes (issue 18); the data date
+        is in portal.json and data/as-of.js."""
+        self.complaints.queue_files(self.output, jobs)
+        licence = {"licence": self.portal.content.site.licence}
+        code = code_digest()
+        for path, make in item_records(self.portal, self.rows):
+            data = _json_bytes({**make(), **licence})
+            self.item_hashes[path] = hashlib.sha256(data).hexdigest()
+            jobs.add_made([path], fingerprint(code, self.item_hashes[path]),
+                          _file_job(self.output, path, functools.partial(bytes, data)))
+
+    def write(self) -> Written:
+        """Write the tables into data/: every table as its rows are made, in runs, into its CSV files, portal.json
+        and the database at once: a national table is never held whole (issue 18: memory). portal.json is
+        {"meta": …, "tables": {name: rows}}. Returns what the integrity manifest needs of them (after
+        :meth:`queue`, whose hashes of the tasks' and notices' own files it includes)."""
+        portal, output, rows, complaints = self.portal, self.output, self.rows, self.complaints
+        info = meta(portal, self.base)
+        (output / urls.DATA).mkdir(parents=True, exist_ok=True)
+        (output / urls.DATA_ZH).mkdir(parents=True, exist_ok=True)
+        with (output / urls.DATA_JSON).open("wb") as whole, SqliteFile(output / urls.DATA_SQLITE, info) as db:
+            whole.write(b'{"meta":' + _json_compact(info) + b',"tables":{')
+            made_of = rows.tables()
+            for n, table in enumerate(tables_of(portal)):
+                whole.write((("," if n else "") + json.dumps(table.name) + ":[").encode("utf-8"))
+                with (output / table.csv_url).open("wb") as named, (output / table.zh_csv_url).open("wb") as labelled, \
+                        contextlib.ExitStack() as more:
+                    events = more.enter_context((output / urls.DATA_EVENTS_JSON).open("wb")) if table.name == "events" else None
+                    chunks = complaints.chunks(db) if table.name == "complaints" else \
+                        (chunk_of(table, run) for run in _runs(made_of[table.name]))
+                    _write_table(table, chunks, named, labelled, [whole, *([events] if events else [])], db)
+                    if events:
+                        events.write(b"]\n")  # the event history alone, too
+                whole.write(b"]")
+            whole.write(b"}}\n")
+            links = rows.links()
+            for table in LINK_TABLES:
+                if table.name in links:
+                    db.add(table, links[table.name])
+                else:
+                    db.add_stashed(table)
+        return Written({**complaints.file_hashes, **self.item_hashes}, complaints.records)
 
 
 @dataclass(frozen=True)
 class Written:
-    """What :func:`write_all` tells the manifest and the build's figures."""
+    """What :meth:`DataFiles.write` tells the manifest."""
 
     files: dict[str, str]  # each item's own JSON file → its SHA-256
     complaint_records: dict[str, str]  # each complaint's reference → the SHA-256 of its manifest record
-    parts_made: int  # complaint parts made this build (the others were kept)
 
 
 def downloads(portal: Portal) -> list[tuple[str, str, str]]:

@@ -299,10 +299,12 @@ class Renderer:
         self.jobs.add([urls.NOT_FOUND, urls.HANT + urls.NOT_FOUND], incremental.fingerprint(self.chrome, siteurl), run)
 
     def write_all(self, writer: Any) -> None:
-        """Queue every page, then write the other emitters' files (run :meth:`finish` to write the pages)."""
+        """Queue the open data's own files (its tables and the manifest are written beside: :func:`write_data`), every
+        page, then the other emitters' files (run :meth:`finish` to write the pages)."""
         try:
+            write_data(self.portal, self.output_path, self.base_url, self.jobs, self.parts, self.complaint_fp)
             self.write_pages(writer)
-            write_files(self.portal, self.output_path, self.feeds, self.base_url, self.jobs, self.parts, self.complaint_fp)
+            write_files(self.portal, self.output_path, self.feeds, self.base_url, self.jobs, self.complaint_fp)
         except BaseException:
             self.jobs.abandon()  # children already rendering end before the error goes up
             raise
@@ -434,17 +436,28 @@ def lookup_url(prefix: str) -> str:
     return urls.lookup_index(prefix + "_" if prefix and path_name_problem(prefix) else prefix)
 
 
+def write_data(portal: Portal, output: Path, base_url: str, jobs: incremental.Jobs,
+               kept: incremental.KeptValues | None, complaint_fp: Callable[[ComplaintView], str]) -> None:
+    """The open data and the manifest of its rows: each item's own JSON file queued on ``jobs`` now, the tables
+    (data/*.csv, portal.json, portal.sqlite) and integrity/manifest.json written beside the build
+    (incremental.Jobs.beside: in another process while the pages are queued, when that is worth it). ``kept`` holds
+    the open data's parts kept between builds (opendata.ComplaintParts, keyed with ``complaint_fp``)."""
+    data = opendata.DataFiles(portal, base_url, output, kept, complaint_fp, manifest.complaint_record)
+    data.queue(jobs)
+
+    def tables_and_manifest() -> None:
+        written = data.write()
+        manifest.write(portal, output, written.files, written.complaint_records)
+
+    jobs.beside(tables_and_manifest, len(portal.complaints) + len(portal.tasks))
+
+
 def write_files(portal: Portal, output: Path, feed_plan: feeds.FeedPlan, base_url: str, jobs: incremental.Jobs,
-                kept: incremental.KeptValues | None = None, complaint_fp: Callable[[ComplaintView], str] | None = None) -> None:
-    """The emitters besides the pages, in order: open data (data/*.csv, portal.json, portal.sqlite), the
-    manifest of its rows (integrity/manifest.json), the reference look-up (lookup/*.json), the 繁體 search's
-    Traditional→Simplified table (zh-hant/t2s.json), the search filters' values in order (search/order.json), the
-    documents,
-    the notices' calendars (*.ics) and the feeds (feeds/*.atom.xml, *.rss.xml, OPML). Those given ``jobs``
-    are written with the pages and reused when unchanged; ``kept`` holds the open data's parts kept between builds
-    (opendata.ComplaintParts, keyed with ``complaint_fp``)."""
-    written = opendata.write_all(portal, base_url, output, jobs, manifest.complaint_record, kept, complaint_fp)
-    manifest.write(portal, output, written.files, written.complaint_records)
+                complaint_fp: Callable[[ComplaintView], str] | None = None) -> None:
+    """The emitters besides the pages and the open data (:func:`write_data`), in order: the reference look-up
+    (lookup/*.json), the 繁體 search's Traditional→Simplified table (zh-hant/t2s.json), the search filters' values
+    in order (search/order.json), the documents, the notices' calendars (*.ics) and the feeds (feeds/*.atom.xml,
+    *.rss.xml, OPML). The feeds are written with the pages, through ``jobs``, and reused when unchanged."""
     write_as_of(portal, output)
     write_lookup(portal, output)
     search_assets.write_t2s_table(output)

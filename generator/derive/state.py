@@ -24,7 +24,7 @@ from generator.derive.views import (
     TaskView,
     TimelineEntry,
     counted_once,
-    enclosing,
+    enclosing_of,
     status_began,
 )
 from generator.models import (
@@ -270,11 +270,12 @@ def _regions(regions: list[Region], tasks: list[TaskView], complaints: list[Comp
         if parent is not None and parent is not view:
             view.parent = parent
             parent.children.append(view)
+    around = enclosing_of(views)
     for t in tasks:
-        for view in enclosing(views, t.task.regions):
+        for view in around(t.task.regions):
             view.tasks.append(t)
     for c in complaints:
-        for view in enclosing(views, c.complaint.region):
+        for view in around(c.complaint.region):
             view.complaints.append(c)
     # depth-first order: province, then each city followed by its counties
     ordered: list[RegionView] = []

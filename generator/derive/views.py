@@ -11,7 +11,7 @@ count a repeated complaint once (:func:`counted_once`). They depend only on the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -225,6 +225,20 @@ def enclosing(views: Mapping[str, RegionView], codes: Iterable[str]) -> list[Reg
         for v in view.lineage() if view is not None else ():
             found.setdefault(v.region.code, v)
     return list(found.values())
+
+
+def enclosing_of(views: Mapping[str, RegionView]) -> Callable[[Iterable[str]], list[RegionView]]:
+    """:func:`enclosing` over ``views``, worked out once for each list of codes met (a national site's 175,000
+    events and 150,000 complaints name a few thousand); the lists it returns are shared: not to be changed."""
+    memo: dict[tuple[str, ...], list[RegionView]] = {}
+
+    def of(codes: Iterable[str]) -> list[RegionView]:
+        key = tuple(codes)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = enclosing(views, key)
+        return found
+    return of
 
 
 @dataclass

@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from generator import urls
 from generator.dates import start_of
-from generator.derive.views import ComplaintView, Event, Portal, enclosing
+from generator.derive.views import ComplaintView, Event, Portal, enclosing_of
 from generator.incremental import Jobs, code_digest, fingerprint
 from generator.markup import cn_date
 
@@ -104,8 +104,9 @@ def plan(portal: Portal) -> FeedPlan:
     # each event goes to the feed of every region it names and of every region enclosing those, once
     # (one pass over the events: scanning them once per region took minutes at national scale)
     by_region: dict[str, list[Event]] = {}
+    around = enclosing_of(portal.region_by_code)
     for e in events:
-        for view in enclosing(portal.region_by_code, e.regions):
+        for view in around(e.regions):
             by_region.setdefault(view.region.code, []).append(e)
     regions = {}
     for r in portal.regions:

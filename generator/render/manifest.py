@@ -243,7 +243,7 @@ def item_files(kind: str, key: str) -> str:
 
 def data_hashes(output: Path, items: dict[str, str]) -> dict[str, str]:
     """SHA-256 of the data files already written into ``output``, with ``items``: the hashes of every
-    item's own JSON file, as :func:`generator.render.opendata.write_all` returned them."""
+    item's own JSON file, as :meth:`generator.render.opendata.DataFiles.write` returned them."""
     from generator.render.opendata import tables_for
 
     written = data_tables(2) + [urls.data_table_zh(t.name) for t in tables_for(2)]  # the Chinese-header copies too

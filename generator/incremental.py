@@ -29,6 +29,7 @@ import gc
 import hashlib
 import os
 import pickle
+import resource
 import select
 import shutil
 from collections.abc import Callable, Iterator, Sequence
@@ -43,6 +44,9 @@ DIGESTS_HEADER = "# portal job digests 2"  # first line of a digests file; then 
 STATE_FORMAT = "portal-site-state 1"  # first line of a state's identity file
 PARALLEL_MIN_JOBS = 1000  # below this, forking costs more than it saves
 CHUNK_JOBS = 5000  # the weight of the jobs a forked child runs before it exits and a fresh one takes the next (memory)
+# the memory a build may use (issue 18: 2 GB national): the child of Jobs.beside reads every item, so it may come to
+# copy the whole of the parent's memory; it is started only while twice the parent's peak so far stays below this
+MEMORY_BUDGET = 2 * 2**30
 
 
 def code_digest() -> str:
@@ -319,13 +323,16 @@ class Jobs:
         self._pending_weight -= sum(job.weight for job in run)
         return run
 
-    def beside(self, work: Callable[[], None], weight: int) -> None:
+    def beside(self, work: Callable[[], None], weight: int, budget: int = MEMORY_BUDGET) -> None:
         """Do ``work`` (files that are not jobs: the open data's tables and the manifest) in a forked child while the
         build goes on queueing, or here and now. In a child when there is a published site to reuse from, more than
-        one worker and ``weight`` (the items it reads) is at least ``parallel_min``: a rebuild keeps most pages, so
-        its children leave a core idle, while a cold build's keep every core busy and another child would only add
-        memory. :meth:`run` waits for it first and raises its error."""
-        if self._beside is None and self.workers > 1 and self.previous is not None and weight >= self.parallel_min:
+        one worker, ``weight`` (the items it reads) is at least ``parallel_min`` and a copy of the parent's memory
+        would still fit in ``budget`` (:data:`MEMORY_BUDGET`; the child touches every item, and a page of the
+        parent's it touches is copied): a rebuild keeps most pages, so its children leave a core idle, while a cold
+        build's keep every core busy and another child would only add memory. :meth:`run` waits for it first and
+        raises its error."""
+        if self._beside is None and self.workers > 1 and self.previous is not None and weight >= self.parallel_min \
+                and 2 * _peak_memory() <= budget:
             self._beside = _Pool(1)
             self._beside.start([Job((), "", work)])
         else:
@@ -362,6 +369,11 @@ class Jobs:
         report = RunReport(self.ran, self.kept_jobs, self.workers if self._pool is not None else 1)
         self.digests, self.reused, self.kept_jobs, self.ran, self._pool = [], [], 0, 0, None
         return report
+
+
+def _peak_memory() -> int:
+    """The most memory (resident set, bytes) this process has used so far."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
 
 
 def digests_text(keys: Sequence[int]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -329,10 +330,10 @@ def test_forked_children_each_run_one_run_of_jobs_and_the_first_error_is_raised(
     assert {100, 101, 102, 103} <= later and not later & set(range(106, 110))  # no run starts after an error
 
 
-def test_work_beside_the_jobs_runs_in_a_child_only_for_a_rebuild_worth_it_and_its_error_is_raised(tmp_path: Path) -> None:
+def test_work_beside_the_jobs_runs_in_a_child_only_for_a_rebuild_worth_it_that_fits_and_its_error_is_raised(tmp_path: Path) -> None:
     """incremental.Jobs.beside (the open data's tables and the manifest): in a forked child while queueing goes on
-    when there is a published site, two workers and enough items; here and now otherwise; ``run`` waits for it and
-    raises its error."""
+    when there is a published site, two workers, enough items and room in the memory budget for a copy of the
+    parent; here and now otherwise; ``run`` waits for it and raises its error."""
     from generator import incremental
 
     published = tmp_path / "published"
@@ -343,13 +344,16 @@ def test_work_beside_the_jobs_runs_in_a_child_only_for_a_rebuild_worth_it_and_it
             (tmp_path / name).write_text(f"{os.getpid()}\n", encoding="utf-8")
         return work
 
-    cases = [("rebuild", published, 2, 10, True), ("cold", None, 2, 10, False), ("one worker", published, 1, 10, False),
-             ("too small", published, 2, 9, False)]
-    for name, previous, workers, weight, forked in cases:
+    used = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # this process's peak so far, in bytes
+    roomy = 4 * used
+    cases = [("rebuild", published, 2, 10, roomy, True), ("cold", None, 2, 10, roomy, False),
+             ("one worker", published, 1, 10, roomy, False), ("too small", published, 2, 9, roomy, False),
+             ("a copy of this process would not fit", published, 2, 10, used, False)]
+    for name, previous, workers, weight, budget, forked in cases:
         staged = tmp_path / f"staged-{name}"
         staged.mkdir()
         jobs = incremental.Jobs(staged, previous, workers=workers, parallel_min=10)
-        jobs.beside(note(name), weight)
+        jobs.beside(note(name), weight, budget)
         jobs.run()
         pid = int((tmp_path / name).read_text(encoding="utf-8"))
         assert (pid != os.getpid()) == forked, name
@@ -360,7 +364,7 @@ def test_work_beside_the_jobs_runs_in_a_child_only_for_a_rebuild_worth_it_and_it
     staged = tmp_path / "staged-failing"
     staged.mkdir()
     jobs = incremental.Jobs(staged, published, workers=2, parallel_min=1)
-    jobs.beside(failing, 1)  # forked: the error comes at run
+    jobs.beside(failing, 1, roomy)  # forked: the error comes at run
     try:
         jobs.run()
     except ValueError as exc:

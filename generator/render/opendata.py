@@ -779,6 +779,7 @@ class ComplaintParts:
         self.licence = {"licence": portal.content.site.licence}
         self.file_hashes: dict[str, str] = {}  # each complaint's own JSON file → its SHA-256
         self.records: dict[str, str] = {}  # each complaint's reference → the SHA-256 of its manifest record
+        self.keys: list[str] = []  # each batch's part's key, in the batches' order (:meth:`queue_files`)
 
     def key(self, run: list[ComplaintView]) -> str:
         return fingerprint(self.context, self._inspection(run[0]), [self.complaint_fp(c) for c in run])
@@ -789,25 +790,25 @@ class ComplaintParts:
     def queue_files(self, output: Path, jobs: Jobs) -> None:
         """Queue each complaint's own JSON file on ``jobs``, keyed by what it is made from (what its part's key
         covers of it), so that it is reused without its part being read; the parts' keys are noted as used in
-        ``kept`` (the parts themselves may be read and made in another process: :meth:`chunks`)."""
-        code = code_digest()
+        ``kept`` (the parts themselves may be read and made in another process: :meth:`chunks`, which takes the keys
+        worked out here)."""
         for run in batch_runs(self.portal.complaints):
+            self.keys.append(self.key(run))
             inspection = self._inspection(run[0])
-            if self.kept is not None:
-                self.kept.used.add(self.key(run))
             for c in run:
                 path = urls.complaint_json(c.complaint.ref)
-                jobs.add_made([path], fingerprint(code, self.context, inspection, self.complaint_fp(c)),
+                jobs.add_made([path], fingerprint(self.context, inspection, self.complaint_fp(c)),  # context: the code too
                               _file_job(output, path, functools.partial(self._record, c)))
+        if self.kept is not None:
+            self.kept.used.update(self.keys)
 
     def _record(self, c: ComplaintView) -> bytes:
         return _complaint_record(self.rows.complaint(c), c, self.licence)
 
     def chunks(self, db: SqliteFile) -> Iterator[Chunk]:
         """The complaints table's chunks, a batch each; meanwhile the batch's link rows are stashed in ``db`` and the
-        hashes of each complaint's own file and manifest record noted."""
-        for run in batch_runs(self.portal.complaints):
-            key = self.key(run) if self.kept is not None else ""
+        hashes of each complaint's own file and manifest record noted (after :meth:`queue_files`: its keys)."""
+        for run, key in zip(batch_runs(self.portal.complaints), self.keys, strict=True):
             part = self.kept.get(key, ComplaintPart) if self.kept is not None else None
             if part is None or len(part.files) != len(run):
                 part = self._make(run)
